@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+/**
+ * `mixkeeper <command>`: the composition root. Each command lives in `src/commands/<name>.ts`
+ * and is loaded only when asked for, so `mixkeeper layout` never touches Redis.
+ */
+
+interface Command {
+  summary: string;
+  load: () => Promise<{ run(args: string[]): Promise<number> }>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  layout: {
+    summary: 'print the plan, SVG or request body for a room, offline',
+    load: () => import('./commands/layout.js'),
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `usage: mixkeeper <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nmixkeeper <command> --help shows a command's options.`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`mixkeeper: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return (await command.load()).run(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`mixkeeper: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

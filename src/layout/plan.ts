@@ -1,0 +1,80 @@
+import type { MixInput, MixSpec } from '../tencent/mix-stream-v2.js';
+
+/**
+ * The layout engine's vocabulary: what a room looks like (snapshot) and what should be mixed (plan).
+ * Everything here is plain data, so snapshots can be stored, compared and replayed.
+ */
+
+export const PRESETS = ['pip', 'pk', 'grid', 'speaker', 'audio'] as const;
+export type BasePreset = (typeof PRESETS)[number];
+/** `template:<id>` asks for one of Tencent's template ids (10, 20, … 610). */
+export type Preset = BasePreset | `template:${number}`;
+
+export type Role = 'main' | 'guest';
+export type Media = 'av' | 'audio' | 'video';
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** One live stream of a room, as the layout sees it. */
+export interface SnapshotStream {
+  streamId: string;
+  role: Role;
+  media: Media;
+  /** When the stream joined the room (its push), Unix ms: orders tiles. */
+  joinedAt: number;
+  /** Source resolution; 0 when unknown (the push callback came before the video header). */
+  width: number;
+  height: number;
+  /** The tile it held in the last plan; kept unless the room compacts. */
+  slot?: number;
+}
+
+export interface RoomConfig {
+  /** Default: `pip` when a main is live, else `grid`. */
+  preset?: Preset;
+  /** Output size for canvas-based presets; PiP uses the main's own size. */
+  canvas?: Size;
+  /** Type 0 (default): the output replaces an input, the main's stream (or the first to join).
+   *  Type 1: a new stream named `streamId` (default `<room>_mix`). */
+  output?: { type: 0 | 1; streamId?: string };
+  /** Canvas colour (`0xRRGGBB`, default black) or a watermark picture as the background. */
+  background?: { color?: string; pictureId?: number };
+  /** What to do with audio-only streams: mix their sound (default), or leave them out. */
+  audioOnly?: 'mix' | 'exclude';
+  /** true: tiles close up when someone leaves; false (default): everyone keeps their tile. */
+  compact?: boolean;
+  /** This stream is the main whatever its push said. */
+  mainStreamId?: string;
+  /** Only these streams are mixed (when set). */
+  include?: string[];
+  /** These streams are never mixed. */
+  exclude?: string[];
+  /** Output bitrate, kbps [1, 50000]. */
+  bitrate?: number;
+}
+
+export interface RoomSnapshot {
+  roomId: string;
+  config: RoomConfig;
+  streams: SnapshotStream[];
+}
+
+export type TileRole = Role | 'canvas' | 'picture';
+
+/** One input of a plan: the wire-level input plus what the layout engine knows about it. */
+export interface Tile extends MixInput {
+  role: TileRole;
+  /** Position index the stream holds (sticky slots); absent for the background. */
+  slot?: number;
+}
+
+/** The desired mix of a room. Serialisable; equal plans mean "nothing to send". */
+export interface MixPlan extends MixSpec {
+  preset: Preset;
+  /** The output picture's size: the canvas, or the main's resolution. */
+  canvas: Size;
+  inputs: Tile[];
+}

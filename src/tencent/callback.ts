@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { STREAM_ID_PATTERN } from './limits.js';
+
+/**
+ * CSS push (event_type 1) and disconnect (event_type 0) callbacks (reference §1.3).
+ * Lenient as Tencent's schemas drift: only event_type, stream_id, t and sign are required,
+ * numbers may arrive as strings, unknown fields are dropped rather than refused.
+ */
+
+export const EVENT_TYPE = { disconnect: 0, push: 1, recording: 100, snapshot: 200 } as const;
+
+const MAX_TEXT = 4096;
+/** An integer that Tencent documents as int but that may arrive as a decimal string. */
+const int = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d{1,15}$/)
+    .transform(Number),
+]);
+const text = z.string().max(MAX_TEXT);
+
+/** The part needed to authenticate a callback; checked before the rest of the body. */
+export const callbackEnvelopeSchema = z.object({
+  t: int,
+  sign: z.string().max(128),
+  event_type: int,
+});
+export type CallbackEnvelope = z.infer<typeof callbackEnvelopeSchema>;
+
+export const streamCallbackSchema = z.object({
+  event_type: z.union([z.literal(0), z.literal(1)]),
+  t: int,
+  sign: z.string().max(128),
+  appid: int.optional(),
+  /** Push domain. */
+  app: text.optional(),
+  /** Push path (AppName). */
+  appname: text.optional(),
+  /** Validated later: an unmixable id is still an authentic event worth recording. */
+  stream_id: z.string().min(1).max(1024),
+  channel_id: text.optional(),
+  event_time: int.optional(),
+  /** Exceeds 2^53: kept as the decimal string it is. */
+  sequence: z
+    .union([z.string().regex(/^\d{1,40}$/), z.number().int().nonnegative()])
+    .transform(String)
+    .optional(),
+  node: text.optional(),
+  user_ip: text.optional(),
+  stream_param: text.optional(),
+  /** Milliseconds in current docs, seconds in older ones; string or number. */
+  push_duration: z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,15}$/)
+        .transform(Number),
+    ])
+    .optional(),
+  errcode: int.optional(),
+  errmsg: text.optional(),
+  set_id: int.optional(),
+  /** 0 on a push callback when the video header had not arrived yet. */
+  width: int.optional(),
+  height: int.optional(),
+  idc_id: int.optional(),
+  sub_errcode: int.optional(),
+});
+export type StreamCallback = z.infer<typeof streamCallbackSchema>;
+
+/** A push or disconnect, normalised: what the rest of mixkeeper sees of a callback. */
+export interface LiveEvent {
+  kind: 'push' | 'disconnect';
+  streamId: string;
+  /** Identifies one push; its disconnect carries the same value. '' when Tencent sent none. */
+  sequence: string;
+  /** When the platform produced the event, Unix ms (1-second resolution). */
+  eventTimeMs: number;
+  domain: string;
+  appName: string;
+  /** `stream_param` parsed: the push URL's query. */
+  params: Record<string, string>;
+  width: number;
+  height: number;
+  errcode: number;
+  errmsg: string;
+  /** Why the mix API could not take this stream id, if it cannot. */
+  unmixable?: string;
+}
+
+/**
+ * Parses a callback body. An unquoted `sequence` (a number past 2^53) is quoted before JSON.parse
+ * so no digit is lost. Throws SyntaxError on non-JSON.
+ */
+export function parseCallbackJson(body: string): unknown {
+  return JSON.parse(body.replace(/("sequence"\s*:\s*)(\d+)(?=\s*[,}])/, '$1"$2"'));
+}
+
+/** `stream_param` → map; the first value of a repeated key wins; malformed escapes kept raw. */
+export function parseStreamParams(raw: string | undefined): Record<string, string> {
+  const params: Record<string, string> = Object.create(null);
+  if (!raw) return params;
+  for (const part of raw.replace(/^\?/, '').split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const key = decode(eq < 0 ? part : part.slice(0, eq));
+    if (!key || key in params) continue;
+    params[key] = decode(eq < 0 ? '' : part.slice(eq + 1));
+  }
+  return params;
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+export function toLiveEvent(cb: StreamCallback, receivedAtMs: number): LiveEvent {
+  const event: LiveEvent = {
+    kind: cb.event_type === EVENT_TYPE.push ? 'push' : 'disconnect',
+    streamId: cb.stream_id,
+    sequence: cb.sequence ?? '',
+    eventTimeMs: cb.event_time !== undefined ? cb.event_time * 1000 : receivedAtMs,
+    domain: cb.app ?? '',
+    appName: cb.appname ?? '',
+    params: parseStreamParams(cb.stream_param),
+    width: Math.max(0, cb.width ?? 0),
+    height: Math.max(0, cb.height ?? 0),
+    errcode: cb.errcode ?? 0,
+    errmsg: cb.errmsg ?? '',
+  };
+  if (!STREAM_ID_PATTERN.test(cb.stream_id)) {
+    event.unmixable = 'stream id must be 1-80 letters, digits or underscores for the mix API';
+  }
+  return event;
+}

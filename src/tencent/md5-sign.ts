@@ -1,0 +1,30 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Tencent's legacy signature: `md5(key + t)` in lower-case hex, where `t` is the decimal expiry
+ * in Unix seconds. Used by push/disconnect callbacks and by the Mix_StreamV2 CGI query.
+ */
+export function md5Sign(key: string, t: number | string): string {
+  return createHash('md5').update(`${key}${t}`).digest('hex');
+}
+
+/** Constant-time comparison of a received sign with the expected one (case-insensitive hex). */
+export function signMatches(key: string, t: number | string, sign: string): boolean {
+  const expected = Buffer.from(md5Sign(key, t), 'utf8');
+  const received = Buffer.from(sign.toLowerCase(), 'utf8');
+  // Compare a same-length buffer either way, so a wrong length costs the same time as a wrong byte.
+  const comparable = received.length === expected.length ? received : Buffer.alloc(expected.length);
+  return timingSafeEqual(comparable, expected) && received.length === expected.length;
+}
+
+export type SignCheck = 'ok' | 'bad-sign' | 'expired';
+
+/**
+ * Verifies `(t, sign)`: the sign must match, and `t` (an expiry) must not lie further in the past
+ * than `skewSeconds` allows for clock drift between Tencent and us.
+ */
+export function checkSign(key: string, t: number, sign: string, nowMs: number, skewSeconds = 30): SignCheck {
+  if (!signMatches(key, t, sign)) return 'bad-sign';
+  if (t + skewSeconds < Math.floor(nowMs / 1000)) return 'expired';
+  return 'ok';
+}
