@@ -51,6 +51,13 @@ export const configSchema = z.object({
   /** A disconnected guest keeps its tile this long, so a quick re-push causes no re-layout. */
   MIX_LEAVE_GRACE_MS: ms.default(3000),
 
+  /** Events (callbacks) processed in parallel per worker process. */
+  EVENTS_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  /** Rooms reconciled in parallel per worker process (mostly waiting on the mix API). */
+  RECONCILE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  /** Starts for one room are at least this far apart: Tencent asks not to call the mix API too often. */
+  MIX_MIN_START_INTERVAL_MS: ms.default(1000),
+
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -85,9 +92,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** The configuration with every secret replaced by whether it is set, safe to log or show. */
 export function describeConfig(config: Config): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(config).map(([k, v]) => [
-      k,
-      SECRET_NAMES.has(k) || k === 'TENCENT_SECRET_ID' ? v !== undefined : v,
-    ]),
+    Object.keys(configSchema.shape).map((name) => {
+      const value = config[name as keyof Config];
+      return [name, SECRET_NAMES.has(name) || name === 'TENCENT_SECRET_ID' ? value !== undefined : value];
+    }),
   );
 }

@@ -70,7 +70,7 @@ export interface RequestMeta {
   eventId?: number;
 }
 
-function envelope(meta: RequestMeta, para: Record<string, unknown>) {
+function envelope<P extends object>(meta: RequestMeta, para: P) {
   const timestamp = Math.floor(meta.nowMs / 1000);
   return {
     timestamp,

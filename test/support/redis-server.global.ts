@@ -1,6 +1,6 @@
 import 'vitest';
 import type { TestProject } from 'vitest/node';
-import { startRedisServer } from './redis-server.js';
+import { startLocalRedis } from '../../src/commands/local-redis.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,7 +14,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('redisUrl', process.env.REDIS_URL);
     return async () => {};
   }
-  const server = await startRedisServer();
+  const server = await startLocalRedis();
   project.provide('redisUrl', server.url);
   return () => server.stop();
 }

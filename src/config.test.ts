@@ -1,0 +1,72 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError, describeConfig, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  test('an empty environment gives the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 8080,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      TENCENT_MIX_BACKEND: 'legacy',
+      TENCENT_MIX_URL: 'http://fcgi.video.qcloud.com/common_access',
+      TENCENT_API_URL: 'https://live.tencentcloudapi.com',
+      MIX_READY_DELAY_MS: 5000,
+      MIX_CANCEL_MIN_AGE_MS: 5000,
+      MIX_SESSION_REUSE_MS: 30000,
+      MIX_DEBOUNCE_MS: 300,
+      MIX_RETRY_BASE_MS: 2000,
+      MIX_RETRY_MAX_ATTEMPTS: 8,
+      MIX_REQUEST_TIMEOUT_MS: 5000,
+      MIX_LEAVE_GRACE_MS: 3000,
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  test('numbers are read from strings; empty means unset', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      TENCENT_APPID: '1252500000',
+      MIX_READY_DELAY_MS: '50',
+      ADMIN_TOKEN: '',
+    });
+    expect(config.PORT).toBe(9000);
+    expect(config.TENCENT_APPID).toBe(1252500000);
+    expect(config.MIX_READY_DELAY_MS).toBe(50);
+    expect(config.ADMIN_TOKEN).toBeUndefined();
+  });
+
+  test('a wrong value stops start-up with one line naming the variable and what it accepts', () => {
+    expect(() => loadConfig({ TENCENT_MIX_BACKEND: 'v3' })).toThrow(ConfigError);
+    expect(() => loadConfig({ TENCENT_MIX_BACKEND: 'v3' })).toThrow(
+      /TENCENT_MIX_BACKEND: .*legacy.*api3.*"v3"/,
+    );
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^invalid configuration: PORT: .*"eighty"/);
+    expect(() => loadConfig({ MIX_RETRY_MAX_ATTEMPTS: '0' })).toThrow(/MIX_RETRY_MAX_ATTEMPTS/);
+  });
+
+  test('the message never repeats a secret value', () => {
+    let message = '';
+    try {
+      loadConfig({ ADMIN_TOKEN: 'short-secret' });
+    } catch (error) {
+      message = String(error);
+    }
+    expect(message).toMatch(/ADMIN_TOKEN: at least 16 characters/);
+    expect(message).not.toContain('short-secret');
+  });
+});
+
+describe('describeConfig', () => {
+  test('shows whether secrets are set, never their values', () => {
+    const shown = describeConfig(
+      loadConfig({
+        TENCENT_CALLBACK_KEY: 'cb-key-canary',
+        TENCENT_SECRET_ID: 'AKIDcanary',
+        ADMIN_TOKEN: 'a'.repeat(20),
+      }),
+    );
+    expect(JSON.stringify(shown)).not.toMatch(/canary|aaaa/);
+    expect(shown.TENCENT_CALLBACK_KEY).toBe(true);
+    expect(shown.TENCENT_MIX_KEY).toBe(false);
+  });
+});

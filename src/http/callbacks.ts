@@ -1,0 +1,95 @@
+import type { Queue } from 'bullmq';
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Metrics } from '../metrics.js';
+import { type LiveEventJob, liveEventJobId, liveEventJobOptions } from '../queue/jobs.js';
+import {
+  callbackEnvelopeSchema,
+  EVENT_TYPE,
+  parseCallbackJson,
+  streamCallbackSchema,
+  toLiveEvent,
+} from '../tencent/callback.js';
+import { checkSign } from '../tencent/md5-sign.js';
+import { problem } from './problem.js';
+
+export const CALLBACK_BODY_LIMIT = 16 * 1024;
+
+export interface CallbackDeps {
+  /** TENCENT_CALLBACK_KEY */
+  callbackKey: string;
+  eventsQueue: Queue<LiveEventJob>;
+  now: () => number;
+  metrics: Metrics;
+}
+
+/**
+ * `POST /callbacks/tencent`: authenticate, validate, enqueue, and only then answer `{"code":0}`.
+ * Anything Tencent should retry gets a non-200; anything a retry cannot fix gets a 200 or a 4xx.
+ */
+export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
+  const count = (outcome: string) => deps.metrics.callbacks.inc({ outcome });
+  app.post(
+    '/callbacks/tencent',
+    bodyLimit({
+      maxSize: CALLBACK_BODY_LIMIT,
+      onError: (c) => {
+        count('too_large');
+        return problem(c, 'too_large', `the body exceeds ${CALLBACK_BODY_LIMIT} bytes`);
+      },
+    }),
+    async (c) => {
+      const receivedAt = deps.now();
+      let body: unknown;
+      try {
+        body = parseCallbackJson(await c.req.text());
+      } catch {
+        count('bad_request');
+        return problem(c, 'bad_request', 'the body is not JSON');
+      }
+      const envelope = callbackEnvelopeSchema.safeParse(body);
+      if (!envelope.success) {
+        count('bad_request');
+        return problem(c, 'bad_request', 'the body lacks t, sign or event_type');
+      }
+      const { t, sign, event_type } = envelope.data;
+      if (checkSign(deps.callbackKey, t, sign, receivedAt) !== 'ok') {
+        count('unauthorized');
+        return problem(c, 'unauthorized', 'the signature is not valid');
+      }
+      if (event_type !== EVENT_TYPE.push && event_type !== EVENT_TYPE.disconnect) {
+        count('ignored');
+        return c.json({ code: 0 });
+      }
+      const parsed = streamCallbackSchema.safeParse(body);
+      if (!parsed.success) {
+        count('bad_request');
+        const field = parsed.error.issues[0]?.path.join('.') ?? 'body';
+        return problem(c, 'bad_request', `invalid field: ${field}`);
+      }
+      const event = toLiveEvent(parsed.data, receivedAt);
+      const job: LiveEventJob = {
+        kind: event.kind,
+        streamId: event.streamId,
+        sequence: event.sequence,
+        eventTimeMs: event.eventTimeMs,
+        receivedAt,
+        domain: event.domain,
+        appName: event.appName,
+        params: event.params,
+        width: event.width,
+        height: event.height,
+        errcode: event.errcode,
+        ...(event.unmixable ? { unmixable: event.unmixable } : {}),
+      };
+      try {
+        await deps.eventsQueue.add(event.kind, job, { ...liveEventJobOptions, jobId: liveEventJobId(job) });
+      } catch {
+        count('unavailable');
+        return problem(c, 'unavailable', 'the event could not be stored; retry later');
+      }
+      count(event.unmixable ? 'unmixable' : 'enqueued');
+      return c.json({ code: 0 });
+    },
+  );
+}

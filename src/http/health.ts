@@ -1,0 +1,25 @@
+import type { Hono } from 'hono';
+import type { Redis } from 'ioredis';
+
+export interface HealthDeps {
+  redis: Redis;
+  /** false once shutdown began: load balancers stop sending traffic before the server closes. */
+  isAccepting: () => boolean;
+}
+
+/** `/healthz`: the process runs. `/readyz`: it can take callbacks now (Redis answers, not draining). */
+export function registerHealth(app: Hono, deps: HealthDeps): void {
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    if (!deps.isAccepting()) return c.json({ status: 'draining' }, 503);
+    try {
+      await Promise.race([
+        deps.redis.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000).unref()),
+      ]);
+      return c.json({ status: 'ready' });
+    } catch {
+      return c.json({ status: 'redis unavailable' }, 503);
+    }
+  });
+}

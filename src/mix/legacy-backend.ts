@@ -1,0 +1,74 @@
+import { classifyMixError, type MixErrorCode, type MixOperation, TRANSPORT_CODES } from '../tencent/errors.js';
+import { cancelBody, type MixSpec, mixRequestUrl, parseMixResponse, startBody } from '../tencent/mix-stream-v2.js';
+import type { MixBackend, MixOutcome } from './mix-backend.js';
+
+export interface LegacyBackendOptions {
+  /** TENCENT_MIX_URL */
+  url: string;
+  appId: number;
+  /** TENCENT_MIX_KEY: signs the query; never leaves this module. */
+  key: string;
+  timeoutMs: number;
+  now?: () => number;
+  fetch?: typeof fetch;
+}
+
+/** Mix_StreamV2 through the `common_access` CGI, signed afresh for every request. */
+export function legacyBackend(options: LegacyBackendOptions): MixBackend {
+  const now = options.now ?? Date.now;
+  const doFetch = options.fetch ?? fetch;
+
+  async function call(op: MixOperation, body: object): Promise<MixOutcome> {
+    const started = performance.now();
+    const url = mixRequestUrl(options.url, options.appId, options.key, now());
+    const outcome = (error: MixErrorCode | null, response: unknown, message = ''): MixOutcome => {
+      const result: MixOutcome = { request: body, response, durationMs: Math.round(performance.now() - started) };
+      if (error !== null) {
+        const info = classifyMixError(error, op);
+        if (info.class !== 'done') result.error = { ...info, message: message || info.meaning };
+      }
+      return result;
+    };
+    let res: Response;
+    let text: string;
+    try {
+      res = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      text = await res.text();
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      return timedOut
+        ? outcome(TRANSPORT_CODES.timeout, { error: `no answer within ${options.timeoutMs} ms` })
+        : outcome(TRANSPORT_CODES.network, { error: describe(error) }, describe(error));
+    }
+    if (res.status >= 500) return outcome(TRANSPORT_CODES.http5xx, { status: res.status, body: text.slice(0, 200) });
+    if (res.status === 429) return outcome(TRANSPORT_CODES.throttled, { status: res.status });
+    const parsed = parseMixResponse(text);
+    if (!parsed.ok) {
+      const code = /time expired/i.test(parsed.raw) ? TRANSPORT_CODES.timeExpired : TRANSPORT_CODES.badResponse;
+      return outcome(code, { status: res.status, body: parsed.raw });
+    }
+    const { code, message } = parsed.response;
+    return outcome(code === 0 ? null : code, parsed.response, message);
+  }
+
+  return {
+    name: 'legacy',
+    start: (sessionId, spec: MixSpec) =>
+      call('start', startBody(spec, { appId: options.appId, sessionId, nowMs: now() })),
+    cancel: (sessionId, outputStreamId) =>
+      call('cancel', cancelBody(outputStreamId, { appId: options.appId, sessionId, nowMs: now() })),
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: { code?: string } }).cause;
+    return cause?.code ? `${error.message} (${cause.code})` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,249 @@
+import { layout } from '../layout/layout.js';
+import type { MixPlan } from '../layout/plan.js';
+import type { Metrics } from '../metrics.js';
+import type { MixBackend, MixOutcome } from '../mix/mix-backend.js';
+import type { RoomState, RoomStore, RoomUpdate } from '../rooms/room-store.js';
+import type { AppliedMix, AuditEntry, LastError, RoomStatus } from '../rooms/stored.js';
+import type { MixErrorInfo, MixOperation } from '../tencent/errors.js';
+import { type Decision, decide, samePlan, type Timing } from './decide.js';
+import { viewRoom } from './snapshot.js';
+
+/**
+ * One reconcile of one room: read it, compute the desired plan, decide, send at most one request,
+ * record what happened. Knows nothing of BullMQ: the worker maps the result onto the job.
+ */
+
+export interface ReconcileDeps {
+  store: RoomStore;
+  backend: MixBackend;
+  now: () => number;
+  timing: Timing;
+  leaveGraceMs: number;
+  /** Lease on the room, longer than a request's timeout. */
+  leaseMs: number;
+  metrics?: Metrics;
+}
+
+export interface Attempt {
+  /** 1 for the first try. */
+  number: number;
+  max: number;
+}
+
+export type ReconcileResult =
+  /** Nothing more to do until the room changes. */
+  | { kind: 'done'; summary: string; version: number }
+  /** Come back at `until` (a platform timing rule, a leave grace ending, a lease held elsewhere). */
+  | { kind: 'wait'; until: number; summary: string; version: number }
+  /** A transient error: retry with backoff. */
+  | { kind: 'retry'; error: MixErrorInfo & { message: string }; version: number };
+
+export async function reconcileRoom(
+  roomId: string,
+  attempt: Attempt,
+  deps: ReconcileDeps,
+): Promise<ReconcileResult> {
+  const release = await deps.store.acquireLease(roomId, deps.leaseMs);
+  if (!release) {
+    deps.metrics?.reconciles.inc({ decision: 'skipped' });
+    return {
+      kind: 'wait',
+      until: deps.now() + 250,
+      summary: 'another reconcile holds the room',
+      version: -1,
+    };
+  }
+  try {
+    const state = await deps.store.read(roomId);
+    if (!state) return { kind: 'done', summary: 'no such room', version: 0 };
+    return await reconcileState(state, attempt, deps);
+  } finally {
+    await release();
+  }
+}
+
+async function reconcileState(
+  state: RoomState,
+  attempt: Attempt,
+  deps: ReconcileDeps,
+): Promise<ReconcileResult> {
+  const { roomId, meta } = state;
+  const version = meta.version;
+  const now = deps.now();
+  const view = viewRoom(state, now, deps.leaveGraceMs);
+  if (view.departed.length) await deps.store.pruneDeparted(roomId, now, deps.leaveGraceMs);
+
+  if (meta.status === 'failed' && meta.failedVersion === version) {
+    deps.metrics?.reconciles.inc({ decision: 'skipped' });
+    return { kind: 'done', summary: 'failed at this version: waiting for the room to change', version };
+  }
+
+  const desired = layout(view.snapshot);
+  const decision = decide({
+    roomId,
+    desired,
+    applied: state.applied,
+    pushedAt: view.pushedAt,
+    epoch: meta.epoch,
+    ...(meta.lastStartRequestAt !== undefined ? { lastStartRequestAt: meta.lastStartRequestAt } : {}),
+    ...(meta.lastCancel ? { lastCancel: meta.lastCancel } : {}),
+    now,
+    timing: deps.timing,
+  });
+  deps.metrics?.reconciles.inc({ decision: decision.kind });
+  const audit = (entry: Omit<AuditEntry, 'at' | 'v'>): AuditEntry =>
+    ({ at: now, v: version, ...entry }) as AuditEntry;
+  // Come back when a leaving stream's grace ends, whatever else happens now.
+  const orDeparture = (result: ReconcileResult): ReconcileResult =>
+    view.nextDeparture === undefined || result.kind === 'retry'
+      ? result
+      : result.kind === 'wait'
+        ? { ...result, until: Math.min(result.until, view.nextDeparture) }
+        : {
+            kind: 'wait',
+            until: view.nextDeparture,
+            summary: `${result.summary}; a leave grace ends`,
+            version,
+          };
+
+  switch (decision.kind) {
+    case 'noop': {
+      const status = statusOf(desired, state.applied);
+      if (status !== meta.status) await deps.store.update(roomId, { status, failedVersion: null }, now);
+      return orDeparture({ kind: 'done', summary: decision.reason, version });
+    }
+    case 'wait': {
+      await deps.store.update(
+        roomId,
+        {
+          status: 'pending',
+          audit: [
+            audit({ type: 'decision', decision: 'wait', until: decision.until, reason: decision.reason }),
+          ],
+        },
+        now,
+      );
+      return orDeparture({ kind: 'wait', until: decision.until, summary: decision.reason, version });
+    }
+    case 'start':
+    case 'cancel': {
+      const outcome =
+        decision.kind === 'start'
+          ? await deps.backend.start(decision.sessionId, decision.plan)
+          : await deps.backend.cancel(decision.sessionId, decision.outputStreamId);
+      const code = outcome.error?.code ?? 0;
+      deps.metrics?.mixRequests.observe({ op: decision.kind, code: String(code) }, outcome.durationMs / 1000);
+      const entries = [
+        audit({
+          type: 'request',
+          op: decision.kind,
+          session: decision.sessionId,
+          reason: decision.reason,
+          causes: state.causes,
+          body: outcome.request,
+        }),
+        audit({
+          type: 'answer',
+          op: decision.kind,
+          code,
+          ms: outcome.durationMs,
+          response: outcome.response,
+        }),
+      ];
+      const result = recordOutcome(state, decision, outcome, attempt, deps.now());
+      await deps.store.update(roomId, { ...result.update, audit: entries, clearCauses: true }, now);
+      return orDeparture(result.result);
+    }
+  }
+}
+
+type SendDecision = Extract<Decision, { kind: 'start' | 'cancel' }>;
+
+/** What a request's outcome does to the room: the update to store and what the job does next. */
+function recordOutcome(
+  state: RoomState,
+  decision: SendDecision,
+  outcome: MixOutcome,
+  attempt: Attempt,
+  now: number,
+): { update: RoomUpdate; result: ReconcileResult } {
+  const version = state.meta.version;
+  const op: MixOperation = decision.kind;
+  const update: RoomUpdate = op === 'start' ? { lastStartRequestAt: now } : {};
+  const error = outcome.error;
+
+  if (!error) {
+    if (decision.kind === 'start') {
+      const applied: AppliedMix = {
+        sessionId: decision.sessionId,
+        epoch: decision.epoch,
+        plan: decision.plan,
+        startedAt: decision.newSession || !state.applied ? now : state.applied.startedAt,
+        lastStartAt: now,
+        version,
+      };
+      return {
+        update: {
+          ...update,
+          applied,
+          epoch: Math.max(decision.epoch, state.meta.epoch),
+          status: 'mixing',
+          lastError: null,
+          failedVersion: null,
+        },
+        result: { kind: 'done', summary: `started ${decision.sessionId}`, version },
+      };
+    }
+    return {
+      update: {
+        applied: null,
+        lastCancel: { sessionId: decision.sessionId, at: now },
+        status: 'pending',
+        lastError: null,
+        failedVersion: null,
+      },
+      // Reconcile again at once: if a mix is still wanted, it starts as a new session.
+      result: { kind: 'wait', until: now, summary: `cancelled ${decision.sessionId}`, version },
+    };
+  }
+
+  const lastError: LastError = {
+    code: error.code,
+    message: error.message,
+    hint: error.hint,
+    at: now,
+    op,
+    ...(error.apiCode ? { apiCode: error.apiCode } : {}),
+  };
+  if (error.code === 'timeout' && decision.kind === 'start') {
+    // Unknown outcome: the platform may run this plan. Record it as uncertain so the next attempt
+    // re-applies it (same session) or cancels it, and never leaks a session.
+    update.applied = {
+      sessionId: decision.sessionId,
+      epoch: decision.epoch,
+      plan: decision.plan,
+      startedAt: state.applied && !decision.newSession ? state.applied.startedAt : now,
+      lastStartAt: now,
+      version,
+      uncertain: true,
+    };
+    update.epoch = Math.max(decision.epoch, state.meta.epoch);
+  }
+  if (error.class === 'retry' && attempt.number < attempt.max) {
+    return { update: { ...update, status: 'pending', lastError }, result: { kind: 'retry', error, version } };
+  }
+  return {
+    update: { ...update, status: 'failed', lastError, failedVersion: version },
+    result: {
+      kind: 'done',
+      summary: `${op} failed with ${error.code} (${error.class === 'retry' ? 'retries exhausted' : 'permanent'})`,
+      version,
+    },
+  };
+}
+
+function statusOf(desired: MixPlan | null, applied: AppliedMix | null): RoomStatus {
+  if (!desired && !applied) return 'idle';
+  if (desired && applied && !applied.uncertain && samePlan(desired, applied.plan)) return 'mixing';
+  return 'pending';
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { MixPlan } from '../layout/plan.js';
+
+/** What mixkeeper keeps about a room in Redis, one schema per stored shape. */
+
+/** One stream of a room, as observed from callbacks. */
+export const storedStreamSchema = z.object({
+  streamId: z.string(),
+  sequence: z.string(),
+  role: z.enum(['main', 'guest']),
+  media: z.enum(['av', 'audio', 'video']),
+  /** When mixkeeper learnt of the push (receiver time): readiness counts from here. */
+  pushedAt: z.number(),
+  /** The platform's event time of the push (1 s resolution): orders pushes. */
+  eventTimeMs: z.number(),
+  width: z.number(),
+  height: z.number(),
+  /** Set by the matching disconnect: the stream keeps its tile for the leave grace, then goes. */
+  leftAt: z.number().optional(),
+  /** Why the mix API cannot take this stream; it is shown, never mixed. */
+  unmixable: z.string().optional(),
+});
+export type StoredStream = z.infer<typeof storedStreamSchema>;
+
+/** The mix the platform last accepted (or may have: `uncertain` after a timeout). */
+export const appliedMixSchema = z.object({
+  sessionId: z.string(),
+  epoch: z.number().int().positive(),
+  plan: z.custom<MixPlan>((v) => typeof v === 'object' && v !== null && 'inputs' in v),
+  /** When the session was first started: cancel waits for the minimum age from here. */
+  startedAt: z.number(),
+  /** When the latest start (create or update) was sent. */
+  lastStartAt: z.number(),
+  /** The room version the plan was computed from. */
+  version: z.number().int(),
+  /** A start timed out: the platform may or may not run this plan. */
+  uncertain: z.boolean().optional(),
+});
+export type AppliedMix = z.infer<typeof appliedMixSchema>;
+
+export const ROOM_STATUSES = ['idle', 'pending', 'mixing', 'failed'] as const;
+export type RoomStatus = (typeof ROOM_STATUSES)[number];
+
+export const lastErrorSchema = z.object({
+  code: z.union([z.number(), z.string()]),
+  message: z.string(),
+  hint: z.string(),
+  at: z.number(),
+  op: z.enum(['start', 'cancel']),
+  apiCode: z.string().optional(),
+});
+export type LastError = z.infer<typeof lastErrorSchema>;
+
+/** The room's scalar state (a Redis hash). */
+export interface RoomMeta {
+  version: number;
+  status: RoomStatus;
+  /** Highest session epoch used: a new session takes epoch + 1, so a cancelled id is never reused. */
+  epoch: number;
+  /** The layout the main's push asked for. */
+  pushPreset?: string;
+  lastError?: LastError;
+  /** A permanent error at this version: no retry until the room changes. */
+  failedVersion?: number;
+  /** When the last start request was sent (any outcome): spaces starts per the platform's advice. */
+  lastStartRequestAt?: number;
+  lastCancel?: { sessionId: string; at: number };
+  updatedAt?: number;
+}
+
+/** One line of a room's audit log. */
+export interface AuditEntry {
+  at: number;
+  /** Room version when written. */
+  v: number;
+  type: 'callback' | 'decision' | 'request' | 'answer' | 'config' | 'operator';
+  [detail: string]: unknown;
+}

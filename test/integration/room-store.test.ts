@@ -1,0 +1,175 @@
+import { describe, expect, test } from 'vitest';
+import type { Membership } from '../../src/rooms/membership.js';
+import { type Observation, RoomStore } from '../../src/rooms/room-store.js';
+import { useRedis } from '../support/redis.js';
+
+const { redis, namespace } = useRedis();
+const store = new RoomStore(redis, { namespace, auditCap: 5 });
+let roomCounter = 0;
+const T = 1_700_000_000_000;
+
+function room() {
+  roomCounter += 1;
+  const roomId = `room${roomCounter}`;
+  const membership: Membership = { roomId, role: 'guest', media: 'av', notes: [] };
+  const obs = (kind: 'push' | 'disconnect', streamId: string, sequence: string, at = T): Observation => ({
+    kind,
+    streamId,
+    sequence,
+    eventTimeMs: at,
+    receivedAt: at,
+    width: 540,
+    height: 960,
+    membership,
+  });
+  return {
+    roomId,
+    push: (s: string, q: string, at?: number) => obs('push', s, q, at),
+    disc: (s: string, q: string, at?: number) => obs('disconnect', s, q, at),
+  };
+}
+
+describe('observations', () => {
+  test('a push makes the stream live and bumps the version; the same push again is a no-op', async () => {
+    const r = room();
+    expect(await store.applyObservation(r.push('a', '11'), T)).toEqual({ outcome: 'applied', version: 1 });
+    expect(await store.applyObservation(r.push('a', '11'), T + 5)).toEqual({
+      outcome: 'duplicate',
+      version: 1,
+    });
+    const state = await store.read(r.roomId);
+    expect(state?.streams).toMatchObject([{ streamId: 'a', sequence: '11', pushedAt: T }]);
+    expect(state?.causes).toEqual(['push a 11']);
+  });
+
+  test('a late disconnect of an old push keeps the new one', async () => {
+    const r = room();
+    await store.applyObservation(r.push('a', '11', T), T);
+    await store.applyObservation(r.push('a', '22', T + 2000), T + 2000);
+    expect((await store.applyObservation(r.disc('a', '11', T + 2000), T + 2100)).outcome).toBe('stale');
+    const state = await store.read(r.roomId);
+    expect(state?.streams).toHaveLength(1);
+    expect(state?.streams[0]).toMatchObject({ sequence: '22' });
+    expect(state?.streams[0]?.leftAt).toBeUndefined();
+  });
+
+  test('an old push delivered after its replacement is stale', async () => {
+    const r = room();
+    await store.applyObservation(r.push('a', '22', T + 2000), T + 2000);
+    expect((await store.applyObservation(r.push('a', '11', T), T + 2100)).outcome).toBe('stale');
+    expect((await store.read(r.roomId))?.streams[0]?.sequence).toBe('22');
+  });
+
+  test('a disconnect before its push leaves a tombstone: the late push is ignored', async () => {
+    const r = room();
+    expect((await store.applyObservation(r.disc('a', '33'), T)).outcome).toBe('unknown');
+    expect((await store.applyObservation(r.push('a', '33'), T + 10)).outcome).toBe('stale');
+    expect((await store.read(r.roomId))?.streams ?? []).toEqual([]);
+    // another push of the same stream is a new push and is taken
+    expect((await store.applyObservation(r.push('a', '34', T + 20), T + 20)).outcome).toBe('applied');
+  });
+
+  test('the matching disconnect starts the leave; a second one is a no-op; grace end forgets it', async () => {
+    const r = room();
+    await store.applyObservation(r.push('a', '11'), T);
+    expect(await store.applyObservation(r.disc('a', '11'), T + 100)).toEqual({
+      outcome: 'applied',
+      version: 2,
+    });
+    expect(await store.applyObservation(r.disc('a', '11'), T + 200)).toEqual({
+      outcome: 'duplicate',
+      version: 2,
+    });
+    expect((await store.read(r.roomId))?.streams[0]?.leftAt).toBe(T + 100);
+    expect(await store.pruneDeparted(r.roomId, T + 2000, 3000)).toBe(0);
+    expect(await store.pruneDeparted(r.roomId, T + 3100, 3000)).toBe(1);
+    expect((await store.read(r.roomId))?.streams).toEqual([]);
+  });
+
+  test('a push retried after its disconnect does not bring the stream back', async () => {
+    const r = room();
+    await store.applyObservation(r.push('a', '11'), T);
+    await store.applyObservation(r.disc('a', '11'), T + 100);
+    await store.pruneDeparted(r.roomId, T + 10_000, 3000);
+    expect((await store.applyObservation(r.push('a', '11'), T + 60_000)).outcome).toBe('stale');
+  });
+
+  test('the main’s push sets the room preset; the audit log is capped', async () => {
+    const r = room();
+    const main = {
+      ...r.push('m', '1'),
+      membership: {
+        roomId: r.roomId,
+        role: 'main' as const,
+        media: 'av' as const,
+        preset: 'pk' as const,
+        notes: [],
+      },
+    };
+    await store.applyObservation(main, T);
+    for (let i = 0; i < 8; i++) await store.applyObservation(r.push(`g${i}`, '1'), T + i);
+    const state = await store.read(r.roomId);
+    expect(state?.meta.pushPreset).toBe('pk');
+    const audit = await store.audit(r.roomId);
+    expect(audit).toHaveLength(5);
+    expect(audit[0]).toMatchObject({
+      type: 'callback',
+      kind: 'push',
+      stream: 'g7',
+      outcome: 'applied',
+      v: 9,
+    });
+  });
+});
+
+describe('reconcile bookkeeping', () => {
+  test('update writes status, applied and audit in one go, and null clears', async () => {
+    const r = room();
+    await store.applyObservation(r.push('a', '1'), T);
+    const plan = {
+      preset: 'pip' as const,
+      canvas: { width: 540, height: 960 },
+      outputStreamId: 'a',
+      outputType: 0 as const,
+      templateId: 0,
+      inputs: [],
+    };
+    await store.update(
+      r.roomId,
+      {
+        status: 'mixing',
+        epoch: 3,
+        applied: { sessionId: `${r.roomId}_3`, epoch: 3, plan, startedAt: T, lastStartAt: T, version: 1 },
+        lastError: { code: -505, message: 'x', hint: 'y', at: T, op: 'start' },
+        audit: [{ at: T, v: 1, type: 'request', op: 'start' }],
+        clearCauses: true,
+      },
+      T,
+    );
+    let state = await store.read(r.roomId);
+    expect(state?.meta).toMatchObject({ status: 'mixing', epoch: 3, lastError: { code: -505 } });
+    expect(state?.applied?.sessionId).toBe(`${r.roomId}_3`);
+    expect(state?.causes).toEqual([]);
+    await store.update(r.roomId, { applied: null, lastError: null, status: 'idle' }, T + 1);
+    state = await store.read(r.roomId);
+    expect(state?.applied).toBeNull();
+    expect(state?.meta.lastError).toBeUndefined();
+  });
+
+  test('the lease admits one holder at a time and only its holder releases it', async () => {
+    const r = room();
+    const release = await store.acquireLease(r.roomId, 5000);
+    expect(release).not.toBeNull();
+    expect(await store.acquireLease(r.roomId, 5000)).toBeNull();
+    await release?.();
+    const again = await store.acquireLease(r.roomId, 5000);
+    expect(again).not.toBeNull();
+    await release?.(); // stale holder: must not free the new holder's lease
+    expect(await store.acquireLease(r.roomId, 5000)).toBeNull();
+    await again?.();
+  });
+
+  test('an unknown room reads as null', async () => {
+    expect(await store.read('nobody_here')).toBeNull();
+  });
+});
