@@ -10,6 +10,20 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  dev: {
+    summary: 'run everything locally: Redis (spawned if REDIS_URL is unset), simulator, API, workers',
+    load: () => import('./commands/dev.js'),
+  },
+  api: {
+    summary: 'serve callbacks, the rooms API, pages and metrics',
+    load: () => import('./commands/api.js'),
+  },
+  worker: { summary: 'process events and reconcile rooms', load: () => import('./commands/worker.js') },
+  all: { summary: 'api and worker in one process', load: () => import('./commands/all.js') },
+  sim: {
+    summary: "the platform simulator: Tencent's mix CGI and callbacks on a local port",
+    load: () => import('./commands/sim.js'),
+  },
   layout: {
     summary: 'print the plan, SVG or request body for a room, offline',
     load: () => import('./commands/layout.js'),

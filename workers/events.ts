@@ -42,7 +42,8 @@ export function eventsProcessor(deps: EventsProcessorDeps) {
       deps.now(),
     );
     deps.metrics?.observations.inc({ kind: event.kind, outcome });
-    if (outcome === 'applied') await requestReconcile(deps.reconcileQueue, roomId, deps.debounceMs, deps.reconcileAttempts);
+    if (outcome === 'applied')
+      await requestReconcile(deps.reconcileQueue, roomId, deps.debounceMs, deps.reconcileAttempts);
     return { outcome, roomId, version };
   };
 }

@@ -1,5 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
-import { reconcileJobSchema, type ReconcileJob } from '../src/queue/jobs.js';
+import { type ReconcileJob, reconcileJobSchema } from '../src/queue/jobs.js';
 import { type ReconcileDeps, reconcileRoom } from '../src/reconcile/reconcile-room.js';
 
 /** Thrown for a transient mix error so BullMQ retries the job with the `mix` backoff. */
@@ -16,7 +16,11 @@ export interface ReconcileProcessorDeps extends ReconcileDeps {
 export function reconcileProcessor(deps: ReconcileProcessorDeps) {
   return async (job: Job<ReconcileJob>, token?: string): Promise<string> => {
     const { roomId } = reconcileJobSchema.parse(job.data);
-    const result = await reconcileRoom(roomId, { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 }, deps);
+    const result = await reconcileRoom(
+      roomId,
+      { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 },
+      deps,
+    );
     switch (result.kind) {
       case 'done':
         return result.summary;

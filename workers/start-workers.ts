@@ -71,7 +71,10 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
       concurrency: config.RECONCILE_CONCURRENCY,
       settings: {
         backoffStrategy: (attemptsMade) =>
-          retryDelayMs(attemptsMade, { baseMs: config.MIX_RETRY_BASE_MS, capMs: config.MIX_RETRY_BASE_MS * 64 }),
+          retryDelayMs(attemptsMade, {
+            baseMs: config.MIX_RETRY_BASE_MS,
+            capMs: config.MIX_RETRY_BASE_MS * 64,
+          }),
       },
     },
   );
@@ -82,7 +85,10 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
   ] as const) {
     worker.on('error', (error) => log.error({ err: error, worker: name }, 'worker error'));
     worker.on('failed', (job, error) =>
-      log.warn({ worker: name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),
+      log.warn(
+        { worker: name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message },
+        'job failed',
+      ),
     );
   }
   reconcile.on('completed', (job, summary) => log.debug({ room: job.data.roomId, summary }, 'reconciled'));

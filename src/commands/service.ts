@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { type RunningWorkers, startWorkers } from '../../workers/start-workers.js';
 import { type Config, ConfigError } from '../config.js';
 import { createApp } from '../http/app.js';

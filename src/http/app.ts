@@ -41,7 +41,12 @@ export function createApp(deps: AppDeps): Hono {
 
   registerHealth(app, { redis: deps.redis, isAccepting: deps.isAccepting ?? (() => true) });
   registerMetrics(app, deps.metrics, deps.queues);
-  registerCallbacks(app, { callbackKey: deps.callbackKey, eventsQueue: deps.eventsQueue, now, metrics: deps.metrics });
+  registerCallbacks(app, {
+    callbackKey: deps.callbackKey,
+    eventsQueue: deps.eventsQueue,
+    now,
+    metrics: deps.metrics,
+  });
 
   app.use('/v1/*', adminAuth(deps.adminToken));
   registerRooms(app, { store: deps.store, now, leaveGraceMs: deps.leaveGraceMs });

@@ -11,7 +11,8 @@ export function registerMetrics(app: Hono, metrics: Metrics, queues: Queue[]): v
       queues.map(async (queue) => {
         try {
           const counts = await queue.getJobCounts(...STATES);
-          for (const state of STATES) metrics.queueDepth.set({ queue: queue.name, state }, counts[state] ?? 0);
+          for (const state of STATES)
+            metrics.queueDepth.set({ queue: queue.name, state }, counts[state] ?? 0);
         } catch {
           // Redis away: the last known depths stay; /readyz reports the outage.
         }

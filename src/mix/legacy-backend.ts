@@ -1,5 +1,16 @@
-import { classifyMixError, type MixErrorCode, type MixOperation, TRANSPORT_CODES } from '../tencent/errors.js';
-import { cancelBody, type MixSpec, mixRequestUrl, parseMixResponse, startBody } from '../tencent/mix-stream-v2.js';
+import {
+  classifyMixError,
+  type MixErrorCode,
+  type MixOperation,
+  TRANSPORT_CODES,
+} from '../tencent/errors.js';
+import {
+  cancelBody,
+  type MixSpec,
+  mixRequestUrl,
+  parseMixResponse,
+  startBody,
+} from '../tencent/mix-stream-v2.js';
 import type { MixBackend, MixOutcome } from './mix-backend.js';
 
 export interface LegacyBackendOptions {
@@ -22,7 +33,11 @@ export function legacyBackend(options: LegacyBackendOptions): MixBackend {
     const started = performance.now();
     const url = mixRequestUrl(options.url, options.appId, options.key, now());
     const outcome = (error: MixErrorCode | null, response: unknown, message = ''): MixOutcome => {
-      const result: MixOutcome = { request: body, response, durationMs: Math.round(performance.now() - started) };
+      const result: MixOutcome = {
+        request: body,
+        response,
+        durationMs: Math.round(performance.now() - started),
+      };
       if (error !== null) {
         const info = classifyMixError(error, op);
         if (info.class !== 'done') result.error = { ...info, message: message || info.meaning };
@@ -40,16 +55,20 @@ export function legacyBackend(options: LegacyBackendOptions): MixBackend {
       });
       text = await res.text();
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const timedOut =
+        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       return timedOut
         ? outcome(TRANSPORT_CODES.timeout, { error: `no answer within ${options.timeoutMs} ms` })
         : outcome(TRANSPORT_CODES.network, { error: describe(error) }, describe(error));
     }
-    if (res.status >= 500) return outcome(TRANSPORT_CODES.http5xx, { status: res.status, body: text.slice(0, 200) });
+    if (res.status >= 500)
+      return outcome(TRANSPORT_CODES.http5xx, { status: res.status, body: text.slice(0, 200) });
     if (res.status === 429) return outcome(TRANSPORT_CODES.throttled, { status: res.status });
     const parsed = parseMixResponse(text);
     if (!parsed.ok) {
-      const code = /time expired/i.test(parsed.raw) ? TRANSPORT_CODES.timeExpired : TRANSPORT_CODES.badResponse;
+      const code = /time expired/i.test(parsed.raw)
+        ? TRANSPORT_CODES.timeExpired
+        : TRANSPORT_CODES.badResponse;
       return outcome(code, { status: res.status, body: parsed.raw });
     }
     const { code, message } = parsed.response;

@@ -32,7 +32,9 @@ export type ReconcileJob = z.infer<typeof reconcileJobSchema>;
  * and BullMQ ids may not contain ':'.
  */
 export function liveEventJobId(event: Pick<LiveEventJob, 'streamId' | 'sequence' | 'kind'>): string {
-  const digest = createHash('sha1').update(`${event.kind}\n${event.streamId}\n${event.sequence}`).digest('hex');
+  const digest = createHash('sha1')
+    .update(`${event.kind}\n${event.streamId}\n${event.sequence}`)
+    .digest('hex');
   return `ev-${digest.slice(0, 32)}`;
 }
 

@@ -6,7 +6,12 @@ import type { ReconcileJob } from './jobs.js';
  * requests move it to the new delay (`reschedule`); while one runs, the latest request is kept and
  * runs once it ends (`keepLastIfActive`). So at most one reconcile per room is ever active.
  */
-export function requestReconcile(queue: Queue<ReconcileJob>, roomId: string, delayMs: number, attempts: number) {
+export function requestReconcile(
+  queue: Queue<ReconcileJob>,
+  roomId: string,
+  delayMs: number,
+  attempts: number,
+) {
   return queue.add(
     'reconcile',
     { roomId },

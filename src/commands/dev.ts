@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { describeStep, loadScenario, playScenario } from '../sim/scenario.js';
+import { startSimulator } from '../sim/server.js';
+import { type LocalRedis, startLocalRedis } from './local-redis.js';
+import { startService } from './service.js';
+
+/**
+ * `mixkeeper dev` (what `npm start` runs): everything on this machine. A private Redis with AOF
+ * under `.data/` unless REDIS_URL is set, the platform simulator with its callbacks wired to the
+ * API, the API and the workers in one process, and a short demo scenario.
+ */
+
+const USAGE = `usage: mixkeeper dev [--no-demo] [--scenario <name|file.json>] [--time-scale <x>]
+
+  --no-demo      do not play the demo scenario
+  --scenario     the scenario to play (default co-host-join-leave)
+  --time-scale   simulator time scale (default 1: real platform timing)
+
+environment: PORT (8080), SIM_PORT (9090), REDIS_URL (unset: a private redis-server under .data/),
+and the service's variables (src/config.ts). Keys and the admin token are generated when unset.`;
+
+export async function run(args: string[]): Promise<number> {
+  let values: { 'no-demo'?: boolean; scenario?: string; 'time-scale'?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        'no-demo': { type: 'boolean' },
+        scenario: { type: 'string' },
+        'time-scale': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    console.error(`mixkeeper dev: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const timeScale = Number(values['time-scale'] ?? process.env.SIM_TIME_SCALE ?? 1);
+  if (!(timeScale > 0)) {
+    console.error('mixkeeper dev: --time-scale must be a number > 0');
+    return 2;
+  }
+
+  const secret = () => randomBytes(16).toString('hex');
+  const env = { ...process.env };
+  env.TENCENT_APPID ??= '1252500000';
+  env.TENCENT_CALLBACK_KEY ??= secret();
+  env.TENCENT_MIX_KEY ??= secret();
+  env.ADMIN_TOKEN ??= secret();
+
+  let redis: LocalRedis | undefined;
+  if (!env.REDIS_URL) {
+    try {
+      redis = await startLocalRedis({
+        dir: join(process.cwd(), '.data', 'redis'),
+        args: ['--appendonly', 'yes', '--appendfsync', 'everysec'],
+      });
+    } catch (error) {
+      console.error(`mixkeeper dev: ${(error as Error).message}`);
+      return 1;
+    }
+    env.REDIS_URL = redis.url;
+  }
+
+  const sim = await startSimulator({
+    port: Number(env.SIM_PORT ?? 9090),
+    appId: Number(env.TENCENT_APPID),
+    callbackKey: env.TENCENT_CALLBACK_KEY,
+    mixKey: env.TENCENT_MIX_KEY,
+    timeScale,
+  });
+  env.TENCENT_MIX_URL = sim.mixUrl;
+  // The service's timing rules follow the simulator's clock.
+  for (const [name, ms] of [
+    ['MIX_READY_DELAY_MS', 5000],
+    ['MIX_CANCEL_MIN_AGE_MS', 5000],
+    ['MIX_SESSION_REUSE_MS', 30_000],
+    ['MIX_MIN_START_INTERVAL_MS', 1000],
+  ] as const) {
+    env[name] ??= String(Math.ceil(ms * timeScale));
+  }
+
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    await sim.close();
+    await redis?.stop();
+    if (error instanceof ConfigError) {
+      console.error(`mixkeeper dev: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  const service = await startService({ config, roles: { api: true, workers: true }, log });
+  sim.setCallbackUrl(`${service.url}/callbacks/tencent`);
+
+  console.log(`
+mixkeeper is running
+  api        ${service.url}   (admin token: ${config.ADMIN_TOKEN})
+  room       ${service.url}/v1/rooms/<room>   and …/layout.svg
+  metrics    ${service.url}/metrics
+  simulator  ${sim.url}/sim/sessions   ${sim.url}/sim/violations
+  redis      ${config.REDIS_URL}${redis ? '   (private, data in .data/redis)' : ''}
+`);
+
+  const demo = new AbortController();
+  if (!values['no-demo']) {
+    const scenario = await loadScenario(values.scenario ?? 'co-host-join-leave');
+    console.log(`playing scenario ${values.scenario ?? 'co-host-join-leave'}; --no-demo skips it`);
+    void playScenario(sim, scenario, {
+      signal: demo.signal,
+      onStep: (step) => console.log(`  scenario: ${describeStep(step)}`),
+    });
+  }
+
+  let closing = false;
+  const stop = async () => {
+    if (closing) return;
+    closing = true;
+    demo.abort();
+    setTimeout(() => process.exit(1), 15_000).unref();
+    await service.close(5000);
+    await sim.close();
+    await redis?.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  return new Promise<number>(() => {});
+}

@@ -1,0 +1,245 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseCallbackJson, type StreamCallback, streamCallbackSchema } from '../tencent/callback.js';
+import { checkSign } from '../tencent/md5-sign.js';
+import type { CallbackRecord } from './callbacks.js';
+import { CALLBACK_RETRIES } from './platform-rules.js';
+import {
+  type CallbackRecorder,
+  type RecordedCallback,
+  startCallbackRecorder,
+} from './testing/callback-recorder.js';
+import { sleep, startTestSim, TEST_KEYS, type TestSim } from './testing/sim-harness.js';
+
+/**
+ * The simulator's callbacks, read back through the service's own receiver-side verifier
+ * (src/tencent: parseCallbackJson → streamCallbackSchema → checkSign), so signer and verifier are
+ * checked against each other.
+ */
+function verify(recorded: RecordedCallback | undefined, key: string = TEST_KEYS.callbackKey): StreamCallback {
+  if (!recorded) throw new Error('no callback recorded');
+  const callback = streamCallbackSchema.parse(parseCallbackJson(recorded.text));
+  expect(checkSign(key, callback.t, callback.sign, Date.now())).toBe('ok');
+  return callback;
+}
+
+let recorder: CallbackRecorder;
+let t: TestSim;
+
+beforeEach(async () => {
+  recorder = await startCallbackRecorder();
+});
+afterEach(async () => {
+  await t?.close();
+  await recorder.close();
+});
+
+describe('push and disconnect callbacks', () => {
+  beforeEach(async () => {
+    t = await startTestSim({ callbackUrl: recorder.url });
+  });
+
+  it('a push sends a signed callback with every documented field', async () => {
+    const pushed = await t.push({
+      streamId: 'host_a',
+      params: 'txSecret=abc&txTime=5C271099&mix_room=r1&mix_role=main',
+      width: 720,
+      height: 1280,
+      domain: 'push.example.com',
+      appName: 'live',
+    });
+    const [recorded] = await recorder.waitFor(1);
+    const callback = verify(recorded);
+    const raw = JSON.parse(recorded?.text ?? '{}') as Record<string, unknown>;
+    for (const field of [
+      'event_type',
+      't',
+      'sign',
+      'appid',
+      'app',
+      'appname',
+      'stream_id',
+      'channel_id',
+      'event_time',
+      'sequence',
+      'node',
+      'user_ip',
+      'stream_param',
+      'errcode',
+      'errmsg',
+      'set_id',
+      'width',
+      'height',
+      'idc_id',
+    ]) {
+      expect(raw, field).toHaveProperty(field);
+    }
+    expect(callback).toMatchObject({
+      event_type: 1,
+      appid: TEST_KEYS.appId,
+      app: 'push.example.com',
+      appname: 'live',
+      stream_id: 'host_a',
+      channel_id: 'host_a',
+      sequence: pushed.sequence,
+      stream_param: 'txSecret=abc&txTime=5C271099&mix_room=r1&mix_role=main',
+      errcode: 0,
+      errmsg: 'ok',
+      width: 720,
+      height: 1280,
+    });
+    // The sequence travels as a decimal string too large for a JS number.
+    expect(typeof raw.sequence).toBe('string');
+    expect(BigInt(String(raw.sequence))).toBeGreaterThan(2n ** 53n);
+    // t is an expiry 600 real seconds ahead, not scaled by the time scale.
+    const nowS = Math.floor(Date.now() / 1000);
+    expect(callback.t).toBeGreaterThanOrEqual(nowS + 598);
+    expect(callback.t).toBeLessThanOrEqual(nowS + 601);
+    expect(callback.t - (callback.event_time ?? 0)).toBe(600);
+  });
+
+  it('the callback fails verification under another key', async () => {
+    await t.push({ streamId: 'host_a' });
+    const [recorded] = await recorder.waitFor(1);
+    const callback = streamCallbackSchema.parse(parseCallbackJson(recorded?.text ?? ''));
+    expect(checkSign('some-other-key', callback.t, callback.sign, Date.now())).toBe('bad-sign');
+  });
+
+  it('each push gets a fresh sequence', async () => {
+    const a = await t.push({ streamId: 'a1' });
+    const b = await t.push({ streamId: 'b1' });
+    expect(a.sequence).not.toBe(b.sequence);
+  });
+
+  it('a stop sends the disconnect with the same sequence, errcode 1 and push_duration in ms', async () => {
+    const pushed = await t.push({ streamId: 'guest_b', params: 'mix_room=r1&mix_role=guest' });
+    await recorder.waitFor(1);
+    await sleep(30);
+    expect(await t.del('/sim/streams/guest_b')).toBe(200);
+    const [, recorded] = await recorder.waitFor(2);
+    const disconnect = verify(recorded);
+    expect(disconnect).toMatchObject({
+      event_type: 0,
+      stream_id: 'guest_b',
+      sequence: pushed.sequence,
+      errcode: 1,
+      stream_param: 'mix_room=r1&mix_role=guest',
+    });
+    const raw = JSON.parse(recorded?.text ?? '{}') as Record<string, unknown>;
+    expect(raw.push_duration).toMatch(/^\d+$/);
+    expect(Number(raw.push_duration)).toBeGreaterThanOrEqual(25);
+    expect(await t.getJson<unknown[]>('/sim/streams')).toEqual([]);
+  });
+
+  it('stopping a stream that is not live answers 404 and sends nothing', async () => {
+    expect(await t.del('/sim/streams/nobody')).toBe(404);
+    await sleep(30);
+    expect(recorder.received).toHaveLength(0);
+  });
+
+  it('a push with reportSize false reports 0x0, as when the video header came late', async () => {
+    await t.push({ streamId: 'host_a', width: 720, height: 1280, reportSize: false });
+    const callback = verify((await recorder.waitFor(1))[0]);
+    expect([callback.width, callback.height]).toEqual([0, 0]);
+  });
+
+  it('a replacing push gets a new sequence, and the old push’s disconnect (errcode 21) arrives after it', async () => {
+    const first = await t.push({ streamId: 'host_a' });
+    await recorder.waitFor(1);
+    const second = await t.push({ streamId: 'host_a' });
+    expect(second.sequence).not.toBe(first.sequence);
+    const [, pushCb, staleCb] = (await recorder.waitFor(3)).map((r) => verify(r));
+    expect(pushCb).toMatchObject({ event_type: 1, sequence: second.sequence });
+    expect(staleCb).toMatchObject({
+      event_type: 0,
+      sequence: first.sequence,
+      errcode: 21,
+      errmsg: 'a new push connection replaced the current push',
+    });
+    // The stream itself stays live under the new push.
+    const streams = await t.getJson<Array<{ streamId: string; sequence: string }>>('/sim/streams');
+    expect(streams).toEqual([expect.objectContaining({ streamId: 'host_a', sequence: second.sequence })]);
+  });
+
+  it('GET /sim/callbacks lists deliveries without their sign', async () => {
+    await t.push({ streamId: 'host_a' });
+    await recorder.waitFor(1);
+    await sleep(10);
+    const records = await t.getJson<CallbackRecord[]>('/sim/callbacks');
+    expect(records).toEqual([
+      expect.objectContaining({ kind: 'push', streamId: 'host_a', delivered: true, pending: false }),
+    ]);
+    expect(records[0]?.body).not.toHaveProperty('sign');
+    expect(records[0]?.attempts).toEqual([expect.objectContaining({ status: 200 })]);
+  });
+});
+
+describe('callback retries', () => {
+  it('retries a non-200 answer a minute apart (scaled) with the identical body', async () => {
+    t = await startTestSim({ callbackUrl: recorder.url, timeScale: 0.001 });
+    recorder.respondWith(500, 503);
+    await t.push({ streamId: 'host_a' });
+    const attempts = await recorder.waitFor(3);
+    expect(attempts.map((a) => a.status)).toEqual([500, 503, 200]);
+    expect(new Set(attempts.map((a) => a.text)).size).toBe(1);
+    verify(attempts[2]);
+    // 60 s × 0.001 = 60 ms between attempts.
+    expect((attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0)).toBeGreaterThanOrEqual(55);
+    expect((attempts[2]?.at ?? 0) - (attempts[1]?.at ?? 0)).toBeGreaterThanOrEqual(55);
+    await sleep(150);
+    expect(recorder.received).toHaveLength(3);
+  });
+
+  it('retries when no answer comes within 20 s (scaled)', async () => {
+    t = await startTestSim({ callbackUrl: recorder.url, timeScale: 0.001 });
+    recorder.respondWith('hang');
+    await t.push({ streamId: 'host_a' });
+    const attempts = await recorder.waitFor(2);
+    expect(attempts.map((a) => a.status)).toEqual([null, 200]);
+    // 20 s timeout + 60 s spacing, scaled.
+    expect((attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0)).toBeGreaterThanOrEqual(75);
+  });
+
+  it(`gives up after ${CALLBACK_RETRIES} retries`, async () => {
+    t = await startTestSim({ callbackUrl: recorder.url, timeScale: 0.0001 });
+    recorder.respondWith(...Array.from({ length: 20 }, () => 500));
+    await t.push({ streamId: 'host_a' });
+    await recorder.waitFor(CALLBACK_RETRIES + 1);
+    await sleep(60);
+    expect(recorder.received).toHaveLength(CALLBACK_RETRIES + 1);
+    const [record] = await t.getJson<CallbackRecord[]>('/sim/callbacks');
+    expect(record).toMatchObject({ delivered: false, pending: false });
+    expect(record?.attempts).toHaveLength(CALLBACK_RETRIES + 1);
+  });
+
+  it('close() stops pending retries', async () => {
+    t = await startTestSim({ callbackUrl: recorder.url, timeScale: 0.001 });
+    recorder.respondWith(500, 500, 500, 500);
+    await t.push({ streamId: 'host_a' });
+    await recorder.waitFor(1);
+    await t.close();
+    await sleep(200);
+    expect(recorder.received).toHaveLength(1);
+  });
+
+  it('POST /sim/reset abandons pending retries', async () => {
+    t = await startTestSim({ callbackUrl: recorder.url, timeScale: 0.001 });
+    recorder.respondWith(500, 500, 500, 500);
+    await t.push({ streamId: 'host_a' });
+    await recorder.waitFor(1);
+    expect((await t.postJson('/sim/reset', {})).status).toBe(204);
+    await sleep(200);
+    expect(recorder.received).toHaveLength(1);
+  });
+
+  it('delivers to a callback URL set after start, and sends nothing while none is set', async () => {
+    t = await startTestSim({ timeScale: 0.01 });
+    await t.push({ streamId: 'early_e' });
+    await sleep(30);
+    t.sim.setCallbackUrl(recorder.url);
+    await t.push({ streamId: 'late_l' });
+    const [only] = await recorder.waitFor(1);
+    expect(verify(only).stream_id).toBe('late_l');
+    await sleep(30);
+    expect(recorder.received).toHaveLength(1);
+  });
+});

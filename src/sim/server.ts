@@ -1,0 +1,133 @@
+import { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createSimApp } from './app.js';
+import type { CallbackRecord } from './callbacks.js';
+import type { Clock } from './clock.js';
+import { type FaultPlanInput, faultPlanSchema } from './faults.js';
+import type { MixRequestRecord } from './request-log.js';
+import type { Violation } from './rules.js';
+import type { SessionView } from './session-view.js';
+import { createSimCore, type StreamView } from './sim-core.js';
+import { type PushSpec, pushSpecSchema } from './streams.js';
+
+/** Starting and stopping the simulator, embedded (tests, `mixkeeper dev`) or from `mixkeeper sim`. */
+
+export interface SimulatorOptions {
+  /** 0 = a free port (the default when embedded; the CLI uses SIM_PORT). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Where push/disconnect callbacks go; settable later. Unset: callbacks are not sent. */
+  callbackUrl?: string;
+  /** 0.01 turns the 5 s readiness into 50 ms; every platform duration scales. Default 1. */
+  timeScale?: number;
+  appId: number;
+  /** Signs callbacks md5(key + t). */
+  callbackKey: string;
+  /** Verifies the CGI query sign md5(key + t). */
+  mixKey: string;
+  /** One line per event; never given keys or signs. Default: silent. */
+  log?: (line: string) => void;
+}
+
+export interface Simulator {
+  /** e.g. http://127.0.0.1:53211 */
+  url: string;
+  /** `${url}/common_access`, for TENCENT_MIX_URL. */
+  mixUrl: string;
+  setCallbackUrl(url: string): void;
+  /** Stops timers, pending callback retries and held requests, then the HTTP server. */
+  close(): Promise<void>;
+
+  readonly timeScale: number;
+  /** The simulator's clock: scenario playback and embedders wait through it. */
+  readonly clock: Clock;
+  callbackUrl(): string | undefined;
+  /** As `POST /sim/streams`: live at once, mixable after the readiness delay, push callback sent. */
+  pushStream(spec: PushSpec): StreamView & { replaced: boolean };
+  /** As `DELETE /sim/streams/:id`; false when the stream was not live. */
+  stopStream(streamId: string): boolean;
+  /** As `POST /sim/streams/:id/resolution`; false when the stream was not live. */
+  setStreamResolution(streamId: string, width: number, height: number): boolean;
+  streams(): StreamView[];
+  sessions(options?: { includeCancelled?: boolean }): SessionView[];
+  requests(): MixRequestRecord[];
+  violations(): Violation[];
+  callbacks(): CallbackRecord[];
+  /** As `POST /sim/faults`; throws on an invalid plan. */
+  setFaults(plan: FaultPlanInput): void;
+  clearFaults(): void;
+  /** As `POST /sim/reset`: forgets all state without sending callbacks. */
+  reset(): void;
+}
+
+export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  const timeScale = options.timeScale ?? 1;
+  if (!Number.isFinite(timeScale) || timeScale <= 0)
+    throw new RangeError(`timeScale must be > 0 (got ${timeScale})`);
+  if (!Number.isInteger(options.appId) || options.appId <= 0) {
+    throw new RangeError(`appId must be a positive integer (got ${options.appId})`);
+  }
+  if (!options.callbackKey || !options.mixKey)
+    throw new RangeError('callbackKey and mixKey must not be empty');
+
+  const log = options.log ?? (() => {});
+  const core = createSimCore({
+    appId: options.appId,
+    callbackKey: options.callbackKey,
+    mixKey: options.mixKey,
+    timeScale,
+    ...(options.callbackUrl !== undefined ? { callbackUrl: options.callbackUrl } : {}),
+    log,
+  });
+  const app = createSimApp(core);
+  const host = options.host ?? '127.0.0.1';
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => {
+      started.off('error', reject);
+      resolve(started);
+    });
+    started.once('error', reject);
+  }).catch((error: unknown) => {
+    core.close();
+    throw error;
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    mixUrl: `${url}/common_access`,
+    timeScale,
+    clock: core.clock,
+    setCallbackUrl: (next) => core.setCallbackUrl(next),
+    callbackUrl: () => core.callbackUrl(),
+    pushStream(spec) {
+      const result = core.push(pushSpecSchema.parse(spec));
+      return { ...result.stream, replaced: result.replaced };
+    },
+    stopStream: (streamId) => core.stop(streamId) !== undefined,
+    setStreamResolution: (streamId, width, height) =>
+      core.setResolution(streamId, width, height) !== undefined,
+    streams: () => core.streams(),
+    sessions: (opts) => core.sessions(opts),
+    requests: () => core.requests(),
+    violations: () => core.violations(),
+    callbacks: () => core.callbackRecords(),
+    setFaults: (plan) => core.setFaults(faultPlanSchema.parse(plan)),
+    clearFaults: () => core.faults.clear(),
+    reset: () => core.reset(),
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        // Releasing held requests first lets their connections finish before the server closes.
+        core.close();
+        server.close(() => resolve());
+        if (server instanceof HttpServer) server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * The simulator's environment. Shared values use the service's own variable names
+ * (TENCENT_APPID, TENCENT_CALLBACK_KEY, TENCENT_MIX_KEY) so `mixkeeper dev` wires both from one set.
+ */
+export const simConfigSchema = z.object({
+  /** HTTP port of the simulator; 0 = any free port. */
+  SIM_PORT: z.coerce.number().int().min(0).max(65535).default(9090),
+  /** Interface to listen on. */
+  SIM_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Where push/disconnect callbacks are POSTed (mixkeeper's `/callbacks/tencent`). Unset: none sent. */
+  SIM_CALLBACK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Platform time → real time: 0.01 makes the 5 s readiness 50 ms. */
+  SIM_TIME_SCALE: z.coerce.number().positive().max(1000).default(1),
+  /** The simulated account's APPID. */
+  TENCENT_APPID: z.coerce.number().int().positive(),
+  /** Signs the callbacks md5(key + t). */
+  TENCENT_CALLBACK_KEY: z.string().min(1),
+  /** Verifies the Mix_StreamV2 query sign md5(key + t). */
+  TENCENT_MIX_KEY: z.string().min(1),
+});
+export type SimConfig = z.infer<typeof simConfigSchema>;
+
+const SECRETS = new Set(['TENCENT_CALLBACK_KEY', 'TENCENT_MIX_KEY']);
+
+export class SimConfigError extends Error {
+  override readonly name = 'SimConfigError';
+}
+
+/**
+ * Reads the environment; on failure throws one line naming each bad variable and what it takes,
+ * with the value it got unless it is a secret.
+ */
+export function loadSimConfig(env: Record<string, string | undefined> = process.env): SimConfig {
+  // An empty variable means "unset", as in `FOO= cmd`.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
+  );
+  const parsed = simConfigSchema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0]);
+    const value = present[name];
+    const what = value === undefined ? 'required' : issue.message;
+    const got = value === undefined || SECRETS.has(name) ? '' : ` (got ${JSON.stringify(value)})`;
+    return `${name}: ${what}${got}`;
+  });
+  throw new SimConfigError(`invalid configuration: ${problems.join('; ')}`);
+}

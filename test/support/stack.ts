@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { expect, inject, vi } from 'vitest';
+import { type Service, startService } from '../../src/commands/service.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { type Simulator, startSimulator } from '../../src/sim/server.js';
+
+/**
+ * The whole system on loopback, time-scaled: the platform simulator, and mixkeeper's API and
+ * workers on a real Redis with a namespace of their own. Every platform rule is scaled by the
+ * same factor in both, so a test of minutes of platform time runs in a second.
+ */
+
+export const TIME_SCALE = 0.01;
+const scaled = (ms: number) => Math.round(ms * TIME_SCALE);
+
+export interface Stack {
+  sim: Simulator;
+  service: Service;
+  config: Config;
+  adminToken: string;
+  push(
+    streamId: string,
+    params: Record<string, string>,
+    size?: { width: number; height: number },
+  ): Promise<void>;
+  stop(streamId: string): Promise<void>;
+  /** Mix requests the simulator received, in order. */
+  requests(): Promise<SimRequest[]>;
+  starts(): Promise<SimRequest[]>;
+  violations(): Promise<unknown[]>;
+  faults(body: Record<string, unknown>): Promise<void>;
+  room(id: string): Promise<RoomBody | null>;
+  /** Waits until the room satisfies `check` (an expect-based callback). */
+  until(check: () => Promise<void>, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SimRequest {
+  at: number;
+  op: 'start' | 'cancel';
+  sessionId: string;
+  outputStreamId: string;
+  code: number;
+  body: {
+    interface: {
+      para: { input_stream_list?: { input_stream_id: string; layout_params: Record<string, number> }[] };
+    };
+  };
+}
+
+export interface RoomBody {
+  id: string;
+  status: string;
+  lastError: { code: number | string } | null;
+  streams: { streamId: string; state: string }[];
+  applied: { sessionId: string } | null;
+}
+
+export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
+  const appId = 1252500000;
+  const callbackKey = `cb${randomUUID()}`;
+  const mixKey = `mix${randomUUID()}`;
+  const adminToken = `admin-${randomUUID()}`;
+  const sim = await startSimulator({ appId, callbackKey, mixKey, timeScale: TIME_SCALE });
+  const config = loadConfig({
+    REDIS_URL: inject('redisUrl'),
+    TENCENT_APPID: String(appId),
+    TENCENT_CALLBACK_KEY: callbackKey,
+    TENCENT_MIX_KEY: mixKey,
+    TENCENT_MIX_URL: sim.mixUrl,
+    ADMIN_TOKEN: adminToken,
+    MIX_READY_DELAY_MS: String(scaled(5000)),
+    MIX_CANCEL_MIN_AGE_MS: String(scaled(5000) + 5),
+    MIX_SESSION_REUSE_MS: String(scaled(30_000)),
+    MIX_MIN_START_INTERVAL_MS: String(scaled(1000) + 5),
+    MIX_DEBOUNCE_MS: '20',
+    MIX_LEAVE_GRACE_MS: '40',
+    MIX_RETRY_BASE_MS: '20',
+    MIX_REQUEST_TIMEOUT_MS: '1000',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+  const namespace = `e${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+  const service = await startService({
+    config,
+    roles: { api: true, workers: true },
+    log: createLogger(config.LOG_LEVEL),
+    namespace,
+    port: 0,
+  });
+  sim.setCallbackUrl(`${service.url}/callbacks/tencent`);
+
+  const simJson = async <T>(path: string, init?: RequestInit): Promise<T> => {
+    const res = await fetch(`${sim.url}${path}`, init);
+    if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const post = (body: unknown): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+  const stack: Stack = {
+    sim,
+    service,
+    config,
+    adminToken,
+    async push(streamId, params, size = { width: 540, height: 960 }) {
+      await simJson(
+        '/sim/streams',
+        post({ streamId, params: new URLSearchParams(params).toString(), ...size }),
+      );
+    },
+    async stop(streamId) {
+      await simJson(`/sim/streams/${streamId}`, { method: 'DELETE' });
+    },
+    requests: () => simJson<SimRequest[]>('/sim/requests'),
+    async starts() {
+      return (await stack.requests()).filter((r) => r.op === 'start');
+    },
+    violations: () => simJson<unknown[]>('/sim/violations'),
+    async faults(body) {
+      await simJson('/sim/faults', post(body));
+    },
+    async room(id) {
+      const res = await fetch(`${service.url}/v1/rooms/${id}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      if (res.status === 404) return null;
+      return (await res.json()) as RoomBody;
+    },
+    until: (check, timeoutMs = 8000) => vi.waitFor(check, { timeout: timeoutMs, interval: 20 }),
+    async close() {
+      await service.close(2000);
+      await sim.close();
+    },
+  };
+  return stack;
+}
+
+/** Asserts the platform saw no breach of its usage rules. */
+export async function expectNoViolations(stack: Stack): Promise<void> {
+  expect(await stack.violations()).toEqual([]);
+}
