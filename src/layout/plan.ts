@@ -69,6 +69,9 @@ export interface Tile extends MixInput {
   role: TileRole;
   /** Position index the stream holds (sticky slots); absent for the background. */
   slot?: number;
+  /** The source resolution `crop` was computed from; present exactly when `crop` is, so
+   *  `validatePlan` can prove the crop stays inside the source (-29) from the plan alone. */
+  source?: Size;
 }
 
 /** The desired mix of a room. Serialisable; equal plans mean "nothing to send". */

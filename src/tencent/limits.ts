@@ -56,6 +56,6 @@ export const COLOR_PATTERN = /^0x[0-9A-Fa-f]{6}$/;
 /** Is `v` a valid geometry value: pixels in [0, 3000] or a fraction in [0.01, 0.99]? */
 export function isGeometryValue(v: number): boolean {
   if (!Number.isFinite(v) || v < 0) return false;
-  if (v < 1) return v >= MIN_FRACTION && v <= MAX_FRACTION;
+  if (v > 0 && v < 1) return v >= MIN_FRACTION && v <= MAX_FRACTION;
   return v <= MAX_PIXELS;
 }

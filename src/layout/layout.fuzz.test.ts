@@ -1,0 +1,318 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { INPUT_TYPES, MAX_INPUTS, STREAM_ID_PATTERN, TEMPLATES } from '../tencent/limits.js';
+import { layout } from './layout.js';
+import { defaultOutputStreamId } from './output.js';
+import type { MixPlan, Preset, RoomConfig, RoomSnapshot, SnapshotStream } from './plan.js';
+import { validatePlan } from './validate.js';
+
+/**
+ * DESIGN.md's plan invariants over random rooms: 0–20 streams with random roles, media and
+ * resolutions (0 = unknown, some beyond the platform's 3000 px), remembered slots, and random
+ * configs, valid or not.
+ */
+
+const ID_POOL = Array.from({ length: 24 }, (_, i) => `s${i}`);
+const streamIdArb = fc.oneof(
+  { weight: 20, arbitrary: fc.constantFrom(...ID_POOL) },
+  { weight: 1, arbitrary: fc.constantFrom('bad-id', '', 'x'.repeat(81), 'mk_canvas', 'r1_mix') },
+);
+const sideArb = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(0) },
+  { weight: 3, arbitrary: fc.constantFrom(180, 320, 360, 480, 540, 640, 720, 960, 1080, 1280, 1920) },
+  { weight: 3, arbitrary: fc.integer({ min: 1, max: 3200 }) },
+);
+const streamArb: fc.Arbitrary<SnapshotStream> = fc.record(
+  {
+    streamId: streamIdArb,
+    role: fc.constantFrom('main' as const, 'guest' as const),
+    media: fc.constantFrom('av' as const, 'av' as const, 'audio' as const, 'video' as const),
+    joinedAt: fc.integer({ min: 0, max: 30 }),
+    width: sideArb,
+    height: sideArb,
+    slot: fc.integer({ min: -1, max: 20 }),
+  },
+  { requiredKeys: ['streamId', 'role', 'media', 'joinedAt', 'width', 'height'] },
+);
+const uniqueStreams = (minLength: number) =>
+  fc.uniqueArray(streamArb, { minLength, maxLength: 20, selector: (s) => s.streamId });
+// Half the rooms are big (12–20 streams) so full mixes and dropped joiners come up often.
+const streamsArb = fc.oneof(uniqueStreams(0), uniqueStreams(12));
+
+/** `arb` in about `percent`% of values, else absent. */
+function sometimes<T>(arb: fc.Arbitrary<T>, percent: number): fc.Arbitrary<T | undefined> {
+  return fc.oneof(
+    { weight: 100 - percent, arbitrary: fc.constant(undefined) },
+    { weight: percent, arbitrary: arb },
+  );
+}
+
+const PRESET_NAMES = [
+  'pip',
+  'pk',
+  'grid',
+  'speaker',
+  'audio',
+  ...Object.keys(TEMPLATES).map((id) => `template:${id}`),
+  'template:11',
+  'nonsense',
+];
+const canvasSideArb = fc.oneof(fc.integer({ min: 0, max: 3200 }), fc.constantFrom(16, 64, 400, 720, 1280));
+const configArb: fc.Arbitrary<RoomConfig> = fc
+  .record({
+    // Rooms arrive from storage: a preset may be anything, not only the names the type allows.
+    preset: sometimes(
+      fc.constantFrom(...PRESET_NAMES).map((p) => p as Preset),
+      70,
+    ),
+    canvas: sometimes(fc.record({ width: canvasSideArb, height: canvasSideArb }), 30),
+    output: sometimes(
+      fc.oneof(
+        fc.record({ type: fc.constant(0 as const) }),
+        fc.record({ type: fc.constant(1 as const), streamId: streamIdArb }, { requiredKeys: ['type'] }),
+      ),
+      40,
+    ),
+    background: sometimes(
+      fc.record(
+        {
+          color: fc.constantFrom('0x000000', '0x99CCFF', 'red'),
+          pictureId: fc.integer({ min: -1, max: 1000 }),
+        },
+        { requiredKeys: [] },
+      ),
+      25,
+    ),
+    audioOnly: sometimes(fc.constantFrom('mix' as const, 'exclude' as const), 30),
+    compact: sometimes(fc.boolean(), 30),
+    mainStreamId: sometimes(streamIdArb, 25),
+    include: sometimes(fc.subarray(ID_POOL), 10),
+    exclude: sometimes(fc.subarray(ID_POOL, { maxLength: 4 }), 25),
+    bitrate: sometimes(fc.integer({ min: -10, max: 60000 }), 30),
+  })
+  // exactOptionalPropertyTypes: an absent setting is a missing key, never `undefined`.
+  .map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as RoomConfig);
+const snapshotArb: fc.Arbitrary<RoomSnapshot> = fc.record({
+  roomId: fc.constantFrom('r1', 'room-7', 'x'.repeat(90)),
+  config: configArb,
+  streams: streamsArb,
+});
+
+const byJoin = (a: SnapshotStream, b: SnapshotStream) =>
+  a.joinedAt - b.joinedAt || (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0);
+
+/** The output of a type 1 room, as the config asks for it. */
+function expectedNewOutput(s: RoomSnapshot): string | undefined {
+  const out = s.config.output;
+  if (out?.type !== 1) return undefined;
+  return out.streamId !== undefined && STREAM_ID_PATTERN.test(out.streamId)
+    ? out.streamId
+    : defaultOutputStreamId(s.roomId);
+}
+
+/** The live streams that may be mixed, worked out from the rules as stated, in join order. */
+function mixableOracle(s: RoomSnapshot): SnapshotStream[] {
+  const output = expectedNewOutput(s);
+  const { include, exclude = [], audioOnly } = s.config;
+  return [...s.streams].sort(byJoin).filter((x) => {
+    const tooBig = x.width > 3000 || x.height > 3000;
+    const known = x.width > 0 && x.height > 0;
+    return (
+      STREAM_ID_PATTERN.test(x.streamId) &&
+      !(known && tooBig) &&
+      x.streamId !== output &&
+      (include === undefined || include.includes(x.streamId)) &&
+      !exclude.includes(x.streamId) &&
+      !(audioOnly === 'exclude' && x.media === 'audio')
+    );
+  });
+}
+
+function mainOracle(s: RoomSnapshot, mixable: SnapshotStream[]): SnapshotStream | undefined {
+  return mixable.find((x) => x.streamId === s.config.mainStreamId) ?? mixable.find((x) => x.role === 'main');
+}
+
+const streamInputs = (plan: MixPlan) =>
+  plan.inputs.filter((t) => t.inputType !== INPUT_TYPES.canvas && t.inputType !== INPUT_TYPES.picture);
+
+/** The next reconcile's snapshot: `slot` is the tile each stream held in the last plan, so streams
+ *  the plan placed remember theirs and the others (left out, dropped, audio-only) have none. */
+function remember(s: RoomSnapshot, plan: MixPlan): RoomSnapshot {
+  const slots = new Map(plan.inputs.map((t) => [t.streamId, t.slot]));
+  return {
+    ...s,
+    streams: s.streams.map((x) => {
+      const { slot: _old, ...rest } = x;
+      const slot = slots.get(x.streamId);
+      return slot === undefined ? rest : { ...rest, slot };
+    }),
+  };
+}
+
+describe('layout properties', () => {
+  test.prop([snapshotArb], { numRuns: 400 })('every plan is one the platform accepts', (s) => {
+    const plan = layout(s);
+    if (!plan) return;
+    expect(validatePlan(plan)).toEqual({ ok: true });
+    expect(plan.inputs.length).toBeGreaterThanOrEqual(2);
+    expect(plan.inputs.length).toBeLessThanOrEqual(MAX_INPUTS);
+    // Layers: unique, dense from 1 (the background), within [1, 16].
+    expect(plan.inputs.map((t) => t.layer)).toEqual(plan.inputs.map((_, i) => i + 1));
+    for (const t of plan.inputs) {
+      expect(t.streamId).toMatch(STREAM_ID_PATTERN);
+      if (t.rect) {
+        const { x, y, width, height } = t.rect;
+        for (const v of [x, y, width, height]) expect(Number.isInteger(v)).toBe(true);
+        expect(width).toBeGreaterThan(0);
+        expect(height).toBeGreaterThan(0);
+        expect(x).toBeGreaterThanOrEqual(0);
+        expect(y).toBeGreaterThanOrEqual(0);
+        expect(x + width).toBeLessThanOrEqual(plan.canvas.width);
+        expect(y + height).toBeLessThanOrEqual(plan.canvas.height);
+      }
+      if (t.inputType === INPUT_TYPES.canvas) expect(t.layer).toBe(1);
+    }
+    expect(plan.outputStreamId).toMatch(STREAM_ID_PATTERN);
+    if (plan.templateId !== 0) {
+      expect(TEMPLATES[plan.templateId]?.inputs).toBe(plan.inputs.length);
+      if (TEMPLATES[plan.templateId]?.needsCanvas) expect(plan.inputs[0]?.inputType).toBe(INPUT_TYPES.canvas);
+      expect(plan.inputs.every((t) => t.inputType === INPUT_TYPES.canvas || t.rect === undefined)).toBe(true);
+    }
+  });
+
+  test.prop([snapshotArb], { numRuns: 400 })(
+    'crops stay inside the snapshot’s source and fill the tile',
+    (s) => {
+      const plan = layout(s);
+      if (!plan) return;
+      for (const t of plan.inputs) {
+        if (!t.crop) continue;
+        const source = s.streams.find((x) => x.streamId === t.streamId);
+        expect(source && source.width > 0 && source.height > 0).toBe(true);
+        if (!source || !t.rect) throw new Error(`crop on ${t.streamId} without a source or a tile`);
+        expect(t.source).toEqual({ width: source.width, height: source.height });
+        const c = t.crop;
+        for (const v of [c.x, c.y, c.width, c.height]) expect(Number.isInteger(v)).toBe(true);
+        expect(c.x).toBeGreaterThanOrEqual(0);
+        expect(c.y).toBeGreaterThanOrEqual(0);
+        expect(c.x + c.width).toBeLessThanOrEqual(source.width);
+        expect(c.y + c.height).toBeLessThanOrEqual(source.height);
+        // The kept region has the tile's aspect, to within rounding of one source pixel.
+        const slack = Math.max(t.rect.width, t.rect.height);
+        expect(Math.abs(c.width * t.rect.height - c.height * t.rect.width)).toBeLessThanOrEqual(slack);
+      }
+    },
+  );
+
+  test.prop([snapshotArb], { numRuns: 400 })(
+    'every mixable live stream is placed exactly once, up to capacity',
+    (s) => {
+      const plan = layout(s);
+      const mixable = mixableOracle(s);
+      const main = mainOracle(s, mixable);
+      const expectNone = mixable.length < 2 || (s.config.preset === 'pip' && !main);
+      expect(plan === null).toBe(expectNone);
+      if (!plan) return;
+
+      const placed = streamInputs(plan).map((t) => t.streamId);
+      expect(new Set(placed).size).toBe(placed.length);
+      const mixableIds = mixable.map((x) => x.streamId);
+      for (const id of placed) expect(mixableIds).toContain(id);
+      const missing = mixable.filter((x) => !placed.includes(x.streamId));
+      if (missing.length > 0) {
+        // Only a full mix leaves anyone out, and then the latest joiners (never the main).
+        expect(plan.inputs.length).toBe(MAX_INPUTS);
+        expect(missing).not.toContain(main);
+        const lastPlaced = mixable.filter((x) => placed.includes(x.streamId) && x !== main).at(-1);
+        const firstMissing = missing[0];
+        if (lastPlaced && firstMissing) expect(byJoin(lastPlaced, firstMissing)).toBeLessThan(0);
+      }
+      // Canvas and picture labels are no stream's name; audio-only streams never take a tile.
+      const roomIds = s.streams.map((x) => x.streamId);
+      for (const t of plan.inputs) {
+        if (t.role === 'canvas' || t.role === 'picture') expect(roomIds).not.toContain(t.streamId);
+        const source = s.streams.find((x) => x.streamId === t.streamId);
+        if (source?.media === 'audio') {
+          expect(t.inputType).toBe(INPUT_TYPES.audio);
+          expect(t.rect).toBeUndefined();
+          expect(t.slot).toBeUndefined();
+        }
+        if (source?.media === 'video' && t.inputType !== INPUT_TYPES.audio)
+          expect(t.inputType).toBe(INPUT_TYPES.video);
+      }
+      // Output: type 1 a new stream as configured; type 0 the main, or the earliest placed joiner.
+      const newOutput = expectedNewOutput(s);
+      if (newOutput !== undefined) {
+        expect(plan).toMatchObject({ outputType: 1, outputStreamId: newOutput });
+      } else {
+        const earliest = mixable.find((x) => placed.includes(x.streamId));
+        expect(plan).toMatchObject({ outputType: 0, outputStreamId: (main ?? earliest)?.streamId });
+      }
+      if (s.config.bitrate !== undefined && s.config.bitrate >= 1 && s.config.bitrate <= 50000) {
+        expect(plan.bitrate).toBe(s.config.bitrate);
+      }
+    },
+  );
+
+  test.prop([snapshotArb, fc.nat()], { numRuns: 200 })(
+    'deterministic: the same room gives the same plan, whatever order its streams are listed in',
+    (s, seed) => {
+      const shuffled = [...s.streams];
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        const j = (seed + i * 7919) % (i + 1);
+        [shuffled[i], shuffled[j]] = [shuffled[j] as SnapshotStream, shuffled[i] as SnapshotStream];
+      }
+      const plan = layout(s);
+      expect(layout(structuredClone(s))).toEqual(plan);
+      expect(layout({ ...s, streams: shuffled })).toEqual(plan);
+    },
+  );
+
+  test.prop([snapshotArb], { numRuns: 300 })('remembering the slots a plan gave changes nothing', (s) => {
+    const plan = layout(s);
+    if (!plan) return;
+    expect(layout(remember(s, plan))).toEqual(plan);
+  });
+
+  test.prop([snapshotArb, fc.nat()], { numRuns: 400 })(
+    'sticky: a guest leaving never moves the others (unless the room compacts)',
+    (s0, pick) => {
+      const s: RoomSnapshot = { ...s0, config: { ...s0.config, compact: false } };
+      const p1 = layout(s);
+      if (!p1) return;
+      const s1 = remember(s, p1);
+      const guests = p1.inputs.filter((t) => t.slot !== undefined && t.role === 'guest' && t.slot > 0);
+      const leaver = guests[pick % Math.max(1, guests.length)];
+      if (!leaver) return;
+      const p2 = layout({ ...s1, streams: s1.streams.filter((x) => x.streamId !== leaver.streamId) });
+      if (!p2 || p2.preset !== p1.preset) return;
+      const maxSlot = Math.max(...p1.inputs.map((t) => t.slot ?? -1));
+      for (const before of p1.inputs) {
+        const after = p2.inputs.find((t) => t.streamId === before.streamId);
+        if (!after || before.slot === undefined || before === leaver) continue;
+        expect(after.slot).toBe(before.slot);
+        // The picture only rescales when the leaver held the highest slot.
+        if (leaver.slot !== maxSlot) expect(after.rect).toEqual(before.rect);
+      }
+    },
+  );
+
+  test.prop([snapshotArb], { numRuns: 200 })('compact: tiles hold slots 0..n-1 in join order', (s0) => {
+    const s: RoomSnapshot = { ...s0, config: { ...s0.config, compact: true } };
+    const plan = layout(s);
+    if (!plan) return;
+    const tiles = plan.inputs.filter((t) => t.slot !== undefined);
+    expect(tiles.map((t) => t.slot).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(tiles.map((_, i) => i));
+  });
+
+  test.prop([fc.array(streamArb, { maxLength: 20 }), configArb], { numRuns: 200 })(
+    'rooms with a stream listed twice still get a valid plan, each stream once',
+    (streams, config) => {
+      const plan = layout({ roomId: 'r1', config, streams });
+      if (!plan) return;
+      expect(validatePlan(plan)).toEqual({ ok: true });
+      const ids = plan.inputs.map((t) => t.streamId);
+      expect(new Set(ids).size).toBe(ids.length);
+    },
+  );
+});
