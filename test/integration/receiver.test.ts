@@ -1,0 +1,219 @@
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Queue } from 'bullmq';
+import type { Hono } from 'hono';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startLocalRedis } from '../../src/commands/local-redis.js';
+import { createApp } from '../../src/http/app.js';
+import { createLogger } from '../../src/log.js';
+import { createMetrics } from '../../src/metrics.js';
+import { producerConnection, waitUntilConnected } from '../../src/queue/connections.js';
+import { type LiveEventJob, liveEventJobId } from '../../src/queue/jobs.js';
+import { QUEUES } from '../../src/queue/names.js';
+import { RoomStore } from '../../src/rooms/room-store.js';
+import { md5Sign } from '../../src/tencent/md5-sign.js';
+import { useRedis } from '../support/redis.js';
+
+const KEY = 'receiver-test-key';
+const NOW = 1_800_000_000_000;
+
+function harness(redis: Redis, namespace: string) {
+  const eventsQueue = new Queue<LiveEventJob>(QUEUES.liveEvents, {
+    connection: redis,
+    prefix: `{${namespace}}`,
+  });
+  const metrics = createMetrics();
+  const app = createApp({
+    callbackKey: KEY,
+    adminToken: 'a'.repeat(32),
+    redis,
+    eventsQueue,
+    queues: [eventsQueue],
+    store: new RoomStore(redis, { namespace }),
+    metrics,
+    log: createLogger('silent'),
+    leaveGraceMs: 0,
+    now: () => NOW,
+  });
+  return { app, eventsQueue, metrics };
+}
+
+function callback(overrides: Record<string, unknown> = {}) {
+  const t = NOW / 1000 + 600;
+  return {
+    app: 'push.example.com',
+    appid: 1252500000,
+    appname: 'live',
+    stream_id: 'host_a',
+    channel_id: 'host_a',
+    event_time: NOW / 1000,
+    event_type: 1,
+    sequence: '2210464508206756938',
+    stream_param: 'mix_room=r1&mix_role=main&txSecret=abc&txTime=5C271099',
+    errcode: 0,
+    errmsg: 'ok',
+    width: 540,
+    height: 960,
+    t,
+    sign: md5Sign(KEY, t),
+    ...overrides,
+  };
+}
+
+const post = (app: Hono, body: unknown, headers: Record<string, string> = {}) =>
+  app.request('/callbacks/tencent', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+describe('POST /callbacks/tencent', () => {
+  const { redis, namespace } = useRedis();
+  const { app, eventsQueue, metrics } = harness(redis, namespace);
+  afterAll(() => eventsQueue.close());
+
+  test('an authentic push is stored as one job before {"code":0}; its retry is the same job', async () => {
+    const body = callback();
+    const res = await post(app, body);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ code: 0 });
+    const id = liveEventJobId({ kind: 'push', streamId: 'host_a', sequence: '2210464508206756938' });
+    const job = await eventsQueue.getJob(id);
+    expect(job?.data).toMatchObject({
+      kind: 'push',
+      streamId: 'host_a',
+      sequence: '2210464508206756938',
+      receivedAt: NOW,
+      params: { mix_room: 'r1', mix_role: 'main' },
+    });
+    expect((await post(app, body)).status).toBe(200);
+    expect(await eventsQueue.getJobCountByTypes('waiting', 'active', 'completed')).toBe(1);
+  });
+
+  test('job data carries no sign, t or key', async () => {
+    await post(app, callback({ stream_id: 'host_z', sequence: '77' }));
+    const job = await eventsQueue.getJob(
+      liveEventJobId({ kind: 'push', streamId: 'host_z', sequence: '77' }),
+    );
+    const stored = JSON.stringify(job?.data);
+    expect(stored).not.toContain(md5Sign(KEY, NOW / 1000 + 600));
+    expect(stored).not.toContain(KEY);
+    expect(job?.data).not.toHaveProperty('sign');
+  });
+
+  test('a bad sign or an expired t is 401 with the same answer', async () => {
+    const bad = await post(app, callback({ sign: md5Sign('other', NOW / 1000 + 600) }));
+    const t = NOW / 1000 - 3600;
+    const expired = await post(app, callback({ t, sign: md5Sign(KEY, t) }));
+    expect(bad.status).toBe(401);
+    expect(expired.status).toBe(401);
+    const [a, b] = [
+      (await bad.json()) as { code: string; message: string },
+      (await expired.json()) as { message: string },
+    ];
+    expect(a.message).toBe(b.message);
+    expect(a.code).toBe('unauthorized');
+  });
+
+  test('not JSON, or not the schema, is 400', async () => {
+    expect((await post(app, '{"event_type":1,')).status).toBe(400);
+    expect((await post(app, { hello: 'world' })).status).toBe(400);
+    expect((await post(app, callback({ stream_id: 42 }))).status).toBe(400);
+  });
+
+  test('authentic event types it does not act on are 200, ignored and counted', async () => {
+    const before = await eventsQueue.count();
+    const res = await post(app, callback({ event_type: 100, stream_id: 'rec' }));
+    expect(res.status).toBe(200);
+    expect(await eventsQueue.count()).toBe(before);
+    expect(await metrics.registry.getSingleMetricAsString('mixkeeper_callbacks_total')).toMatch(
+      /outcome="ignored"} 1/,
+    );
+  });
+
+  test('a stream id the mix API cannot take is 200 and stored as unmixable', async () => {
+    const res = await post(app, callback({ stream_id: 'host-a.cam', sequence: '5' }));
+    expect(res.status).toBe(200);
+    const job = await eventsQueue.getJob(
+      liveEventJobId({ kind: 'push', streamId: 'host-a.cam', sequence: '5' }),
+    );
+    expect(job?.data.unmixable).toMatch(/letters, digits or underscores/);
+  });
+
+  test('a body over 16 KB is 413, with or without a length', async () => {
+    const big = JSON.stringify(callback({ errmsg: 'x'.repeat(17_000) }));
+    expect((await post(app, big)).status).toBe(413);
+
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { port, method: 'POST', path: '/callbacks/tencent', headers: { 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      for (let i = 0; i < 20; i++) req.write('x'.repeat(1024));
+      req.end();
+    });
+    await new Promise((resolve) => server.close(resolve));
+    expect(status).toBe(413);
+  });
+});
+
+describe('GET /metrics', () => {
+  const { redis, namespace } = useRedis();
+  const { app, eventsQueue } = harness(redis, namespace);
+  afterAll(() => eventsQueue.close());
+
+  test('exposes callbacks by outcome and queue depths in Prometheus text', async () => {
+    await post(app, callback({ stream_id: 'm1', sequence: '1' }));
+    await post(app, callback({ sign: 'nope' }));
+    const res = await app.request('/metrics');
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/mixkeeper_callbacks_total\{outcome="enqueued"\} 1/);
+    expect(text).toMatch(/mixkeeper_callbacks_total\{outcome="unauthorized"\} 1/);
+    expect(text).toMatch(/mixkeeper_queue_jobs\{queue="live-events",state="waiting"\} 1/);
+  });
+});
+
+describe('when Redis cannot take the job', () => {
+  let stopRedis: () => Promise<void>;
+  let h: ReturnType<typeof harness>;
+  let producer: Redis;
+
+  beforeAll(async () => {
+    const server = await startLocalRedis();
+    stopRedis = () => server.kill();
+    producer = producerConnection(server.url);
+    producer.on('error', () => {});
+    await waitUntilConnected(producer);
+    h = harness(producer, 'down');
+    h.eventsQueue.on('error', () => {});
+    await h.eventsQueue.waitUntilReady();
+    await server.kill();
+  });
+  afterAll(async () => {
+    await h.eventsQueue.close().catch(() => {});
+    producer.disconnect();
+    await stopRedis();
+  });
+
+  test('the receiver answers 503 at once, never 200', async () => {
+    const started = performance.now();
+    const res = await post(h.app, callback());
+    expect(res.status).toBe(503);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  test('/readyz says so', async () => {
+    expect((await h.app.request('/readyz')).status).toBe(503);
+    expect((await h.app.request('/healthz')).status).toBe(200);
+  });
+});

@@ -1,0 +1,187 @@
+import { describe, expect, test } from 'vitest';
+import type { MixBackend, MixOutcome } from '../../src/mix/mix-backend.js';
+import { type ReconcileDeps, reconcileRoom } from '../../src/reconcile/reconcile-room.js';
+import type { Membership } from '../../src/rooms/membership.js';
+import { RoomStore } from '../../src/rooms/room-store.js';
+import { classifyMixError, type MixErrorCode } from '../../src/tencent/errors.js';
+import type { MixSpec } from '../../src/tencent/mix-stream-v2.js';
+import { useRedis } from '../support/redis.js';
+
+const { redis, namespace } = useRedis();
+const store = new RoomStore(redis, { namespace });
+const timing = { readyDelayMs: 5000, cancelMinAgeMs: 5000, sessionReuseMs: 30000, minStartIntervalMs: 1000 };
+const T0 = 1_800_000_000_000;
+let rooms = 0;
+
+/** A recording backend: answers from a script (0 = success), one entry per call. */
+function scriptedBackend(script: MixErrorCode[] = []) {
+  const calls: { op: 'start' | 'cancel'; sessionId: string; spec?: MixSpec }[] = [];
+  const answer = (op: 'start' | 'cancel'): MixOutcome => {
+    const code = script.shift() ?? 0;
+    const outcome: MixOutcome = { request: {}, response: { code }, durationMs: 1 };
+    if (code !== 0) {
+      const info = classifyMixError(code, op);
+      if (info.class !== 'done') outcome.error = { ...info, message: info.meaning };
+    }
+    return outcome;
+  };
+  const backend: MixBackend = {
+    name: 'legacy',
+    start: async (sessionId, spec) => {
+      calls.push({ op: 'start', sessionId, spec });
+      return answer('start');
+    },
+    cancel: async (sessionId) => {
+      calls.push({ op: 'cancel', sessionId });
+      return answer('cancel');
+    },
+  };
+  return { backend, calls };
+}
+
+function setup(script: MixErrorCode[] = []) {
+  rooms += 1;
+  const roomId = `rr${rooms}`;
+  const clock = { now: T0 };
+  const { backend, calls } = scriptedBackend(script);
+  const deps: ReconcileDeps = {
+    store,
+    backend,
+    now: () => clock.now,
+    timing,
+    leaveGraceMs: 3000,
+    leaseMs: 10_000,
+  };
+  const member = (role: 'main' | 'guest'): Membership => ({
+    roomId,
+    role,
+    media: 'av',
+    notes: [],
+    ...(role === 'main' ? { preset: 'pip' as const } : {}),
+  });
+  const push = (streamId: string, role: 'main' | 'guest', sequence = '1') =>
+    store.applyObservation(
+      {
+        kind: 'push',
+        streamId,
+        sequence,
+        eventTimeMs: clock.now,
+        receivedAt: clock.now,
+        width: 540,
+        height: 960,
+        membership: member(role),
+      },
+      clock.now,
+    );
+  const disconnect = (streamId: string, role: 'main' | 'guest', sequence = '1') =>
+    store.applyObservation(
+      {
+        kind: 'disconnect',
+        streamId,
+        sequence,
+        eventTimeMs: clock.now,
+        receivedAt: clock.now,
+        width: 0,
+        height: 0,
+        membership: member(role),
+      },
+      clock.now,
+    );
+  const run = (attempt = 1, max = 3) => reconcileRoom(roomId, { number: attempt, max }, deps);
+  return { roomId, clock, calls, push, disconnect, run };
+}
+
+describe('reconcileRoom', () => {
+  test('waits for readiness, then starts once; a second run sends nothing', async () => {
+    const r = setup();
+    await r.push('host', 'main');
+    await r.push('guest', 'guest');
+    expect(await r.run()).toMatchObject({ kind: 'wait', until: T0 + 5000 });
+    r.clock.now = T0 + 5000;
+    expect(await r.run()).toMatchObject({ kind: 'done' });
+    expect(await r.run()).toMatchObject({ kind: 'done', summary: 'the platform runs the desired plan' });
+    expect(r.calls.map((c) => `${c.op} ${c.sessionId}`)).toEqual([`start ${r.roomId}_1`]);
+    expect((await store.read(r.roomId))?.meta.status).toBe('mixing');
+  });
+
+  test('a timed-out start is applied again to the same session, never a second one', async () => {
+    const r = setup(['timeout']);
+    await r.push('host', 'main');
+    await r.push('guest', 'guest');
+    r.clock.now = T0 + 5000;
+    expect(await r.run(1)).toMatchObject({ kind: 'retry', error: { code: 'timeout' } });
+    expect((await store.read(r.roomId))?.applied).toMatchObject({
+      sessionId: `${r.roomId}_1`,
+      uncertain: true,
+    });
+    r.clock.now += 1000;
+    expect(await r.run(2)).toMatchObject({ kind: 'done' });
+    expect(r.calls.map((c) => c.sessionId)).toEqual([`${r.roomId}_1`, `${r.roomId}_1`]);
+    expect((await store.read(r.roomId))?.applied?.uncertain).toBeUndefined();
+  });
+
+  test('a permanent error fails the room once; it is retried only after the room changes', async () => {
+    const r = setup([-2]);
+    await r.push('host', 'main');
+    await r.push('guest', 'guest');
+    r.clock.now = T0 + 5000;
+    await r.run();
+    const state = await store.read(r.roomId);
+    expect(state?.meta).toMatchObject({ status: 'failed', lastError: { code: -2, op: 'start' } });
+    expect(await r.run()).toMatchObject({
+      kind: 'done',
+      summary: expect.stringMatching(/failed at this version/),
+    });
+    expect(r.calls).toHaveLength(1);
+    await r.push('guest2', 'guest');
+    r.clock.now += 5000;
+    await r.run();
+    expect(r.calls).toHaveLength(2);
+    expect((await store.read(r.roomId))?.meta.status).toBe('mixing');
+  });
+
+  test('transient errors exhaust the attempts into failed with the last code', async () => {
+    const r = setup([-505, -505]);
+    await r.push('host', 'main');
+    await r.push('guest', 'guest');
+    r.clock.now = T0 + 5000;
+    expect(await r.run(1, 2)).toMatchObject({ kind: 'retry', error: { code: -505 } });
+    expect((await store.read(r.roomId))?.meta.status).toBe('pending');
+    r.clock.now += 1000;
+    expect(await r.run(2, 2)).toMatchObject({ kind: 'done' });
+    expect((await store.read(r.roomId))?.meta).toMatchObject({ status: 'failed', lastError: { code: -505 } });
+  });
+
+  test('the main leaving a PiP room cancels after its grace and the minimum age; it returns in a new session', async () => {
+    const r = setup();
+    await r.push('host', 'main');
+    await r.push('guest', 'guest');
+    r.clock.now = T0 + 5000;
+    await r.run();
+    await r.disconnect('host', 'main');
+    expect(await r.run()).toMatchObject({ kind: 'wait', until: T0 + 5000 + 3000 });
+    r.clock.now += 3000;
+    // the grace is over but the session is only 3 s old: the platform's 5 s minimum holds it
+    expect(await r.run()).toMatchObject({ kind: 'wait', until: T0 + 5000 + 5000 });
+    r.clock.now = T0 + 10_000;
+    expect(await r.run()).toMatchObject({ kind: 'wait', summary: `cancelled ${r.roomId}_1` });
+    expect((await store.read(r.roomId))?.streams.map((s) => s.streamId)).toEqual(['guest']);
+    await r.push('host', 'main', '2');
+    r.clock.now += 5000;
+    await r.run();
+    expect(r.calls.map((c) => `${c.op} ${c.sessionId}`)).toEqual([
+      `start ${r.roomId}_1`,
+      `cancel ${r.roomId}_1`,
+      `start ${r.roomId}_2`,
+    ]);
+  });
+
+  test('a room held by another reconcile is left alone', async () => {
+    const r = setup();
+    await r.push('host', 'main');
+    const release = await store.acquireLease(r.roomId, 10_000);
+    expect(await r.run()).toMatchObject({ kind: 'wait', summary: 'another reconcile holds the room' });
+    await release?.();
+    expect(r.calls).toHaveLength(0);
+  });
+});
