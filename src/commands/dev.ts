@@ -14,9 +14,10 @@ import { startService } from './service.js';
  * API, the API and the workers in one process, and a short demo scenario.
  */
 
-const USAGE = `usage: mixkeeper dev [--no-demo] [--scenario <name|file.json>] [--time-scale <x>]
+const USAGE = `usage: mixkeeper dev [--no-demo] [--scenario <name|file.json>] [--time-scale <x>] [--data-dir <dir>]
 
   --no-demo      do not play the demo scenario
+  --data-dir     where the private Redis keeps its AOF (default .data)
   --scenario     the scenario to play (default co-host-join-leave)
   --time-scale   simulator time scale (default 1: real platform timing)
 
@@ -24,7 +25,13 @@ environment: PORT (8080), SIM_PORT (9090), REDIS_URL (unset: a private redis-ser
 and the service's variables (src/config.ts). Keys and the admin token are generated when unset.`;
 
 export async function run(args: string[]): Promise<number> {
-  let values: { 'no-demo'?: boolean; scenario?: string; 'time-scale'?: string; help?: boolean };
+  let values: {
+    'no-demo'?: boolean;
+    scenario?: string;
+    'time-scale'?: string;
+    'data-dir'?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args,
@@ -32,6 +39,7 @@ export async function run(args: string[]): Promise<number> {
         'no-demo': { type: 'boolean' },
         scenario: { type: 'string' },
         'time-scale': { type: 'string' },
+        'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -56,11 +64,12 @@ export async function run(args: string[]): Promise<number> {
   env.TENCENT_MIX_KEY ??= secret();
   env.ADMIN_TOKEN ??= secret();
 
+  const redisDir = join(values['data-dir'] ?? '.data', 'redis');
   let redis: LocalRedis | undefined;
   if (!env.REDIS_URL) {
     try {
       redis = await startLocalRedis({
-        dir: join(process.cwd(), '.data', 'redis'),
+        dir: redisDir,
         args: ['--appendonly', 'yes', '--appendfsync', 'everysec'],
       });
     } catch (error) {
@@ -84,6 +93,9 @@ export async function run(args: string[]): Promise<number> {
     ['MIX_CANCEL_MIN_AGE_MS', 5000],
     ['MIX_SESSION_REUSE_MS', 30_000],
     ['MIX_MIN_START_INTERVAL_MS', 1000],
+    ['MIX_LEAVE_GRACE_MS', 3000],
+    ['MIX_DEBOUNCE_MS', 300],
+    ['MIX_RETRY_BASE_MS', 2000],
   ] as const) {
     env[name] ??= String(Math.ceil(ms * timeScale));
   }
@@ -110,7 +122,7 @@ mixkeeper is running
   room       ${service.url}/v1/rooms/<room>   and …/layout.svg
   metrics    ${service.url}/metrics
   simulator  ${sim.url}/sim/sessions   ${sim.url}/sim/violations
-  redis      ${config.REDIS_URL}${redis ? '   (private, data in .data/redis)' : ''}
+  redis      ${config.REDIS_URL}${redis ? `   (private, data in ${redisDir})` : ''}
 `);
 
   const demo = new AbortController();

@@ -1,7 +1,6 @@
 import type { Hono } from 'hono';
-import { layout } from '../layout/layout.js';
 import { renderSvg } from '../layout/svg.js';
-import { viewRoom } from '../reconcile/snapshot.js';
+import { desiredPlan, viewRoom } from '../reconcile/snapshot.js';
 import { ROOM_ID_PATTERN } from '../rooms/membership.js';
 import type { RoomState, RoomStore } from '../rooms/room-store.js';
 import { problem } from './problem.js';
@@ -30,7 +29,7 @@ export function describeRoom(state: RoomState, now: number, leaveGraceMs: number
       height: s.height,
       ...(s.unmixable ? { unmixable: s.unmixable } : {}),
     })),
-    desired: layout(view.snapshot),
+    desired: desiredPlan(view, state.applied),
     applied: state.applied,
   };
 }
@@ -47,7 +46,7 @@ export function registerRooms(app: Hono, deps: RoomsDeps): void {
   app.get('/v1/rooms/:id/layout.svg', async (c) => {
     const state = await load(c.req.param('id'));
     if (!state) return problem(c, 'not_found', `no room ${c.req.param('id')}`);
-    const plan = layout(viewRoom(state, deps.now(), deps.leaveGraceMs).snapshot);
+    const plan = desiredPlan(viewRoom(state, deps.now(), deps.leaveGraceMs), state.applied);
     return c.body(renderSvg(plan), 200, { 'content-type': 'image/svg+xml; charset=utf-8' });
   });
 }

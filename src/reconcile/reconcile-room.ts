@@ -1,4 +1,3 @@
-import { layout } from '../layout/layout.js';
 import type { MixPlan } from '../layout/plan.js';
 import type { Metrics } from '../metrics.js';
 import type { MixBackend, MixOutcome } from '../mix/mix-backend.js';
@@ -6,7 +5,7 @@ import type { RoomState, RoomStore, RoomUpdate } from '../rooms/room-store.js';
 import type { AppliedMix, AuditEntry, LastError, RoomStatus } from '../rooms/stored.js';
 import type { MixErrorInfo, MixOperation } from '../tencent/errors.js';
 import { type Decision, decide, samePlan, type Timing } from './decide.js';
-import { viewRoom } from './snapshot.js';
+import { desiredPlan, viewRoom } from './snapshot.js';
 
 /**
  * One reconcile of one room: read it, compute the desired plan, decide, send at most one request,
@@ -73,12 +72,18 @@ async function reconcileState(
   const view = viewRoom(state, now, deps.leaveGraceMs);
   if (view.departed.length) await deps.store.pruneDeparted(roomId, now, deps.leaveGraceMs);
 
+  if (meta.deleting !== undefined && !state.applied) {
+    // Deleted by an operator and no mix left to cancel: forget the room, unless it changed meanwhile.
+    if (await deps.store.forget(roomId, version, now)) return { kind: 'done', summary: 'room deleted', version };
+    return { kind: 'wait', until: now, summary: 'the room changed while being deleted', version };
+  }
+
   if (meta.status === 'failed' && meta.failedVersion === version) {
     deps.metrics?.reconciles.inc({ decision: 'skipped' });
     return { kind: 'done', summary: 'failed at this version: waiting for the room to change', version };
   }
 
-  const desired = layout(view.snapshot);
+  const desired = desiredPlan(view, state.applied);
   const decision = decide({
     roomId,
     desired,
@@ -93,16 +98,17 @@ async function reconcileState(
   deps.metrics?.reconciles.inc({ decision: decision.kind });
   const audit = (entry: Omit<AuditEntry, 'at' | 'v'>): AuditEntry =>
     ({ at: now, v: version, ...entry }) as AuditEntry;
-  // Come back when a leaving stream's grace ends, whatever else happens now.
+  // Come back when a leaving stream's grace or an operator's override ends, whatever else happens now.
+  const wakeAt = Math.min(view.nextDeparture ?? Infinity, view.overrideEndsAt ?? Infinity);
   const orDeparture = (result: ReconcileResult): ReconcileResult =>
-    view.nextDeparture === undefined || result.kind === 'retry'
+    wakeAt === Infinity || result.kind === 'retry'
       ? result
       : result.kind === 'wait'
-        ? { ...result, until: Math.min(result.until, view.nextDeparture) }
+        ? { ...result, until: Math.min(result.until, wakeAt) }
         : {
             kind: 'wait',
-            until: view.nextDeparture,
-            summary: `${result.summary}; a leave grace ends`,
+            until: wakeAt,
+            summary: `${result.summary}; ${wakeAt === view.nextDeparture ? 'a leave grace' : 'an override'} ends`,
             version,
           };
 

@@ -1,21 +1,30 @@
-import type { RoomConfig, RoomSnapshot } from '../layout/plan.js';
+import { layout } from '../layout/layout.js';
+import type { MixPlan, RoomConfig, RoomSnapshot } from '../layout/plan.js';
 import { parsePreset } from '../rooms/membership.js';
+import { activeOverride } from '../rooms/room-override.js';
 import type { RoomState } from '../rooms/room-store.js';
+import type { AppliedMix } from '../rooms/stored.js';
+import { samePlan } from './decide.js';
 
 /**
  * Turns a room's stored state into what the layout engine and `decide` see, at a given moment:
  * streams within their leave grace still count (they keep their tile), slots come from the plan
- * on air, and the operator's config wins over what the main's push asked for.
+ * on air, and the operator's config wins over what the main's push asked for — and an operator's
+ * override, while it lasts, over both. A room being deleted shows no streams: nothing is mixed.
  */
 
 export interface RoomView {
   snapshot: RoomSnapshot;
   /** Push time of every mixable stream: readiness counts from it. */
   pushedAt: Map<string, number>;
+  /** Streams that disconnected and are within their leave grace. */
+  leaving: Set<string>;
   /** The earliest moment a leaving stream's grace ends: the layout changes then. */
   nextDeparture: number | undefined;
   /** Streams whose grace has passed: to be forgotten. */
   departed: string[];
+  /** When the operator's override ends: the layout goes back to the rules then. */
+  overrideEndsAt?: number;
 }
 
 export function viewRoom(state: RoomState, now: number, leaveGraceMs: number): RoomView {
@@ -25,6 +34,7 @@ export function viewRoom(state: RoomState, now: number, leaveGraceMs: number): R
   }
   const pushedAt = new Map<string, number>();
   const departed: string[] = [];
+  const leaving = new Set<string>();
   let nextDeparture: number | undefined;
   const streams: RoomSnapshot['streams'] = [];
   for (const s of state.streams) {
@@ -35,6 +45,7 @@ export function viewRoom(state: RoomState, now: number, leaveGraceMs: number): R
         continue;
       }
       nextDeparture = Math.min(nextDeparture ?? goneAt, goneAt);
+      leaving.add(s.streamId);
     }
     if (s.unmixable) continue;
     pushedAt.set(s.streamId, s.pushedAt);
@@ -50,6 +61,37 @@ export function viewRoom(state: RoomState, now: number, leaveGraceMs: number): R
     });
   }
   const preset = state.meta.pushPreset ? parsePreset(state.meta.pushPreset) : undefined;
-  const config: RoomConfig = { ...(preset ? { preset } : {}), ...state.config };
-  return { snapshot: { roomId: state.roomId, config, streams }, pushedAt, nextDeparture, departed };
+  const override = activeOverride(state.override, now);
+  const config: RoomConfig = { ...(preset ? { preset } : {}), ...state.config, ...override?.config };
+  const snapshot = {
+    roomId: state.roomId,
+    config,
+    streams: state.meta.deleting === undefined ? streams : [],
+  };
+  return {
+    snapshot,
+    pushedAt,
+    leaving,
+    nextDeparture,
+    departed,
+    ...(override ? { overrideEndsAt: override.until } : {}),
+  };
+}
+
+/**
+ * The plan the room should have now. A leaving stream only holds its tile while that spares a
+ * request: when the plan on air already shows it, nothing is sent until its grace ends. Any request
+ * that must go out anyway carries live streams only — the platform refuses inputs that are not
+ * live (-505), and a start with a departed background would fail (-28).
+ */
+export function desiredPlan(view: RoomView, applied: AppliedMix | null): MixPlan | null {
+  const live = view.leaving.size
+    ? layout({
+        ...view.snapshot,
+        streams: view.snapshot.streams.filter((s) => !view.leaving.has(s.streamId)),
+      })
+    : layout(view.snapshot);
+  if (!view.leaving.size || !applied || applied.uncertain) return live;
+  const held = layout(view.snapshot);
+  return held && samePlan(held, applied.plan) ? held : live;
 }

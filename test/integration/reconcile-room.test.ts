@@ -39,7 +39,7 @@ function scriptedBackend(script: MixErrorCode[] = []) {
   return { backend, calls };
 }
 
-function setup(script: MixErrorCode[] = []) {
+function setup(script: MixErrorCode[] = [], leaveGraceMs = 3000) {
   rooms += 1;
   const roomId = `rr${rooms}`;
   const clock = { now: T0 };
@@ -49,7 +49,7 @@ function setup(script: MixErrorCode[] = []) {
     backend,
     now: () => clock.now,
     timing,
-    leaveGraceMs: 3000,
+    leaveGraceMs,
     leaseMs: 10_000,
   };
   const member = (role: 'main' | 'guest'): Membership => ({
@@ -174,6 +174,29 @@ describe('reconcileRoom', () => {
       `cancel ${r.roomId}_1`,
       `start ${r.roomId}_2`,
     ]);
+  });
+
+  test('a leaving guest holds its tile without a request, but is left out of any request sent in its grace', async () => {
+    const r = setup([], 20_000);
+    await r.push('host', 'main');
+    await r.push('g1', 'guest');
+    await r.push('g2', 'guest');
+    r.clock.now = T0 + 5000;
+    await r.run();
+    await r.disconnect('g1', 'guest');
+    expect(await r.run()).toMatchObject({ kind: 'wait', until: T0 + 5000 + 20_000 });
+    expect(r.calls).toHaveLength(1);
+    r.clock.now += 1000;
+    await r.push('g3', 'guest');
+    r.clock.now += 5000;
+    await r.run();
+    const [first, last] = [r.calls[0]?.spec, r.calls.at(-1)?.spec];
+    // g1 is not sent; g3 takes the tile g1 left, g2 keeps its own
+    expect(last?.inputs.map((i) => i.streamId)).toEqual(['host', 'g3', 'g2']);
+    const rectOf = (spec: MixSpec | undefined, id: string) =>
+      spec?.inputs.find((i) => i.streamId === id)?.rect;
+    expect(rectOf(last, 'g3')).toEqual(rectOf(first, 'g1'));
+    expect(rectOf(last, 'g2')).toEqual(rectOf(first, 'g2'));
   });
 
   test('a room held by another reconcile is left alone', async () => {
