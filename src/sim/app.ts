@@ -1,6 +1,8 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
+import { mountApi3 } from './api3.js';
+import type { Api3Credentials } from './api3-auth.js';
 import { faultPlanSchema } from './faults.js';
 import { renderFrameSvg } from './frame-svg.js';
 import { mountLegacyCgi } from './legacy-cgi.js';
@@ -46,7 +48,12 @@ async function readJson<T>(
   };
 }
 
-export function createSimApp(core: SimCore): Hono {
+export interface SimAppOptions {
+  /** The Cloud API 3.0 key pair (`POST /`); unset: API 3.0 calls fail with AuthFailure.SecretIdNotFound. */
+  api3?: Api3Credentials;
+}
+
+export function createSimApp(core: SimCore, options: SimAppOptions = {}): Hono {
   const app = new Hono();
   app.use(
     bodyLimit({
@@ -68,6 +75,7 @@ export function createSimApp(core: SimCore): Hono {
       callbackUrl: core.callbackUrl() ?? null,
       routes: [
         'POST /common_access?appid&interface=Mix_StreamV2&t&sign',
+        'POST / (Cloud API 3.0, TC3-signed: CreateCommonMixStream, CancelCommonMixStream, DescribeLiveStreamOnlineList)',
         'GET|DELETE /sim/requests',
         'GET|POST /sim/streams',
         'DELETE /sim/streams/:id',
@@ -91,6 +99,19 @@ export function createSimApp(core: SimCore): Hono {
     platform: core.platform,
     faults: core.faults,
     requests: core.requestLog,
+    closing: core.closing,
+    log: core.log,
+  });
+
+  mountApi3(app, {
+    clock: core.clock,
+    appId: core.appId,
+    credentials: options.api3,
+    platform: core.platform,
+    faults: core.faults,
+    requests: core.requestLog,
+    sessionOutput: (sessionId) => core.session(sessionId)?.outputStreamId,
+    liveStreams: () => core.streams(),
     closing: core.closing,
     log: core.log,
   });

@@ -27,6 +27,9 @@ export interface SimulatorOptions {
   callbackKey: string;
   /** Verifies the CGI query sign md5(key + t). */
   mixKey: string;
+  /** Cloud API 3.0 key pair that `POST /` verifies TC3 signatures with; unset: API 3.0 calls are refused. */
+  secretId?: string;
+  secretKey?: string;
   /** One line per event; never given keys or signs. Default: silent. */
   log?: (line: string) => void;
 }
@@ -36,6 +39,8 @@ export interface Simulator {
   url: string;
   /** `${url}/common_access`, for TENCENT_MIX_URL. */
   mixUrl: string;
+  /** The Cloud API 3.0 endpoint (`POST /`), for TENCENT_API_URL. */
+  apiUrl: string;
   setCallbackUrl(url: string): void;
   /** Stops timers, pending callback retries and held requests, then the HTTP server. */
   close(): Promise<void>;
@@ -81,7 +86,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     ...(options.callbackUrl !== undefined ? { callbackUrl: options.callbackUrl } : {}),
     log,
   });
-  const app = createSimApp(core);
+  const app = createSimApp(
+    core,
+    options.secretId && options.secretKey
+      ? { api3: { secretId: options.secretId, secretKey: options.secretKey } }
+      : {},
+  );
   const host = options.host ?? '127.0.0.1';
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -101,6 +111,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   return {
     url,
     mixUrl: `${url}/common_access`,
+    apiUrl: `${url}/`,
     timeScale,
     clock: core.clock,
     setCallbackUrl: (next) => core.setCallbackUrl(next),

@@ -19,10 +19,13 @@ export const simConfigSchema = z.object({
   TENCENT_CALLBACK_KEY: z.string().min(1),
   /** Verifies the Mix_StreamV2 query sign md5(key + t). */
   TENCENT_MIX_KEY: z.string().min(1),
+  /** The Cloud API 3.0 key pair `POST /` verifies TC3 signatures with; unset: API 3.0 calls are refused. */
+  TENCENT_SECRET_ID: z.string().min(1).optional(),
+  TENCENT_SECRET_KEY: z.string().min(1).optional(),
 });
 export type SimConfig = z.infer<typeof simConfigSchema>;
 
-const SECRETS = new Set(['TENCENT_CALLBACK_KEY', 'TENCENT_MIX_KEY']);
+const SECRETS = new Set(['TENCENT_CALLBACK_KEY', 'TENCENT_MIX_KEY', 'TENCENT_SECRET_KEY']);
 
 export class SimConfigError extends Error {
   override readonly name = 'SimConfigError';

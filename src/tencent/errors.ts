@@ -77,6 +77,11 @@ export const MIX_ERRORS: Readonly<Record<number, CodeInfo>> = {
     hint: 'check the picture was uploaded and has a URL',
     class: 'permanent',
   },
+  [-41]: {
+    meaning: 'a stream is already in 20 concurrent mixes',
+    hint: 'cancel some of the other mixes that use the stream',
+    class: 'permanent',
+  },
   [-111]: {
     meaning: 'output_stream_id does not match output_stream_type',
     hint: 'type 0: the output id must be one of the inputs; type 1: it must not be',
@@ -100,6 +105,11 @@ export const MIX_ERRORS: Readonly<Record<number, CodeInfo>> = {
   [-508]: {
     meaning: 'output stream id error',
     hint: 'the same session id is used with a different output id',
+    class: 'permanent',
+  },
+  [-10021]: {
+    meaning: 'input width/height over 2000 pixels (API 3.0)',
+    hint: 'push at most 2000 pixels a side, or leave the stream out of the mix',
     class: 'permanent',
   },
   [-10031]: {
@@ -158,8 +168,14 @@ const TRANSPORT_INFO: Readonly<Record<TransportCode, CodeInfo>> = {
   throttled: { meaning: 'rate limited by the platform', hint: 'retried with backoff', class: 'retry' },
 };
 
+/**
+ * An API 3.0 error code with no legacy number embedded in or mapped from it (e.g.
+ * `AuthFailure.SignatureFailure`): reported as it is (src/tencent/api3/errors.ts).
+ */
+export type ApiOnlyCode = string;
+
 export interface MixErrorInfo {
-  code: MixErrorCode;
+  code: MixErrorCode | ApiOnlyCode;
   class: ErrorClass;
   meaning: string;
   hint: string;
@@ -186,7 +202,7 @@ export function classifyMixError(code: MixErrorCode, op: MixOperation): MixError
 /** A failed mix call, as a value: code, class and a message for operators. */
 export class MixError extends Error {
   override readonly name = 'MixError';
-  readonly code: MixErrorCode;
+  readonly code: MixErrorInfo['code'];
   readonly class: ErrorClass;
   readonly hint: string;
   /** The API 3.0 error code beside the legacy one, when the call went through API 3.0. */

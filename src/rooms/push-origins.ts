@@ -1,0 +1,66 @@
+import type { Cluster, Redis } from 'ioredis';
+import { RoomScript } from './scripts.js';
+
+/**
+ * The (push domain, AppName) pairs seen in push callbacks (`app` / `appname`): what the platform's
+ * online list must be asked about (DescribeLiveStreamOnlineList filters by both). A small Redis set
+ * written by the events worker. It is bounded, and only well-formed names get in, because callback
+ * bodies are not covered by their signature: a forged body must not grow it without limit.
+ */
+
+export interface PushOrigin {
+  /** Push domain, the callback's `app`. */
+  domain: string;
+  /** Push path, the callback's `appname`. */
+  appName: string;
+}
+
+/** Host names (letters, digits, dots, hyphens) and AppNames (letters, digits, `_`, `-`, `.`). */
+const DOMAIN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
+const APP_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
+
+export function isPushOrigin(origin: PushOrigin): boolean {
+  return DOMAIN_PATTERN.test(origin.domain) && APP_NAME_PATTERN.test(origin.appName);
+}
+
+/** Adds a member unless present or the set is full. ARGV: 1 member, 2 cap. → 1 added, 0 present, -1 full. */
+const ADD_BOUNDED = new RoomScript(`
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
+if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
+redis.call('SADD', KEYS[1], ARGV[1])
+return 1
+`);
+
+export type RecordOutcome = 'added' | 'known' | 'full' | 'invalid';
+
+export class PushOrigins {
+  readonly key: string;
+  private readonly max: number;
+
+  constructor(
+    private readonly redis: Redis | Cluster,
+    options: { namespace?: string; max?: number } = {},
+  ) {
+    this.key = `${options.namespace ?? 'mk'}:push-origins`;
+    this.max = options.max ?? 64;
+  }
+
+  async record(origin: PushOrigin): Promise<RecordOutcome> {
+    if (!isPushOrigin(origin)) return 'invalid';
+    // A domain is case-insensitive; `/` occurs in neither part, so it separates them.
+    const member = `${origin.domain.toLowerCase()}/${origin.appName}`;
+    const result = Number(await ADD_BOUNDED.run(this.redis, [this.key], [member, this.max]));
+    return result === 1 ? 'added' : result === 0 ? 'known' : 'full';
+  }
+
+  async list(): Promise<PushOrigin[]> {
+    const members = await this.redis.smembers(this.key);
+    return members
+      .map((member) => {
+        const slash = member.indexOf('/');
+        return { domain: member.slice(0, slash), appName: member.slice(slash + 1) };
+      })
+      .filter((origin) => origin.domain !== '' && isPushOrigin(origin))
+      .sort((a, b) => `${a.domain}/${a.appName}`.localeCompare(`${b.domain}/${b.appName}`));
+  }
+}

@@ -1,0 +1,341 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { MixRequestRecord } from './request-log.js';
+import type { SessionView } from './session-view.js';
+import { type Api3CallOptions, createBody, postApi3 } from './testing/api3-client.js';
+import { startTestSim, type TestSim } from './testing/sim-harness.js';
+
+const KEYS = { secretId: 'AKIDsimtest0001', secretKey: 'sim-secret-key-7a91' };
+const HOST = { streamId: 'host_a', width: 720, height: 1280 };
+const GUEST = { streamId: 'guest_b', width: 480, height: 640 };
+const PIP: [string, number, Record<string, unknown>?][] = [
+  ['host_a', 1],
+  ['guest_b', 2, { ImageWidth: 160, ImageHeight: 240, LocationX: 380, LocationY: 630 }],
+];
+
+let t: TestSim;
+const call = (action: string, body: unknown, options?: Api3CallOptions) =>
+  postApi3(t.sim.apiUrl, KEYS, action, body, options);
+const create = (body: unknown, options?: Api3CallOptions) => call('CreateCommonMixStream', body, options);
+const cancel = (sessionId: string) => call('CancelCommonMixStream', { MixStreamSessionId: sessionId });
+
+beforeEach(async () => {
+  t = await startTestSim({ timeScale: 0.004, ...KEYS });
+});
+afterEach(() => t.close());
+
+describe('CreateCommonMixStream and CancelCommonMixStream', () => {
+  test('a signed create starts a session and a cancel ends it, logged as api3 with legacy codes', async () => {
+    await t.pushReady(HOST, GUEST);
+    const started = await create(createBody('room_1', 'host_a', PIP));
+    expect(started.status).toBe(200);
+    expect(started.response).toEqual({ RequestId: expect.any(String) });
+    const [session] = await t.getJson<SessionView[]>('/sim/sessions');
+    expect(session).toMatchObject({ sessionId: 'room_1', outputStreamId: 'host_a', state: 'live' });
+    expect(session?.inputs.find((i) => i.streamId === 'guest_b')?.rect).toMatchObject({ width: 160, x: 380 });
+
+    const cancelled = await cancel('room_1');
+    expect(cancelled.response?.Error).toBeUndefined();
+    expect(await t.getJson<SessionView[]>('/sim/sessions')).toEqual([]);
+
+    const log = await t.getJson<MixRequestRecord[]>('/sim/requests');
+    expect(log.map((r) => [r.protocol, r.op, r.sessionId, r.outputStreamId, r.code, r.status])).toEqual([
+      ['api3', 'start', 'room_1', 'host_a', 0, 200],
+      ['api3', 'cancel', 'room_1', null, 0, 200],
+    ]);
+  });
+
+  test('a crop travels as CropParams and lands in the session', async () => {
+    await t.pushReady(HOST, GUEST);
+    const body = createBody('room_1', 'host_a', PIP);
+    (body.InputStreamList as Record<string, unknown>[])[1]!.CropParams = {
+      CropWidth: 480,
+      CropHeight: 480,
+      CropStartLocationX: 0,
+      CropStartLocationY: 80,
+    };
+    expect(
+      (await create({ ...body, ControlParams: { UseMixCropCenter: 1 } })).response?.Error,
+    ).toBeUndefined();
+    const [session] = await t.getJson<SessionView[]>('/sim/sessions');
+    expect(session?.inputs.find((i) => i.streamId === 'guest_b')?.crop).toMatchObject({ width: 480, y: 80 });
+  });
+});
+
+describe('errors, worded as API 3.0 does', () => {
+  test.each([
+    {
+      name: 'an input that is not live: -505 embedded under FailedOperation (format A)',
+      setup: () => t.pushReady(HOST),
+      body: () =>
+        createBody('room_1', 'host_a', [
+          ['host_a', 1],
+          ['nobody_x', 2, { ImageWidth: 160, ImageHeight: 240 }],
+        ]),
+      code: 'FailedOperation',
+      message: /^err_code \[ -505 \],msg \[ .*nobody_x is not live \]$/,
+      legacy: -505,
+    },
+    {
+      name: 'a picture off the background: -2 embedded under InvalidParameter.OtherError (format B)',
+      setup: () => t.pushReady(HOST, GUEST),
+      body: () =>
+        createBody('room_1', 'host_a', [
+          ['host_a', 1],
+          ['guest_b', 2, { ImageWidth: 160, ImageHeight: 240, LocationX: 700, LocationY: 0 }],
+        ]),
+      code: 'InvalidParameter.OtherError',
+      message: /^InnerErrCode : \[ -2 \],InnerErrMsg: \[ /,
+      legacy: -2,
+    },
+    {
+      name: 'a duplicate layer: InvalidParameter.InvalidLayerParam (-11)',
+      setup: () => t.pushReady(HOST, GUEST),
+      body: () =>
+        createBody('room_1', 'host_a', [
+          ['host_a', 1],
+          ['guest_b', 1],
+        ]),
+      code: 'InvalidParameter.InvalidLayerParam',
+      message: /layer/,
+      legacy: -11,
+    },
+    {
+      name: 'a template for another input count: InvalidParameter.TemplateNotMatchInputNum (-20)',
+      setup: () => t.pushReady(HOST, GUEST),
+      body: () => createBody('room_1', 'host_a', PIP, { MixStreamTemplateId: 310 }),
+      code: 'InvalidParameter.TemplateNotMatchInputNum',
+      message: /template/,
+      legacy: -20,
+    },
+    {
+      name: 'an output that is not an input with type 0: InvalidParameter.InvalidOutputType (-111)',
+      setup: () => t.pushReady(HOST, GUEST),
+      body: () => createBody('room_1', 'somebody_else', PIP),
+      code: 'InvalidParameter.InvalidOutputType',
+      message: /output_stream_type is \[0\]/,
+      legacy: -111,
+    },
+    {
+      name: 'a bitrate over the API 3.0 limit of 10000: InvalidParameter.InvalidBitrate',
+      setup: () => t.pushReady(HOST, GUEST),
+      body: () => ({
+        ...createBody('room_1', 'host_a', PIP),
+        OutputParams: { OutputStreamName: 'host_a', OutputStreamBitRate: 20000 },
+      }),
+      code: 'InvalidParameter.InvalidBitrate',
+      message: /10000/,
+      legacy: -31004,
+    },
+    {
+      name: 'an input over 2000 px a side: -10021 embedded (an API 3.0-only limit)',
+      setup: () => t.pushReady(HOST, { streamId: 'guest_b', width: 2560, height: 1440 }),
+      body: () => createBody('room_1', 'host_a', PIP),
+      code: 'InvalidParameter.OtherError',
+      message: /InnerErrCode : \[ -10021 \]/,
+      legacy: -10021,
+    },
+  ])('$name', async ({ setup, body, code, message, legacy }) => {
+    await setup();
+    const answer = await create(body());
+    expect(answer.status).toBe(200);
+    expect(answer.response?.Error?.Code).toBe(code);
+    expect(answer.response?.Error?.Message).toMatch(message);
+    expect(answer.response?.RequestId).toEqual(expect.any(String));
+    const [record] = await t.getJson<MixRequestRecord[]>('/sim/requests');
+    expect(record).toMatchObject({ protocol: 'api3', code: legacy, apiCode: code });
+  });
+
+  test('the same session id with another output: InvalidParameter.SessionOutputStreamChanged (-508)', async () => {
+    await t.pushReady(HOST, GUEST);
+    expect((await create(createBody('room_1', 'host_a', PIP))).response?.Error).toBeUndefined();
+    const answer = await create(createBody('room_1', 'guest_b', PIP));
+    expect(answer.response?.Error?.Code).toBe('InvalidParameter.SessionOutputStreamChanged');
+  });
+
+  test('a second cancel: FailedOperation.CancelSessionNotExist', async () => {
+    await t.pushReady(HOST, GUEST);
+    await create(createBody('room_1', 'host_a', PIP));
+    await t.postJson('/sim/violations', {});
+    expect((await cancel('room_1')).response?.Error).toBeUndefined();
+    expect((await cancel('room_1')).response?.Error?.Code).toBe('FailedOperation.CancelSessionNotExist');
+    expect((await cancel('never_was')).response?.Error?.Code).toBe('FailedOperation.CancelSessionNotExist');
+  });
+
+  test.each([
+    ['a misspelt top-level parameter', { MixStreamSessionID: 'x' }, 'MixStreamSessionID'],
+    [
+      'a legacy field inside LayoutParams',
+      createBody('room_1', 'host_a', [['host_a', 1, { image_width: 160 }]]),
+      'InputStreamList.0.LayoutParams.image_width',
+    ],
+    [
+      'an unknown output parameter',
+      { ...createBody('room_1', 'host_a', PIP), OutputParams: { OutputStreamName: 'host_a', Bitrate: 1 } },
+      'OutputParams.Bitrate',
+    ],
+  ])('%s: UnknownParameter', async (_name, body, parameter) => {
+    const answer = await create(body);
+    expect(answer.response?.Error).toEqual({
+      Code: 'UnknownParameter',
+      Message: `The parameter \`${parameter}\` is not recognized.`,
+    });
+  });
+
+  test('an empty InputStreamList: -1 under InvalidParameter.OtherError', async () => {
+    const answer = await create({
+      MixStreamSessionId: 'r',
+      InputStreamList: [],
+      OutputParams: { OutputStreamName: 'a' },
+    });
+    expect(answer.response?.Error?.Message).toMatch(/^InnerErrCode : \[ -1 \]/);
+  });
+});
+
+describe('TC3 verification', () => {
+  const okBody = () => createBody('room_1', 'host_a', PIP);
+
+  test.each([
+    ['live', {}],
+    ['the first label of the Host header (as the Node SDK signs it: 127)', { service: '127' }],
+    ['a named host’s first label', { host: 'mixapi.example.test', service: 'mixapi' }],
+  ])('accepts the service %s', async (_name, options: Api3CallOptions) => {
+    await t.pushReady(HOST, GUEST);
+    expect((await create(okBody(), options)).response?.Error).toBeUndefined();
+  });
+
+  test.each([
+    ['no Authorization header', { authorization: '' }, 'AuthFailure.InvalidAuthorization'],
+    ['an unknown SecretId', { secretId: 'AKIDnobody' }, 'AuthFailure.SecretIdNotFound'],
+    ['another secret key', { secretKey: 'not-the-key' }, 'AuthFailure.SignatureFailure'],
+    ['another service', { service: 'cvm' }, 'AuthFailure.SignatureFailure'],
+    [
+      'a body changed after signing',
+      { sentBody: '{"MixStreamSessionId":"other"}' },
+      'AuthFailure.SignatureFailure',
+    ],
+    [
+      'a timestamp 10 minutes old',
+      { timestamp: Math.floor(Date.now() / 1000) - 600 },
+      'AuthFailure.SignatureExpire',
+    ],
+    ['another API version', { version: '2017-01-01' }, 'NoSuchVersion'],
+  ])('refuses %s', async (_name, options: Api3CallOptions, code) => {
+    await t.pushReady(HOST, GUEST);
+    const answer = await create(okBody(), options);
+    expect(answer.status).toBe(200);
+    expect(answer.response?.Error?.Code).toBe(code);
+    expect(await t.getJson<SessionView[]>('/sim/sessions')).toEqual([]);
+    const [record] = await t.getJson<MixRequestRecord[]>('/sim/requests');
+    expect(record).toMatchObject({ protocol: 'api3', code: null, apiCode: code });
+  });
+
+  test('refuses every call when the simulator has no key pair', async () => {
+    const bare = await startTestSim({ timeScale: 0.004 });
+    try {
+      const answer = await postApi3(bare.sim.apiUrl, KEYS, 'CreateCommonMixStream', okBody());
+      expect(answer.response?.Error?.Code).toBe('AuthFailure.SecretIdNotFound');
+    } finally {
+      await bare.close();
+    }
+  });
+
+  test.each(['DescribeLiveStreamEventList', 'constructor', ''])(
+    'the unknown action %j: InvalidAction',
+    async (action) => {
+      expect((await call(action, {})).response?.Error?.Code).toBe('InvalidAction');
+    },
+  );
+});
+
+describe('the fault plan applies to API 3.0 calls', () => {
+  test('a scripted -10031 is answered under FailedOperation with the code embedded', async () => {
+    await t.pushReady(HOST, GUEST);
+    await t.postJson('/sim/faults', { script: [{ op: 'start', code: -10031 }] });
+    const answer = await create(createBody('room_1', 'host_a', PIP));
+    expect(answer.response?.Error).toEqual({
+      Code: 'FailedOperation',
+      Message: 'err_code [ -10031 ],msg [ trigger mix stream failed ]',
+    });
+    const [record] = await t.getJson<MixRequestRecord[]>('/sim/requests');
+    expect(record).toMatchObject({ protocol: 'api3', code: -10031, fault: 'script' });
+  });
+
+  test('http5xx answers 503; timeout holds the call until the client gives up', async () => {
+    await t.pushReady(HOST, GUEST);
+    await t.postJson('/sim/faults', { script: [{ code: 'http5xx' }, { code: 'timeout' }] });
+    expect((await create(createBody('room_1', 'host_a', PIP))).status).toBe(503);
+    const giveUp = AbortSignal.timeout(100);
+    await expect(create(createBody('room_1', 'host_a', PIP), { signal: giveUp })).rejects.toThrow();
+    const log = await t.getJson<MixRequestRecord[]>('/sim/requests');
+    expect(log.map((r) => [r.fault, r.status])).toEqual([
+      ['http5xx', 503],
+      ['timeout', null],
+    ]);
+  });
+});
+
+describe('DescribeLiveStreamOnlineList', () => {
+  type Page = {
+    TotalNum: number;
+    TotalPage: number;
+    PageNum: number;
+    PageSize: number;
+    OnlineInfo: {
+      StreamName: string;
+      DomainName: string;
+      AppName: string;
+      PublishTimeList: { PublishTime: string }[];
+    }[];
+  };
+  const list = async (body: Record<string, unknown>) =>
+    (await call('DescribeLiveStreamOnlineList', body)).response as unknown as Page & {
+      Error?: { Code: string };
+    };
+
+  test('lists the live streams of a domain and AppName, page by page', async () => {
+    for (let i = 0; i < 23; i += 1)
+      await t.push({ streamId: `s${String(i).padStart(2, '0')}`, domain: 'a.test' });
+    await t.push({ streamId: 'other_domain', domain: 'b.test' });
+    await t.push({ streamId: 'other_app', domain: 'a.test', appName: 'studio' });
+    await t.del('/sim/streams/s05');
+
+    const pages = await Promise.all(
+      [1, 2, 3, 4].map((PageNum) => list({ DomainName: 'a.test', AppName: 'live', PageNum, PageSize: 10 })),
+    );
+    expect(pages.map((p) => [p.TotalNum, p.TotalPage, p.PageNum, p.OnlineInfo.length])).toEqual([
+      [22, 3, 1, 10],
+      [22, 3, 2, 10],
+      [22, 3, 3, 2],
+      [22, 3, 4, 0],
+    ]);
+    const names = pages.flatMap((p) => p.OnlineInfo.map((i) => i.StreamName));
+    expect(new Set(names).size).toBe(22);
+    expect(names).not.toContain('s05');
+    expect(pages[0]?.OnlineInfo[0]).toMatchObject({ DomainName: 'a.test', AppName: 'live' });
+    expect(pages[0]?.OnlineInfo[0]?.PublishTimeList[0]?.PublishTime).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+    );
+
+    expect(
+      (await list({ DomainName: 'a.test', AppName: 'studio' })).OnlineInfo.map((i) => i.StreamName),
+    ).toEqual(['other_app']);
+    expect((await list({ StreamName: 'other_domain' })).TotalNum).toBe(1);
+    // AppName defaults to `live`.
+    expect((await list({ DomainName: 'a.test', PageSize: 100 })).TotalNum).toBe(22);
+  });
+
+  test.each([
+    [{ PageSize: 5 }, 'InvalidParameterValue'],
+    [{ PageNum: 0 }, 'InvalidParameterValue'],
+    [{ DomainName: 7 }, 'InvalidParameterValue'],
+    [{ Page: 1 }, 'UnknownParameter'],
+  ])('refuses %o with %s', async (body, code) => {
+    expect((await list(body)).Error?.Code).toBe(code);
+  });
+
+  test('is not logged as a mix request and draws no fault', async () => {
+    await t.postJson('/sim/faults', { script: [{ code: 'http5xx' }] });
+    expect((await list({})).TotalNum).toBe(0);
+    expect(await t.getJson<unknown[]>('/sim/requests')).toEqual([]);
+  });
+});

@@ -1,0 +1,166 @@
+import {
+  classifyMixError,
+  type ErrorClass,
+  MIX_ERRORS,
+  type MixErrorCode,
+  type MixErrorInfo,
+  type MixOperation,
+  TRANSPORT_CODES,
+} from '../errors.js';
+import type { ApiError } from './envelope.js';
+
+/**
+ * API 3.0 error answers in the legacy vocabulary (reference §6.5), so operators and alerts see one
+ * set of codes whichever backend runs. In order:
+ *
+ * 1. a legacy code embedded in `Message` (format A `err_code [ -505 ],msg [ … ]`, format B
+ *    `InnerErrCode : [ -10021 ],InnerErrMsg: [ … ]`) is the code, classified by the legacy table —
+ *    so -505 and -10031 retry here too, whatever `Code` carried them (which one does is undocumented);
+ * 2. a named code with a documented legacy counterpart (`SessionOutputStreamChanged` ≈ -508,
+ *    `CancelSessionNotExist` ≈ -30300: already done on cancel) reports that number;
+ * 3. rate limits and an expired signature report the transport codes `throttled` / `time_expired`;
+ * 4. anything else reports the API 3.0 code itself, classified by its family.
+ *
+ * The API 3.0 code always travels beside the result as `apiCode`.
+ */
+
+export interface Api3ErrorInfo extends MixErrorInfo {
+  apiCode: string;
+}
+
+const EMBEDDED_FORMATS = [
+  /err_code \[ *(-?\d+) *\]/, // A
+  /InnerErrCode *: *\[ *(-?\d+) *\]/, // B (InvalidParameter.OtherError page)
+] as const;
+
+/** The legacy numeric code embedded in an API 3.0 error message, if any. */
+export function embeddedLegacyCode(message: string): number | undefined {
+  for (const pattern of EMBEDDED_FORMATS) {
+    const match = pattern.exec(message);
+    if (match?.[1] !== undefined) return Number(match[1]);
+  }
+  // A message-only variant: the wrong template for the input count (-20).
+  if (/input stream num is not match the template id/i.test(message)) return -20;
+  return undefined;
+}
+
+/** Named API 3.0 codes whose legacy number is documented (or is the documented candidate). */
+export const LEGACY_EQUIVALENTS: Readonly<Record<string, number>> = {
+  'FailedOperation.CancelSessionNotExist': -30300,
+  'InvalidParameter.CancelSessionNotExist': -30300,
+  'FailedOperation.GetPictureUrlError': -34,
+  'FailedOperation.GetStreamResolutionError': -507,
+  'FailedOperation.ProcessMixError': -10031,
+  'FailedOperation.StreamNotExist': -505,
+  'InvalidParameter.InputNumLimitExceeded': -3,
+  'InvalidParameter.InvalidBitrate': -31004,
+  'InvalidParameter.InvalidCropParam': -29,
+  'InvalidParameter.InvalidLayerParam': -11,
+  'InvalidParameter.InvalidOutputStreamID': -300,
+  'InvalidParameter.InvalidOutputType': -111,
+  'InvalidParameter.InvalidPictureID': -33,
+  'InvalidParameter.SessionOutputStreamChanged': -508,
+  'InvalidParameter.TemplateNotMatchInputNum': -20,
+};
+
+/** Codes that mean what a transport code already says. */
+const TRANSPORT_EQUIVALENTS: Readonly<Record<string, MixErrorCode>> = {
+  RequestLimitExceeded: TRANSPORT_CODES.throttled,
+  'LimitExceeded.RateLimitExceeded': TRANSPORT_CODES.throttled,
+  // The signature is re-made with a fresh timestamp on every attempt.
+  'AuthFailure.SignatureExpire': TRANSPORT_CODES.timeExpired,
+};
+
+interface ApiCodeInfo {
+  class: ErrorClass;
+  meaning: string;
+  hint: string;
+}
+
+/** API 3.0 codes with no legacy number, exact names first, then by family (the part before the dot). */
+const API_ONLY: Readonly<Record<string, ApiCodeInfo>> = {
+  'AuthFailure.SignatureFailure': {
+    class: 'permanent',
+    meaning: 'the request signature is wrong',
+    hint: 'check TENCENT_SECRET_KEY belongs to TENCENT_SECRET_ID',
+  },
+  'AuthFailure.SecretIdNotFound': {
+    class: 'permanent',
+    meaning: 'unknown SecretId',
+    hint: 'check TENCENT_SECRET_ID (and that the key was not deleted or disabled)',
+  },
+  'InternalError.JiFeiOtherError': {
+    class: 'permanent',
+    meaning: 'billing-side error',
+    hint: 'check the account’s billing state; contact Tencent support',
+  },
+  'InvalidParameter.InvalidBackgroudResolution': {
+    class: 'permanent',
+    meaning: 'invalid background size',
+    hint: 'set a canvas size within [1, 2000] pixels a side',
+  },
+  'InvalidParameter.InvalidRoundRectRadius': {
+    class: 'permanent',
+    meaning: 'invalid rounded-corner radius',
+    hint: 'fix the rounded-corner parameter',
+  },
+};
+
+const API_FAMILIES: Readonly<Record<string, ApiCodeInfo>> = {
+  AuthFailure: {
+    class: 'permanent',
+    meaning: 'authentication failed',
+    hint: 'check TENCENT_SECRET_ID / TENCENT_SECRET_KEY and the CAM permissions for live',
+  },
+  // Generic failure with no embedded code: bounded by the job's attempts.
+  FailedOperation: {
+    class: 'retry',
+    meaning: 'the platform could not complete the operation',
+    hint: 'transient unless it persists; the message may say more',
+  },
+  InternalError: { class: 'retry', meaning: 'platform internal error', hint: 'transient; retried' },
+  InvalidParameter: {
+    class: 'permanent',
+    meaning: 'parameter error',
+    hint: 'the message names the parameter; resending the same request cannot help',
+  },
+  InvalidParameterValue: {
+    class: 'permanent',
+    meaning: 'parameter value error',
+    hint: 'the message names the parameter; resending the same request cannot help',
+  },
+  ResourceNotFound: {
+    class: 'permanent',
+    meaning: 'the live service is unavailable to the account',
+    hint: 'the service is forbidden, frozen, stopped or disabled: check the account in the console',
+  },
+};
+
+const UNKNOWN: ApiCodeInfo = {
+  class: 'permanent',
+  meaning: 'unknown error',
+  hint: 'not in Tencent’s table: contact Tencent support with the request id',
+};
+
+function apiOnlyInfo(code: string): ApiCodeInfo {
+  return API_ONLY[code] ?? API_FAMILIES[code.split('.')[0] ?? ''] ?? UNKNOWN;
+}
+
+/** What an API 3.0 error answer means for the given operation, in the legacy vocabulary. */
+export function classifyApiError(error: ApiError, op: MixOperation): Api3ErrorInfo {
+  const apiCode = error.Code;
+  const embedded = embeddedLegacyCode(error.Message);
+  if (embedded !== undefined) {
+    if (MIX_ERRORS[embedded]) return { ...classifyMixError(embedded, op), apiCode };
+    // A number the legacy table does not know: keep the number, let the API code's family decide.
+    const info = apiOnlyInfo(apiCode);
+    return { code: embedded, class: info.class, meaning: info.meaning, hint: info.hint, apiCode };
+  }
+  const legacy = LEGACY_EQUIVALENTS[apiCode] ?? TRANSPORT_EQUIVALENTS[apiCode];
+  if (legacy !== undefined) return { ...classifyMixError(legacy, op), apiCode };
+  if (apiCode.startsWith('RequestLimitExceeded')) {
+    return { ...classifyMixError(TRANSPORT_CODES.throttled, op), apiCode };
+  }
+  const info = apiOnlyInfo(apiCode);
+  return { code: apiCode, class: info.class, meaning: info.meaning, hint: info.hint, apiCode };
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * `DescribeLiveStreamOnlineList` (reference §6.4): which streams are pushing now, paged, filtered by
+ * push domain and AppName. Auxiliary by Tencent's own account ("do not rely on it in important
+ * business scenarios"), and it carries no `sequence`: it tells which names are live, not which push.
+ */
+
+/**
+ * Page size bounds. The SDK's model comments say 10–100, the current CN doc 10–300000; the client
+ * stays within both (the schema accepts the wider range, as the platform does).
+ */
+export const ONLINE_LIST_PAGE_SIZE = { min: 10, max: 100, platformMax: 300_000 } as const;
+
+export const describeLiveStreamOnlineListRequestSchema = z.strictObject({
+  /** Push domain; needed on accounts with several. */
+  DomainName: z.string().min(1).optional(),
+  /** Push path; default `live`. */
+  AppName: z.string().min(1).optional(),
+  /** 1-based; default 1. */
+  PageNum: z.number().int().min(1).optional(),
+  /** Default 10. */
+  PageSize: z.number().int().min(ONLINE_LIST_PAGE_SIZE.min).max(ONLINE_LIST_PAGE_SIZE.platformMax).optional(),
+  /** Exact-match filter. */
+  StreamName: z.string().min(1).optional(),
+});
+export type DescribeLiveStreamOnlineListRequest = z.infer<typeof describeLiveStreamOnlineListRequestSchema>;
+
+export const streamOnlineInfoSchema = z.object({
+  StreamName: z.string(),
+  AppName: z.string(),
+  DomainName: z.string(),
+  /** UTC ISO times, e.g. `2018-06-29T19:00:00Z`. */
+  PublishTimeList: z
+    .array(z.object({ PublishTime: z.string() }))
+    .nullish()
+    .transform((list) => list ?? []),
+  /** 1 = also pushed to delayed playback; may be null. */
+  PushToDelay: z.number().int().nullish(),
+});
+export type StreamOnlineInfo = z.infer<typeof streamOnlineInfoSchema>;
+
+export const describeLiveStreamOnlineListResponseSchema = z.object({
+  Response: z.object({
+    TotalNum: z.number().int().min(0),
+    TotalPage: z.number().int().min(0),
+    PageNum: z.number().int().min(0),
+    PageSize: z.number().int().min(0),
+    OnlineInfo: z
+      .array(streamOnlineInfoSchema)
+      .nullish()
+      .transform((list) => list ?? []),
+    RequestId: z.string(),
+  }),
+});
+export type DescribeLiveStreamOnlineListResponse = z.infer<typeof describeLiveStreamOnlineListResponseSchema>;
+
+/** The online list's time format: ISO 8601 UTC to the second. */
+export function publishTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
