@@ -2,22 +2,23 @@ import type { Queue } from 'bullmq';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import type { Redis } from 'ioredis';
+import { type CallbackGuard, callbackGuardSchema } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import type { RedisClient } from '../queue/connections.js';
 import type { LiveEventJob } from '../queue/jobs.js';
 import type { RoomStore } from '../rooms/room-store.js';
-import { adminAuth } from './admin-auth.js';
+import { type AdminDeps, createAdminApp } from './admin-app.js';
+import { createBadSignLimiter } from './bad-sign-limiter.js';
 import { registerCallbacks } from './callbacks.js';
 import { registerHealth } from './health.js';
 import { registerMetrics } from './metrics-route.js';
 import { problem } from './problem.js';
-import { registerRooms } from './rooms.js';
 
 export interface AppDeps {
   callbackKey: string;
   adminToken: string | undefined;
-  redis: Redis;
+  redis: RedisClient;
   eventsQueue: Queue<LiveEventJob>;
   queues: Queue[];
   store: RoomStore;
@@ -26,11 +27,16 @@ export interface AppDeps {
   leaveGraceMs: number;
   now?: () => number;
   isAccepting?: () => boolean;
+  /** The wrong-sign budget per client (config CALLBACK_BAD_SIGN_*); absent: the config defaults. */
+  callbackGuard?: CallbackGuard;
+  /** The operator surface (rooms API, pages, docs, queue dashboard); absent when it has a port of its own. */
+  admin?: AdminDeps;
 }
 
 /** The HTTP surface. Never listens itself: `serve()` is the caller's, tests use `app.request()`. */
 export function createApp(deps: AppDeps): Hono {
   const now = deps.now ?? Date.now;
+  const guard = deps.callbackGuard ?? callbackGuardSchema.parse({});
   const app = new Hono();
   app.use(requestId(), secureHeaders());
   app.onError((error, c) => {
@@ -46,9 +52,17 @@ export function createApp(deps: AppDeps): Hono {
     eventsQueue: deps.eventsQueue,
     now,
     metrics: deps.metrics,
+    badSign: {
+      limiter: createBadSignLimiter({
+        limit: guard.CALLBACK_BAD_SIGN_LIMIT,
+        windowMs: guard.CALLBACK_BAD_SIGN_WINDOW_MS,
+        now,
+      }),
+      clientIpHeader: guard.CALLBACK_CLIENT_IP_HEADER,
+      log: deps.log,
+    },
   });
 
-  app.use('/v1/*', adminAuth(deps.adminToken));
-  registerRooms(app, { store: deps.store, now, leaveGraceMs: deps.leaveGraceMs });
+  if (deps.admin) app.route('/', createAdminApp(deps.admin));
   return app;
 }

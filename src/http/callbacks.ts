@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { type LiveEventJob, liveEventJobId, liveEventJobOptions } from '../queue/jobs.js';
 import {
@@ -11,6 +12,7 @@ import {
   toLiveEvent,
 } from '../tencent/callback.js';
 import { checkSign } from '../tencent/md5-sign.js';
+import { type BadSignLimiter, clientAddress } from './bad-sign-limiter.js';
 import { problem } from './problem.js';
 
 export const CALLBACK_BODY_LIMIT = 16 * 1024;
@@ -21,6 +23,8 @@ export interface CallbackDeps {
   eventsQueue: Queue<LiveEventJob>;
   now: () => number;
   metrics: Metrics;
+  /** Budget of wrong signs per client address; absent: none. */
+  badSign?: { limiter: BadSignLimiter; clientIpHeader: string | undefined; log: Logger };
 }
 
 /**
@@ -53,7 +57,20 @@ export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
         return problem(c, 'bad_request', 'the body lacks t, sign or event_type');
       }
       const { t, sign, event_type } = envelope.data;
-      if (checkSign(deps.callbackKey, t, sign, receivedAt) !== 'ok') {
+      const check = checkSign(deps.callbackKey, t, sign, receivedAt);
+      if (check === 'bad-sign' && deps.badSign) {
+        const client = clientAddress(c, deps.badSign.clientIpHeader);
+        const verdict = deps.badSign.limiter.recordFailure(client);
+        if (verdict.firstOverLimit) {
+          deps.badSign.log.warn({ client }, 'callbacks with a wrong sign over the budget: answering 429');
+        }
+        if (verdict.limited) {
+          count('rate_limited');
+          c.header('Retry-After', String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))));
+          return problem(c, 'rate_limited', 'too many callbacks with a wrong signature; retry later');
+        }
+      }
+      if (check !== 'ok') {
         count('unauthorized');
         return problem(c, 'unauthorized', 'the signature is not valid');
       }

@@ -1,8 +1,8 @@
 import type { Hono } from 'hono';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/connections.js';
 
 export interface HealthDeps {
-  redis: Redis;
+  redis: RedisClient;
   /** false once shutdown began: load balancers stop sending traffic before the server closes. */
   isAccepting: () => boolean;
 }

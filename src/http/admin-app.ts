@@ -1,0 +1,156 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Queue } from 'bullmq';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { MiddlewareHandler } from 'hono/types';
+import type { Logger } from '../log.js';
+import type { ReconcileJob } from '../queue/jobs.js';
+import type { Timing } from '../reconcile/decide.js';
+import type { RoomStore } from '../rooms/room-store.js';
+import { adminAuth } from './admin-auth.js';
+import { registerApiDocs } from './api-docs.js';
+import { describeIssues, type ErrorCode, problem } from './problem.js';
+import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
+import { registerRoomsApi } from './rooms/register-rooms-api.js';
+import { registerUiAssets } from './ui/assets.js';
+import { loginChallenge, registerLogin } from './ui/login-routes.js';
+import { registerUiPages } from './ui/ui-routes.js';
+
+/**
+ * The operator surface: rooms API (`/v1`), its OpenAPI document and reference (`/openapi.json`,
+ * `/docs`), the room pages (`/ui`) and the queue dashboard (`/admin/queues`). Everything behind
+ * ADMIN_TOKEN, as a bearer token or the pages' session cookie, except the login form and the
+ * pages' script and stylesheet. Mounted on the main app, or served alone on ADMIN_PORT.
+ */
+
+export interface AdminDeps {
+  adminToken: string | undefined;
+  store: RoomStore;
+  reconcileQueue: Queue<ReconcileJob>;
+  /** Every queue, for the dashboard. */
+  queues: Queue[];
+  log: Logger;
+  now?: () => number;
+  leaveGraceMs: number;
+  reconcileAttempts: number;
+  debounceMs: number;
+  timing: Timing;
+  /** TENCENT_APPID, for dry-run bodies; 0 when unset. */
+  appId: number;
+  /** How often an open page looks for changes (default 1 s). */
+  livePollMs?: number;
+  isAccepting?: () => boolean;
+}
+
+const API_BODY_LIMIT = 64 * 1024;
+
+/** Pages may load only our own script, styles and pictures, and talk only to us. */
+const UI_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** Open UI paths: the way in, and what the login form itself needs. */
+const OPEN_UI_PATHS = /^\/ui\/(login|logout|assets\/[a-z.]+)$/;
+
+export function createAdminApp(deps: AdminDeps): OpenAPIHono {
+  const now = deps.now ?? Date.now;
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const where = result.target === 'json' ? 'body' : result.target;
+        return problem(c, 'bad_request', describeIssues(result.error.issues, where));
+      }
+    },
+  });
+  app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status < 500) {
+      return problem(c, codeForStatus(error.status), error.message || 'bad request');
+    }
+    deps.log.error({ err: error, path: c.req.path }, 'admin request failed');
+    return problem(c, 'internal', 'internal error');
+  });
+  app.notFound((c) => problem(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+
+  // Before authentication, so the login form a refused page request gets has the CSP too.
+  app.use('/ui', pageSecurity);
+  app.use('/ui/*', pageSecurity);
+  const auth = adminAuth(deps.adminToken, { session: { now }, loginPage: loginChallenge(deps.adminToken) });
+  const uiAuth: MiddlewareHandler = (c, next) => (OPEN_UI_PATHS.test(c.req.path) ? next() : auth(c, next));
+  for (const path of ['/v1/*', '/openapi.json', '/docs', QUEUE_DASHBOARD_PATH, `${QUEUE_DASHBOARD_PATH}/*`]) {
+    app.use(path, auth);
+  }
+  app.use('/ui', uiAuth);
+  app.use('/ui/*', uiAuth);
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: API_BODY_LIMIT,
+      onError: (c) => problem(c, 'too_large', `the body exceeds ${API_BODY_LIMIT} bytes`),
+    }),
+  );
+
+  registerRoomsApi(app, {
+    store: deps.store,
+    reconcileQueue: deps.reconcileQueue,
+    now,
+    leaveGraceMs: deps.leaveGraceMs,
+    reconcileAttempts: deps.reconcileAttempts,
+    debounceMs: deps.debounceMs,
+    timing: deps.timing,
+    appId: deps.appId,
+  });
+  registerApiDocs(app);
+  registerUiAssets(app);
+  registerLogin(app, { adminToken: deps.adminToken, now });
+  registerUiPages(app, {
+    store: deps.store,
+    now,
+    leaveGraceMs: deps.leaveGraceMs,
+    log: deps.log,
+    livePollMs: deps.livePollMs ?? 1000,
+    isAccepting: deps.isAccepting ?? (() => true),
+  });
+  app.route(QUEUE_DASHBOARD_PATH, queueDashboard(deps.queues));
+  return app;
+}
+
+/** The operator surface on a port of its own (ADMIN_PORT): with the request id and headers the main app adds. */
+export function createStandaloneAdminApp(deps: AdminDeps): Hono {
+  const app = new Hono();
+  app.use(requestId(), secureHeaders());
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.route('/', createAdminApp(deps));
+  app.notFound((c) => problem(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  return app;
+}
+
+const pageSecurity: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (c.res.headers.get('content-type')?.startsWith('text/html')) {
+    c.res.headers.set('content-security-policy', UI_CSP);
+  }
+};
+
+function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'too_large';
+    case 415:
+      return 'unsupported_media_type';
+    case 429:
+      return 'rate_limited';
+    default:
+      return 'bad_request';
+  }
+}

@@ -1,0 +1,35 @@
+import { createRoute } from '@hono/zod-openapi';
+import {
+  COMMON_ERRORS,
+  errorResponse,
+  loadRoom,
+  type RoomsApiDeps,
+  type RoomsApp,
+} from './rooms-api-deps.js';
+import { eventsQuerySchema, eventsSchema, roomIdParams } from './schemas.js';
+
+const route = createRoute({
+  method: 'get',
+  path: '/v1/rooms/{id}/events',
+  summary: "A room's audit log, newest first",
+  description:
+    'Callbacks (with their outcome: applied, duplicate, stale, unknown), decisions (waits and why), ' +
+    'requests (body as sent, reason, the callbacks that caused them), answers (code, latency), ' +
+    'config changes and operator actions; each with its time and the room version.',
+  request: { params: roomIdParams, query: eventsQuerySchema },
+  responses: {
+    200: { description: 'the audit log', content: { 'application/json': { schema: eventsSchema } } },
+    ...COMMON_ERRORS,
+    404: errorResponse('no such room'),
+  },
+});
+
+export function registerRoomEvents(app: RoomsApp, deps: RoomsApiDeps): void {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid('param');
+    const { limit } = c.req.valid('query');
+    const room = await loadRoom(c, deps, id);
+    if ('response' in room) return room.response;
+    return c.json({ roomId: id, events: await deps.store.audit(id, limit) }, 200);
+  });
+}

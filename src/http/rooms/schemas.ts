@@ -1,0 +1,278 @@
+import { z } from '@hono/zod-openapi';
+import { ROOM_ID_PATTERN } from '../../rooms/membership.js';
+import { roomConfigSchema } from '../../rooms/room-config.js';
+import { ROOM_STATUSES } from '../../rooms/stored.js';
+import { STREAM_ID_PATTERN } from '../../tencent/limits.js';
+
+/**
+ * The rooms API's wire formats, one schema each; handler types are inferred from them and the
+ * OpenAPI document is generated from them. Room config uses the store's own `roomConfigSchema`,
+ * so the API can never accept a config the reconcile would refuse to read.
+ */
+
+export const errorSchema = z
+  .object({
+    code: z.string().openapi({ example: 'bad_request' }),
+    message: z.string().openapi({ example: 'canvas.width: Too big: expected number to be <=3000' }),
+    requestId: z.string(),
+  })
+  .openapi('Error');
+
+export const roomIdParams = z.object({
+  id: z
+    .string()
+    .regex(ROOM_ID_PATTERN, 'a room id: 1-64 letters, digits or underscores')
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'r42' }),
+});
+
+const streamId = z.string().regex(STREAM_ID_PATTERN, 'a stream id: 1-80 letters, digits or underscores');
+
+/**
+ * Not `.openapi('RoomConfig')`: zod 4 gives a schema its methods when it is built, and this one
+ * may be built before @hono/zod-openapi extends zod, depending on import order. It is inlined.
+ */
+export const configBodySchema = roomConfigSchema;
+
+const rectSchema = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
+const sizeSchema = z.object({ width: z.number(), height: z.number() });
+
+export const tileSchema = z
+  .object({
+    streamId: z.string(),
+    layer: z.number().int(),
+    inputType: z.number().int().openapi({ description: '0 av, 2 picture, 3 canvas, 4 audio, 5 video' }),
+    role: z.enum(['main', 'guest', 'canvas', 'picture']),
+    slot: z.number().int().optional(),
+    rect: rectSchema.optional(),
+    crop: rectSchema.optional(),
+    source: sizeSchema.optional(),
+    color: z.string().optional(),
+    pictureId: z.number().int().optional(),
+  })
+  .openapi('Tile');
+
+export const planSchema = z
+  .object({
+    outputStreamId: z.string(),
+    outputType: z.union([z.literal(0), z.literal(1)]),
+    templateId: z.number().int(),
+    bitrate: z.number().int().optional(),
+    preset: z.string(),
+    canvas: sizeSchema,
+    inputs: z.array(tileSchema),
+  })
+  .openapi('MixPlan');
+
+export const appliedSchema = z
+  .object({
+    sessionId: z.string(),
+    epoch: z.number().int(),
+    plan: planSchema,
+    startedAt: z.number(),
+    lastStartAt: z.number(),
+    version: z.number().int(),
+    uncertain: z.boolean().optional(),
+  })
+  .openapi('AppliedMix');
+
+export const lastErrorSchema = z
+  .object({
+    code: z.union([z.number(), z.string()]),
+    message: z.string(),
+    hint: z.string(),
+    at: z.number(),
+    op: z.enum(['start', 'cancel']),
+    apiCode: z.string().optional(),
+  })
+  .openapi('LastError');
+
+export const overrideSchema = z
+  .object({ config: configBodySchema, at: z.number(), until: z.number() })
+  .openapi('Override');
+
+export const roomStreamSchema = z
+  .object({
+    streamId: z.string(),
+    role: z.enum(['main', 'guest']),
+    media: z.enum(['av', 'audio', 'video']),
+    state: z.enum(['live', 'leaving', 'gone']),
+    pushedAt: z.number(),
+    width: z.number(),
+    height: z.number(),
+    unmixable: z.string().optional(),
+  })
+  .openapi('RoomStream');
+
+export const roomStatusSchema = z.enum(ROOM_STATUSES);
+
+export const roomSchema = z
+  .object({
+    id: z.string(),
+    status: roomStatusSchema,
+    version: z.number().int(),
+    updatedAt: z.number().nullable(),
+    deleting: z.boolean().openapi({ description: 'an operator deleted it; it goes once no mix runs' }),
+    lastError: lastErrorSchema.nullable(),
+    config: configBodySchema.nullable().openapi({ description: 'the operator config' }),
+    override: overrideSchema.nullable().openapi({ description: 'a temporary layout in force' }),
+    streams: z.array(roomStreamSchema),
+    desired: planSchema.nullable().openapi({ description: 'what should be mixed now; null: no mix' }),
+    applied: appliedSchema.nullable().openapi({ description: 'what the platform last accepted' }),
+    inSync: z
+      .boolean()
+      .openapi({ description: 'the platform runs the desired plan (or nothing, as desired)' }),
+    explain: z.array(z.string()),
+  })
+  .openapi('Room');
+
+export const roomSummarySchema = z
+  .object({
+    id: z.string(),
+    status: roomStatusSchema,
+    version: z.number().int(),
+    activeAt: z.number().openapi({ description: 'last callback or operator change (Unix ms)' }),
+    updatedAt: z
+      .number()
+      .nullable()
+      .openapi({ description: 'last change of its state, reconciles included' }),
+    deleting: z.boolean(),
+    live: z.number().int().openapi({ description: 'streams on air' }),
+    sessionId: z.string().nullable(),
+    inputs: z.number().int().openapi({ description: 'inputs of the mix on air' }),
+    lastErrorCode: z.union([z.number(), z.string()]).nullable(),
+    override: z.boolean(),
+  })
+  .openapi('RoomSummary');
+
+export const listQuerySchema = z.object({
+  status: z
+    .enum([...ROOM_STATUSES, 'deleting'])
+    .optional()
+    .openapi({ param: { name: 'status', in: 'query' } }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .openapi({ param: { name: 'limit', in: 'query' } }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ param: { name: 'cursor', in: 'query' }, description: 'nextCursor of the previous page' }),
+});
+
+export const roomListSchema = z
+  .object({ rooms: z.array(roomSummarySchema), nextCursor: z.string().nullable() })
+  .openapi('RoomList');
+
+export const auditEntrySchema = z
+  .looseObject({
+    at: z.number(),
+    v: z.number().int(),
+    type: z.string().openapi({
+      example: 'callback',
+      description: 'callback, decision, request, answer, config, operator, …',
+    }),
+  })
+  .openapi('AuditEntry');
+
+export const eventsQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(100)
+    .openapi({ param: { name: 'limit', in: 'query' } }),
+});
+
+export const eventsSchema = z
+  .object({ roomId: z.string(), events: z.array(auditEntrySchema) })
+  .openapi('RoomEvents');
+
+export const svgQuerySchema = z.object({
+  size: z.coerce
+    .number()
+    .int()
+    .min(64)
+    .max(2000)
+    .optional()
+    .openapi({ param: { name: 'size', in: 'query' }, description: 'longest side in CSS pixels' }),
+  notes: z
+    .enum(['0', '1'])
+    .optional()
+    .openapi({ param: { name: 'notes', in: 'query' }, description: '1: print the explain text under it' }),
+  v: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({
+      param: { name: 'v', in: 'query' },
+      description: 'a key that changes with the picture (the pages use one): the answer may then be cached',
+    }),
+});
+
+export const planBodySchema = z
+  .object({
+    join: z
+      .array(
+        z
+          .object({
+            streamId,
+            role: z.enum(['main', 'guest']).optional(),
+            media: z.enum(['av', 'audio', 'video']).optional(),
+            width: z.number().int().min(0).max(4096).optional(),
+            height: z.number().int().min(0).max(4096).optional(),
+          })
+          .strict(),
+      )
+      .max(16)
+      .optional(),
+    leave: z.array(streamId).max(64).optional(),
+    config: roomConfigSchema.optional(),
+  })
+  .strict()
+  .openapi('PlanRequest');
+
+export const decisionSchema = z
+  .object({
+    kind: z.enum(['noop', 'wait', 'start', 'cancel']),
+    reason: z.string(),
+    until: z.number().optional(),
+    sessionId: z.string().optional(),
+  })
+  .openapi('Decision');
+
+export const planResultSchema = z
+  .object({
+    roomId: z.string(),
+    at: z.number(),
+    plan: planSchema.nullable(),
+    check: z
+      .object({ ok: z.boolean(), code: z.number().optional(), message: z.string().optional() })
+      .nullable(),
+    decision: decisionSchema,
+    request: z
+      .object({
+        op: z.enum(['start', 'cancel']),
+        sessionId: z.string(),
+        at: z.number().openapi({ description: 'when it would be sent (Unix ms)' }),
+        body: z.record(z.string(), z.unknown()).openapi({ description: 'the Mix_StreamV2 request body' }),
+      })
+      .nullable(),
+    svg: z.string(),
+    explain: z.array(z.string()),
+  })
+  .openapi('PlanResult');
+
+export const overrideBodySchema = z
+  .object({
+    minutes: z.number().positive().max(1440).openapi({ description: 'how long; fractions allowed' }),
+    config: roomConfigSchema,
+  })
+  .strict()
+  .openapi('OverrideRequest');
+
+export const acceptedSchema = z.object({ roomId: z.string(), accepted: z.string() }).openapi('Accepted');

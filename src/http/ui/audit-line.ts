@@ -1,0 +1,61 @@
+/**
+ * One audit entry in a line of words, for the timeline and `mixkeeper room`. Unknown entry types
+ * fall back to their fields, so a new kind of entry shows up before anyone teaches this file.
+ */
+export interface AuditLike {
+  at: number;
+  v: number;
+  type: string;
+  [detail: string]: unknown;
+}
+
+export function auditLine(entry: AuditLike): string {
+  const s = (key: string) => (entry[key] === undefined ? '' : String(entry[key]));
+  switch (entry.type) {
+    case 'callback': {
+      const extra = [entry.notes, entry.unmixable && `unmixable: ${s('unmixable')}`].filter(Boolean);
+      return `${s('kind')} ${s('stream')} (seq ${s('seq')}) → ${s('outcome')}${extra.length ? `; ${extra.join('; ')}` : ''}`;
+    }
+    case 'decision':
+      return `${s('decision')}${entry.until !== undefined ? ` until ${clock(Number(entry.until))}` : ''}: ${s('reason')}`;
+    case 'request': {
+      const causes =
+        Array.isArray(entry.causes) && entry.causes.length ? ` (after ${entry.causes.join(', ')})` : '';
+      return `${s('op')} ${s('session')}: ${s('reason')}${causes}`;
+    }
+    case 'answer':
+      return `${s('op')} answered ${s('code')}${entry.code === 0 ? ' (ok)' : ''} in ${s('ms')} ms`;
+    case 'config':
+      return `config set: ${JSON.stringify(entry.config ?? {})}`;
+    case 'operator':
+      return operatorLine(entry);
+    default:
+      return fields(entry);
+  }
+}
+
+function operatorLine(entry: AuditLike): string {
+  switch (entry.action) {
+    case 'override':
+      return `override ${JSON.stringify(entry.config ?? {})} until ${clock(Number(entry.until))}`;
+    case 'override-ended':
+      return 'override ended by an operator';
+    case 'reconcile':
+      return `reconcile forced by an operator${entry.cleared ? ' (failure cleared)' : ''}`;
+    case 'delete':
+      return 'deletion requested by an operator';
+    default:
+      return fields(entry);
+  }
+}
+
+function fields(entry: AuditLike): string {
+  const { at: _at, v: _v, type: _type, ...rest } = entry;
+  const text = JSON.stringify(rest);
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+}
+
+/** `12:34:56.789` UTC. */
+export function clock(at: number): string {
+  return Number.isFinite(at) ? new Date(at).toISOString().slice(11, 23) : '?';
+}

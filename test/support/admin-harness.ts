@@ -1,0 +1,121 @@
+import { Queue } from 'bullmq';
+import { afterAll, beforeEach } from 'vitest';
+import { createStandaloneAdminApp } from '../../src/http/admin-app.js';
+import { createLogger } from '../../src/log.js';
+import type { LiveEventJob, ReconcileJob } from '../../src/queue/jobs.js';
+import { QUEUES } from '../../src/queue/names.js';
+import type { Membership } from '../../src/rooms/membership.js';
+import { RoomStore } from '../../src/rooms/room-store.js';
+import type { AppliedMix } from '../../src/rooms/stored.js';
+import { useRedis } from './redis.js';
+
+/**
+ * The operator surface over a real Redis, serverless (`app.request`), as ADMIN_PORT serves it,
+ * with a clock the test moves (back to T0 before each test) and a reconcile queue nobody works:
+ * tests see which reconciles were asked for.
+ */
+
+export const T0 = 1_800_000_000_000;
+export const TOKEN = 'operator-token-0123456789abcdef';
+
+export function useAdminApp(options: { adminToken?: string | undefined } = {}) {
+  const { redis, namespace } = useRedis();
+  const store = new RoomStore(redis, { namespace, auditCap: 50 });
+  const reconcileQueue = new Queue<ReconcileJob>(QUEUES.reconcile, {
+    connection: redis,
+    prefix: `{${namespace}}`,
+  });
+  const eventsQueue = new Queue<LiveEventJob>(QUEUES.liveEvents, {
+    connection: redis,
+    prefix: `{${namespace}}`,
+  });
+  afterAll(async () => {
+    await reconcileQueue.close();
+    await eventsQueue.close();
+  });
+  const clock = { now: T0 };
+  beforeEach(() => {
+    clock.now = T0;
+  });
+  const adminToken = 'adminToken' in options ? options.adminToken : TOKEN;
+  const app = createStandaloneAdminApp({
+    adminToken,
+    store,
+    reconcileQueue,
+    queues: [eventsQueue, reconcileQueue],
+    log: createLogger('silent'),
+    now: () => clock.now,
+    leaveGraceMs: 1000,
+    reconcileAttempts: 3,
+    debounceMs: 0,
+    timing: { readyDelayMs: 5000, cancelMinAgeMs: 5000, sessionReuseMs: 30_000, minStartIntervalMs: 1000 },
+    appId: 1252500000,
+    livePollMs: 20,
+  });
+
+  let sequence = 0;
+  const harness = {
+    app,
+    store,
+    redis,
+    namespace,
+    reconcileQueue,
+    eventsQueue,
+    clock,
+    /** A request with the bearer token (unless `headers.authorization` is given). */
+    request(path: string, init: RequestInit = {}) {
+      const headers = new Headers(init.headers);
+      if (!headers.has('authorization')) headers.set('authorization', `Bearer ${TOKEN}`);
+      return app.request(path, { ...init, headers });
+    },
+    json(path: string, method: string, body: unknown) {
+      return harness.request(path, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    },
+    /** Streams push into a room through the store, as the events worker would apply them. */
+    async push(roomId: string, streamId: string, role: 'main' | 'guest' = 'guest', at = clock.now) {
+      sequence += 1;
+      const membership: Membership = {
+        roomId,
+        role,
+        media: 'av',
+        notes: [],
+        ...(role === 'main' ? { preset: 'pip' as const } : {}),
+      };
+      return store.applyObservation(
+        {
+          kind: 'push',
+          streamId,
+          sequence: String(sequence),
+          eventTimeMs: at,
+          receivedAt: at,
+          width: 540,
+          height: 960,
+          membership,
+        },
+        at,
+      );
+    },
+    /** What the reconcile would record after a successful start of the room's desired plan. */
+    async markMixing(roomId: string, plan: AppliedMix['plan'], at = clock.now) {
+      await store.update(
+        roomId,
+        {
+          status: 'mixing',
+          epoch: 1,
+          applied: { sessionId: `${roomId}_1`, epoch: 1, plan, startedAt: at, lastStartAt: at, version: 1 },
+        },
+        at,
+      );
+    },
+    /** The reconcile job waiting for the room, if one was asked for. */
+    async reconcileJob(roomId: string) {
+      const id = await reconcileQueue.getDeduplicationJobId(`room-${roomId}`);
+      return id ? reconcileQueue.getJob(id) : undefined;
+    },
+  };
+  return harness;
+}
