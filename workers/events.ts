@@ -3,6 +3,7 @@ import type { Metrics } from '../src/metrics.js';
 import { type LiveEventJob, liveEventJobSchema, type ReconcileJob } from '../src/queue/jobs.js';
 import { requestReconcile } from '../src/queue/reconcile-requests.js';
 import { readMembership } from '../src/rooms/membership.js';
+import type { PushOrigin } from '../src/rooms/push-origins.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
 
 export interface EventsProcessorDeps {
@@ -12,6 +13,8 @@ export interface EventsProcessorDeps {
   debounceMs: number;
   reconcileAttempts: number;
   metrics?: Metrics;
+  /** Remembers the push domains and AppNames seen, for the platform's online list (src/rooms/push-origins.ts). */
+  origins?: { record(origin: PushOrigin): Promise<unknown> };
 }
 
 export type EventResult = { outcome: string; roomId?: string; version?: number };
@@ -27,6 +30,7 @@ export function eventsProcessor(deps: EventsProcessorDeps) {
       return { outcome };
     }
     const { roomId } = member.membership;
+    if (event.kind === 'push') await deps.origins?.record({ domain: event.domain, appName: event.appName });
     const { outcome, version } = await deps.store.applyObservation(
       {
         kind: event.kind,

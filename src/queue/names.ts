@@ -9,5 +9,7 @@ export const QUEUES = {
   liveEvents: 'live-events',
   /** At most one active job per room: recompute the layout and drive the mix API. */
   reconcile: 'reconcile',
+  /** The periodic resync's trigger (a job scheduler) and its on-demand runs. */
+  resync: 'resync',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

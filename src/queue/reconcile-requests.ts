@@ -17,11 +17,27 @@ export function requestReconcile(
     { roomId },
     {
       delay: Math.max(0, Math.round(delayMs)),
-      deduplication: { id: `room-${roomId}`, keepLastIfActive: true, reschedule: true },
+      deduplication: { id: reconcileDeduplicationId(roomId), keepLastIfActive: true, reschedule: true },
       attempts,
       backoff: { type: 'mix' },
       removeOnComplete: { age: 3600, count: 1000 },
       removeOnFail: { age: 24 * 3600, count: 1000 },
     },
   );
+}
+
+/** The deduplication id of a room's reconcile job: one per room. */
+export function reconcileDeduplicationId(roomId: string): string {
+  return `room-${roomId}`;
+}
+
+/**
+ * Whether a reconcile of the room is already queued or delayed. The resync leaves such a room
+ * alone: asking again would only move the job (`reschedule`), e.g. cut short a readiness wait.
+ */
+export async function reconcileQueued(queue: Queue<ReconcileJob>, roomId: string): Promise<boolean> {
+  const jobId = await queue.getDeduplicationJobId(reconcileDeduplicationId(roomId));
+  if (!jobId) return false;
+  const state = await queue.getJobState(jobId);
+  return state === 'waiting' || state === 'delayed' || state === 'prioritized';
 }

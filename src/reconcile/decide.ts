@@ -69,6 +69,11 @@ export function decide(input: DecideInput): Decision {
     );
   }
 
+  if (applied?.uncertain && input.lastCancel?.sessionId === applied.sessionId) {
+    // A cancel of this session timed out: it may be gone, and a cancelled id must not start again.
+    return cancelWhenOldEnough(applied, now, timing, 'the last cancel timed out: finish it');
+  }
+
   if (applied && !applied.uncertain && samePlan(applied.plan, desired)) {
     return { kind: 'noop', reason: 'the platform runs the desired plan' };
   }

@@ -74,7 +74,8 @@ async function reconcileState(
 
   if (meta.deleting !== undefined && !state.applied) {
     // Deleted by an operator and no mix left to cancel: forget the room, unless it changed meanwhile.
-    if (await deps.store.forget(roomId, version, now)) return { kind: 'done', summary: 'room deleted', version };
+    if (await deps.store.forget(roomId, version, now))
+      return { kind: 'done', summary: 'room deleted', version };
     return { kind: 'wait', until: now, summary: 'the room changed while being deleted', version };
   }
 
@@ -234,6 +235,12 @@ function recordOutcome(
       uncertain: true,
     };
     update.epoch = Math.max(decision.epoch, state.meta.epoch);
+  }
+  if (error.code === 'timeout' && decision.kind === 'cancel' && state.applied) {
+    // Unknown outcome: the session may be gone. Uncertain, so it is not taken for running, and
+    // remembered as cancelled, so its id is not started again: the next attempt cancels it again.
+    update.applied = { ...state.applied, uncertain: true };
+    update.lastCancel = { sessionId: decision.sessionId, at: now };
   }
   if (error.class === 'retry' && attempt.number < attempt.max) {
     return { update: { ...update, status: 'pending', lastError }, result: { kind: 'retry', error, version } };

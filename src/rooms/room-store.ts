@@ -1,9 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { RoomConfig } from '../layout/plan.js';
 import type { Membership } from './membership.js';
 import { parseRoomConfig } from './room-config.js';
-import { APPLY_OBSERVATION, PRUNE_DEPARTED, RELEASE_LEASE } from './scripts.js';
+import { parseStoredOverride, type RoomOverride } from './room-override.js';
+import {
+  APPLY_OBSERVATION,
+  CONFIRM_STREAMS,
+  FORGET_ROOM,
+  OPERATOR_CHANGE,
+  PRUNE_DEPARTED,
+  RELEASE_LEASE,
+} from './scripts.js';
 import {
   type AppliedMix,
   type AuditEntry,
@@ -54,6 +62,29 @@ export interface RoomState {
   applied: AppliedMix | null;
   /** Callbacks applied since the last request: `push <stream> <sequence>`. */
   causes: string[];
+  /** An operator's temporary layout, when one was set (it may have expired: see `activeOverride`). */
+  override?: RoomOverride;
+}
+
+/** Where a listing page ended: rooms are listed by last activity, newest first. */
+export interface RoomCursor {
+  activeAt: number;
+  roomId: string;
+}
+
+export interface ListRoomsOptions {
+  /** A room status, or `deleting` for rooms an operator deleted that are not gone yet. */
+  status?: RoomStatus | 'deleting';
+  limit: number;
+  after?: RoomCursor;
+  /** With a status filter, stop after looking at this many rooms and hand back a cursor. */
+  scanLimit?: number;
+}
+
+export interface RoomPage {
+  rooms: { state: RoomState; activeAt: number }[];
+  /** Absent when the listing is complete. */
+  next?: RoomCursor;
 }
 
 export interface RoomUpdate {
@@ -77,7 +108,7 @@ export class RoomStore {
   private readonly tombstoneTtlMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     options: RoomStoreOptions = {},
   ) {
     this.namespace = options.namespace ?? 'mk';
@@ -94,7 +125,10 @@ export class RoomStore {
       applied: `${base}:applied`,
       audit: `${base}:audit`,
       causes: `${base}:causes`,
+      override: `${base}:override`,
       lease: `${base}:lease`,
+      /** Latest push event time per stream, for the retry window; expires by itself. */
+      latestPush: `${base}:latest-push`,
       tombstone: (streamId: string, sequence: string) =>
         `${base}:tomb:${createHash('sha1').update(streamId).digest('hex').slice(0, 16)}:${sequence}`,
     };
@@ -135,7 +169,7 @@ export class RoomStore {
     await this.redis.zadd(this.indexKey, nowMs, roomId);
     const [outcome, version] = (await APPLY_OBSERVATION.run(
       this.redis,
-      [k.streams, k.meta, k.tombstone(obs.streamId, obs.sequence), k.audit, k.causes],
+      [k.streams, k.meta, k.tombstone(obs.streamId, obs.sequence), k.audit, k.causes, k.latestPush],
       [
         obs.kind,
         obs.streamId,
@@ -161,6 +195,7 @@ export class RoomStore {
       .get(k.config)
       .get(k.applied)
       .lrange(k.causes, 0, -1)
+      .get(k.override)
       .exec();
     if (!results) throw new Error('room read aborted');
     const value = <T>(i: number): T => {
@@ -172,6 +207,7 @@ export class RoomStore {
     const streamHash = value<Record<string, string>>(1);
     const configRaw = value<string | null>(2);
     const appliedRaw = value<string | null>(3);
+    const overrideRaw = value<string | null>(5);
     if (
       Object.keys(metaHash).length === 0 &&
       Object.keys(streamHash).length === 0 &&
@@ -189,7 +225,175 @@ export class RoomStore {
         .sort((a, b) => a.pushedAt - b.pushedAt || a.streamId.localeCompare(b.streamId)),
       applied: appliedRaw ? appliedMixSchema.parse(JSON.parse(appliedRaw)) : null,
       causes: value<string[]>(4),
+      ...(overrideRaw ? { override: parseStoredOverride(JSON.parse(overrideRaw)) } : {}),
     };
+  }
+
+  /**
+   * A page of rooms, most recently active first. The cursor is the last room's (activity, id), so
+   * a room that becomes active while an operator pages moves to the front instead of shifting
+   * every later page.
+   */
+  async listRooms(options: ListRoomsOptions): Promise<RoomPage> {
+    const { after, status, limit } = options;
+    const scanLimit = options.scanLimit ?? 2000;
+    const batch = Math.max(limit, 50);
+    const found: RoomCursor[] = [];
+    let offset = 0;
+    let scanned = 0;
+    let last: RoomCursor | undefined;
+    let exhausted = false;
+    while (found.length < limit && scanned < scanLimit) {
+      const raw = await this.redis.zrevrangebyscore(
+        this.indexKey,
+        after ? after.activeAt : '+inf',
+        '-inf',
+        'WITHSCORES',
+        'LIMIT',
+        offset,
+        batch,
+      );
+      offset += raw.length / 2;
+      if (raw.length < batch * 2) exhausted = true;
+      const candidates: RoomCursor[] = [];
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const entry = { roomId: raw[i]!, activeAt: Number(raw[i + 1]) };
+        // Equal scores come in reverse lexicographic order, so "after" means a smaller id.
+        if (after && entry.activeAt === after.activeAt && entry.roomId >= after.roomId) continue;
+        candidates.push(entry);
+      }
+      const matches = status ? await this.withStatus(candidates, status) : candidates.map(() => true);
+      for (const [i, entry] of candidates.entries()) {
+        if (found.length >= limit) break;
+        scanned += 1;
+        last = entry;
+        if (matches[i]) found.push(entry);
+      }
+      if (found.length >= limit) {
+        // More may follow unless this batch was the index's last and we used all of it.
+        if (exhausted && last === candidates.at(-1)) last = undefined;
+        break;
+      }
+      if (exhausted) {
+        last = undefined;
+        break;
+      }
+    }
+    const states = await Promise.all(found.map((entry) => this.read(entry.roomId)));
+    const rooms = found.flatMap((entry, i) => {
+      const state = states[i];
+      return state ? [{ state, activeAt: entry.activeAt }] : [];
+    });
+    return last ? { rooms, next: last } : { rooms };
+  }
+
+  private async withStatus(entries: RoomCursor[], status: RoomStatus | 'deleting'): Promise<boolean[]> {
+    if (entries.length === 0) return [];
+    // Concurrent commands rather than one pipeline: on Redis Cluster a pipeline must stay in one
+    // slot, and these rooms hash to many. All are in flight at once either way.
+    const results = await Promise.all(
+      entries.map((entry) => this.redis.hmget(this.keys(entry.roomId).meta, 'status', 'deleting')),
+    );
+    return results.map(([stored, deleting]) =>
+      status === 'deleting' ? deleting != null : (stored ?? 'idle') === status,
+    );
+  }
+
+  /** Replaces the operator config (`PUT /v1/rooms/:id`); creates the room if need be. Returns the new version. */
+  async setConfig(roomId: string, config: RoomConfig, nowMs: number): Promise<number> {
+    await this.redis.zadd(this.indexKey, nowMs, roomId);
+    const k = this.keys(roomId);
+    return this.operatorChange(roomId, 'set', k.config, JSON.stringify(config), 0, nowMs, 'config', {
+      type: 'config',
+      config,
+    });
+  }
+
+  /** Lays `override.config` over the room's config until `override.until`. Returns the new version. */
+  async setOverride(roomId: string, override: RoomOverride, nowMs: number): Promise<number> {
+    const k = this.keys(roomId);
+    // The key outlives `until` a little: readers compare `until`, the TTL only cleans up.
+    const ttlMs = Math.max(1, override.until - nowMs) + 60_000;
+    return this.operatorChange(
+      roomId,
+      'set',
+      k.override,
+      JSON.stringify(override),
+      ttlMs,
+      nowMs,
+      'override',
+      {
+        type: 'operator',
+        action: 'override',
+        config: override.config,
+        until: override.until,
+      },
+    );
+  }
+
+  /** Ends an override early. Returns the new version. */
+  async clearOverride(roomId: string, nowMs: number): Promise<number> {
+    const k = this.keys(roomId);
+    return this.operatorChange(roomId, 'del', k.override, '', 0, nowMs, 'override ended', {
+      type: 'operator',
+      action: 'override-ended',
+    });
+  }
+
+  /** Marks the room for deletion: its reconcile cancels any mix, then `forget`s it. Returns the new version. */
+  async markDeleting(roomId: string, nowMs: number): Promise<number> {
+    const k = this.keys(roomId);
+    return this.operatorChange(roomId, 'deleting', k.meta, '', 0, nowMs, 'delete', {
+      type: 'operator',
+      action: 'delete',
+    });
+  }
+
+  /**
+   * Removes every key of a room marked for deletion, and its index entry, if it is still at
+   * `version` with no mix applied. Returns false (and keeps the room) otherwise.
+   */
+  async forget(roomId: string, version: number, nowMs: number): Promise<boolean> {
+    const k = this.keys(roomId);
+    // Index out first: a callback re-creating the room meanwhile re-adds it (it indexes before it writes).
+    await this.redis.zrem(this.indexKey, roomId);
+    // Every key of the room but those that expire by themselves and guard against late callbacks
+    // (tombstones, latest pushes) or belong to the running reconcile (its lease).
+    const rest = Object.entries(k)
+      .filter(([name, key]) => typeof key === 'string' && !SELF_EXPIRING_KEYS.has(name))
+      .map(([, key]) => key as string)
+      .filter((key) => key !== k.meta && key !== k.applied);
+    const forgotten = Number(await FORGET_ROOM.run(this.redis, [k.meta, k.applied, ...rest], [version]));
+    if (forgotten === 1) return true;
+    await this.redis.zadd(this.indexKey, 'NX', nowMs, roomId);
+    return false;
+  }
+
+  private async operatorChange(
+    roomId: string,
+    mutation: 'set' | 'del' | 'deleting',
+    key: string,
+    value: string,
+    ttlMs: number,
+    nowMs: number,
+    cause: string,
+    audit: Omit<AuditEntry, 'at' | 'v'>,
+  ): Promise<number> {
+    const k = this.keys(roomId);
+    const version = await OPERATOR_CHANGE.run(
+      this.redis,
+      [k.meta, k.audit, k.causes, key],
+      [
+        mutation,
+        value,
+        Math.round(ttlMs),
+        nowMs,
+        this.auditCap,
+        JSON.stringify({ at: nowMs, ...audit }),
+        cause,
+      ],
+    );
+    return Number(version);
   }
 
   /** Writes the outcome of a reconcile in one transaction. */
@@ -227,6 +431,81 @@ export class RoomStore {
     return Number(await PRUNE_DEPARTED.run(this.redis, [this.keys(roomId).streams], [nowMs, graceMs]));
   }
 
+  /** One page of the room index, in no particular order (ZSCAN: a room indexed throughout is seen at least once). */
+  async scanRoomIds(cursor: string, count: number): Promise<{ cursor: string; roomIds: string[] }> {
+    const [next, flat] = await this.redis.zscan(this.indexKey, cursor, 'COUNT', count);
+    return { cursor: next, roomIds: flat.filter((_, i) => i % 2 === 0) };
+  }
+
+  /**
+   * Ends a stream's push as its lost disconnect would have (same sequence only, tombstoned, version
+   * bumped, audited as `resync`), when the resync finds it silent or unlisted by the platform.
+   */
+  async expireStream(
+    roomId: string,
+    stream: { streamId: string; sequence: string },
+    reason: string,
+    nowMs: number,
+  ): Promise<{ outcome: ObservationOutcome; version: number }> {
+    const k = this.keys(roomId);
+    const audit = {
+      at: nowMs,
+      type: 'resync',
+      action: 'expire',
+      stream: stream.streamId,
+      seq: stream.sequence,
+      reason,
+    };
+    const [outcome, version] = (await APPLY_OBSERVATION.run(
+      this.redis,
+      [k.streams, k.meta, k.tombstone(stream.streamId, stream.sequence), k.audit, k.causes],
+      [
+        'disconnect',
+        stream.streamId,
+        stream.sequence,
+        0,
+        '',
+        nowMs,
+        this.tombstoneTtlMs,
+        '',
+        this.auditCap,
+        JSON.stringify(audit),
+      ],
+    )) as [ObservationOutcome, number];
+    return { outcome, version: Number(version) };
+  }
+
+  /** Marks streams as seen live by the platform now (same sequence, not leaving); returns how many. */
+  async confirmStreams(
+    roomId: string,
+    streams: { streamId: string; sequence: string }[],
+    nowMs: number,
+  ): Promise<number> {
+    if (!streams.length) return 0;
+    const args = streams.flatMap((s) => [s.streamId, s.sequence]);
+    return Number(await CONFIRM_STREAMS.run(this.redis, [this.keys(roomId).streams], [nowMs, ...args]));
+  }
+
+  /**
+   * Puts every room that has state back into the index (after the index was lost while room keys
+   * survived). Scans each primary on a Cluster. Returns how many were missing.
+   */
+  async reindex(nowMs: number): Promise<number> {
+    const nodes = this.redis.isCluster ? (this.redis as Cluster).nodes('master') : [this.redis as Redis];
+    const pattern = `${this.namespace}:{room:*}:meta`;
+    let added = 0;
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        const roomIds = keys.flatMap((key) => /\{room:([^}]*)\}:meta$/.exec(key)?.[1] ?? []);
+        for (const roomId of roomIds) added += await this.redis.zadd(this.indexKey, 'NX', nowMs, roomId);
+      } while (cursor !== '0');
+    }
+    return added;
+  }
+
   async audit(roomId: string, limit = 100): Promise<AuditEntry[]> {
     const raw = await this.redis.lrange(this.keys(roomId).audit, 0, limit - 1);
     return raw.map((line) => JSON.parse(line) as AuditEntry);
@@ -247,6 +526,8 @@ export class RoomStore {
   }
 }
 
+const SELF_EXPIRING_KEYS: ReadonlySet<string> = new Set(['lease', 'latestPush']);
+
 function parseMeta(hash: Record<string, string>): RoomMeta {
   const meta: RoomMeta = {
     version: Number(hash.version ?? 0),
@@ -259,5 +540,6 @@ function parseMeta(hash: Record<string, string>): RoomMeta {
   if (hash.lastStartRequestAt) meta.lastStartRequestAt = Number(hash.lastStartRequestAt);
   if (hash.lastCancel) meta.lastCancel = JSON.parse(hash.lastCancel) as { sessionId: string; at: number };
   if (hash.updatedAt) meta.updatedAt = Number(hash.updatedAt);
+  if (hash.deleting) meta.deleting = Number(hash.deleting);
   return meta;
 }

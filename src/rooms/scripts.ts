@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** A Lua script run by its SHA, loaded on first use (and again after a Redis restart). */
 export class RoomScript {
@@ -8,7 +8,7 @@ export class RoomScript {
     this.sha = createHash('sha1').update(lua).digest('hex');
   }
 
-  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+  async run(redis: Redis | Cluster, keys: string[], args: (string | number)[]): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
@@ -25,7 +25,8 @@ export class RoomScript {
 
 /**
  * Applies one push or disconnect observation.
- * KEYS: 1 streams hash, 2 meta hash, 3 tombstone of (stream, sequence), 4 audit list, 5 causes list
+ * KEYS: 1 streams hash, 2 meta hash, 3 tombstone of (stream, sequence), 4 audit list, 5 causes list,
+ *       6 latest push event time per stream (zset; outlives the stream's record, see below)
  * ARGV: 1 kind, 2 stream id, 3 sequence, 4 event time ms, 5 stream record JSON (push),
  *       6 now ms, 7 tombstone ttl ms, 8 preset ('' = none), 9 audit cap, 10 audit detail JSON
  * Returns {outcome, version}; outcome: applied | duplicate | stale | unknown.
@@ -39,12 +40,26 @@ local existingRaw = redis.call('HGET', KEYS[1], id)
 local existing = existingRaw and cjson.decode(existingRaw) or nil
 
 if kind == 'push' then
+  -- Only a stream's latest push counts. Its time is kept apart from the stream's record, which is
+  -- pruned after the leave grace or never written (push after its own disconnect), so a late retry
+  -- of an older push still finds it; forgotten once older than the retry window (like tombstones).
+  local latest = tonumber(redis.call('ZSCORE', KEYS[6], id) or '')
+  if not latest or eventTime > latest then redis.call('ZADD', KEYS[6], eventTime, id) end
+  redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', string.format('(%.0f', eventTime - tonumber(ARGV[7])))
+  redis.call('PEXPIRE', KEYS[6], ARGV[7])
   if redis.call('EXISTS', KEYS[3]) == 1 then
     -- its disconnect came first (or a retry of a push that has ended): stays gone
     outcome = 'stale'
+    if existing and existing.sequence ~= seq and not existing.leftAt and eventTime > existing.eventTimeMs then
+      -- ...and it had replaced the older push stored here (one push per stream name at a time),
+      -- whose own disconnect may never come: that push has ended too
+      existing.leftAt = now
+      redis.call('HSET', KEYS[1], id, cjson.encode(existing))
+      outcome = 'applied'
+    end
   elseif existing and existing.sequence == seq then
     outcome = 'duplicate'
-  elseif existing and eventTime < existing.eventTimeMs then
+  elseif (existing and eventTime < existing.eventTimeMs) or (latest and eventTime < latest) then
     -- an older push delivered after the one that replaced it
     outcome = 'stale'
   else
@@ -108,4 +123,72 @@ return removed
 export const RELEASE_LEASE = new RoomScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
+`);
+
+/**
+ * Forgets a room an operator deleted, once its reconcile saw nothing left to cancel. Refuses
+ * (returns 0) when the room changed since that reconcile read it, is no longer marked for
+ * deletion, or has a mix again, so a callback racing the deletion is never lost silently.
+ * KEYS: 1 meta hash, 2 applied, 3… every other key of the room. ARGV: 1 the version read.
+ * Returns 1 when forgotten.
+ */
+export const FORGET_ROOM = new RoomScript(`
+if (redis.call('HGET', KEYS[1], 'version') or '0') ~= ARGV[1] then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'deleting') == 0 then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('DEL', unpack(KEYS))
+return 1
+`);
+
+/**
+ * An operator's change to a room (config, override, deletion): applies it, bumps the version so
+ * the reconcile (and a room failed at the old version) looks again, and logs it.
+ * KEYS: 1 meta hash, 2 audit list, 3 causes list, 4 the key the change writes.
+ * ARGV: 1 mutation (set | del | deleting), 2 value (set), 3 ttl ms (set; 0 = none), 4 now ms,
+ *       5 audit cap, 6 audit entry JSON (an object, without `v`), 7 cause for the next request.
+ * Returns the new version.
+ */
+export const OPERATOR_CHANGE = new RoomScript(`
+local mutation, now = ARGV[1], ARGV[4]
+if mutation == 'set' then
+  if tonumber(ARGV[3]) > 0 then
+    redis.call('SET', KEYS[4], ARGV[2], 'PX', ARGV[3])
+  else
+    redis.call('SET', KEYS[4], ARGV[2])
+  end
+elseif mutation == 'del' then
+  redis.call('DEL', KEYS[4])
+elseif mutation == 'deleting' then
+  redis.call('HSET', KEYS[1], 'deleting', now)
+end
+local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
+redis.call('HSET', KEYS[1], 'updatedAt', now)
+redis.call('RPUSH', KEYS[3], ARGV[7])
+redis.call('LTRIM', KEYS[3], -16, -1)
+-- splice the version in rather than decode/encode: cjson would turn [] into {}
+redis.call('LPUSH', KEYS[2], '{"v":' .. version .. ',' .. string.sub(ARGV[6], 2))
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[5]) - 1)
+return version
+`);
+
+/**
+ * Records that the platform's live list still shows streams, so the resync's silence rule does not
+ * expire them. Only the push the list may mean (same sequence, not leaving) is touched; no version
+ * bump, as the desired mix does not change.
+ * KEYS: 1 streams hash. ARGV: 1 now ms, then stream id and sequence pairs. Returns how many.
+ */
+export const CONFIRM_STREAMS = new RoomScript(`
+local confirmed = 0
+for i = 2, #ARGV, 2 do
+  local raw = redis.call('HGET', KEYS[1], ARGV[i])
+  if raw then
+    local s = cjson.decode(raw)
+    if s.sequence == ARGV[i + 1] and not s.leftAt then
+      s.confirmedAt = tonumber(ARGV[1])
+      redis.call('HSET', KEYS[1], ARGV[i], cjson.encode(s))
+      confirmed = confirmed + 1
+    end
+  end
+end
+return confirmed
 `);

@@ -19,6 +19,8 @@ export const storedStreamSchema = z.object({
   leftAt: z.number().optional(),
   /** Why the mix API cannot take this stream; it is shown, never mixed. */
   unmixable: z.string().optional(),
+  /** When the platform's live list last showed this stream: the resync's silence rule counts from here. */
+  confirmedAt: z.number().optional(),
 });
 export type StoredStream = z.infer<typeof storedStreamSchema>;
 
@@ -66,6 +68,8 @@ export interface RoomMeta {
   lastStartRequestAt?: number;
   lastCancel?: { sessionId: string; at: number };
   updatedAt?: number;
+  /** An operator asked to delete the room at this time: nothing is mixed, the room goes once no mix runs. */
+  deleting?: number;
 }
 
 /** One line of a room's audit log. */
@@ -73,6 +77,6 @@ export interface AuditEntry {
   at: number;
   /** Room version when written. */
   v: number;
-  type: 'callback' | 'decision' | 'request' | 'answer' | 'config' | 'operator';
+  type: 'callback' | 'decision' | 'request' | 'answer' | 'config' | 'operator' | 'resync';
   [detail: string]: unknown;
 }

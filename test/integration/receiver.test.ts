@@ -101,6 +101,7 @@ describe('POST /callbacks/tencent', () => {
     expect(stored).not.toContain(md5Sign(KEY, NOW / 1000 + 600));
     expect(stored).not.toContain(KEY);
     expect(job?.data).not.toHaveProperty('sign');
+    expect(job?.data.params).not.toHaveProperty('txSecret');
   });
 
   test('a bad sign or an expired t is 401 with the same answer', async () => {

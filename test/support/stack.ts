@@ -26,8 +26,8 @@ export interface Stack {
   ): Promise<void>;
   stop(streamId: string): Promise<void>;
   /** Mix requests the simulator received, in order. */
-  requests(): Promise<SimRequest[]>;
-  starts(): Promise<SimRequest[]>;
+  requests(): Promise<AnySimRequest[]>;
+  starts(): Promise<AnySimRequest[]>;
   violations(): Promise<unknown[]>;
   faults(body: Record<string, unknown>): Promise<void>;
   room(id: string): Promise<RoomBody | null>;
@@ -36,17 +36,44 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export interface SimRequest {
+/** A mix request the simulator logged; `Body` is the legacy body unless the stack may run api3. */
+export interface SimRequest<Body = LegacyMixBody> {
   at: number;
+  /** Which front-end of the simulator took it: the legacy CGI or Cloud API 3.0. */
+  protocol: 'legacy' | 'api3';
   op: 'start' | 'cancel';
   sessionId: string;
   outputStreamId: string;
+  /** The legacy code answered (API 3.0 answers are recorded in legacy numbering too). */
   code: number;
-  body: {
-    interface: {
-      para: { input_stream_list?: { input_stream_id: string; layout_params: Record<string, number> }[] };
-    };
+  /** API 3.0 only: the `Error.Code` answered. */
+  apiCode?: string;
+  body: Body;
+}
+
+/** A Mix_StreamV2 body, as the legacy backend sends it. */
+export interface LegacyMixBody {
+  interface: {
+    para: { input_stream_list?: { input_stream_id: string; layout_params: Record<string, number> }[] };
   };
+}
+
+/** A CreateCommonMixStream / CancelCommonMixStream body, as the api3 backend sends it. */
+export interface Api3MixBody {
+  MixStreamSessionId: string;
+  InputStreamList?: { InputStreamName: string; LayoutParams: Record<string, number> }[];
+}
+
+export type AnySimRequest = SimRequest<LegacyMixBody | Api3MixBody>;
+
+/** Which mix API mixkeeper drives; the simulator serves both. */
+export type Backend = 'legacy' | 'api3';
+
+export interface StackOptions {
+  /** Default legacy. api3 also turns on the online list (LiveTruth) for the resync. */
+  backend?: Backend;
+  /** Where the service's log lines go (LOG_LEVEL says how many); default stdout. */
+  logDestination?: { write(line: string): void };
 }
 
 export interface RoomBody {
@@ -57,13 +84,35 @@ export interface RoomBody {
   applied: { sessionId: string } | null;
 }
 
-export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(
+  overrides: Record<string, string> = {},
+  options: StackOptions = {},
+): Promise<Stack> {
   const appId = 1252500000;
   const callbackKey = `cb${randomUUID()}`;
   const mixKey = `mix${randomUUID()}`;
+  const secretId = `AKID${randomUUID().replaceAll('-', '')}`;
+  const secretKey = `sk${randomUUID()}`;
   const adminToken = `admin-${randomUUID()}`;
-  const sim = await startSimulator({ appId, callbackKey, mixKey, timeScale: TIME_SCALE });
+  const sim = await startSimulator({
+    appId,
+    callbackKey,
+    mixKey,
+    secretId,
+    secretKey,
+    timeScale: TIME_SCALE,
+  });
+  const api3 =
+    options.backend === 'api3'
+      ? {
+          TENCENT_MIX_BACKEND: 'api3',
+          TENCENT_API_URL: sim.apiUrl,
+          TENCENT_SECRET_ID: secretId,
+          TENCENT_SECRET_KEY: secretKey,
+        }
+      : {};
   const config = loadConfig({
+    ...api3,
     REDIS_URL: inject('redisUrl'),
     TENCENT_APPID: String(appId),
     TENCENT_CALLBACK_KEY: callbackKey,
@@ -85,7 +134,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   const service = await startService({
     config,
     roles: { api: true, workers: true },
-    log: createLogger(config.LOG_LEVEL),
+    log: createLogger(config.LOG_LEVEL, options.logDestination),
     namespace,
     port: 0,
   });
@@ -116,7 +165,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     async stop(streamId) {
       await simJson(`/sim/streams/${streamId}`, { method: 'DELETE' });
     },
-    requests: () => simJson<SimRequest[]>('/sim/requests'),
+    requests: () => simJson<AnySimRequest[]>('/sim/requests'),
     async starts() {
       return (await stack.requests()).filter((r) => r.op === 'start');
     },
@@ -140,7 +189,22 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   return stack;
 }
 
+/** The inputs of a logged start, whichever protocol carried it: stream id and input type (0 when absent). */
+export function mixInputs(req: Pick<AnySimRequest, 'body'>): { id: string; inputType: number }[] {
+  const body = req.body;
+  if ('interface' in body) {
+    return (body.interface.para.input_stream_list ?? []).map((i) => ({
+      id: i.input_stream_id,
+      inputType: i.layout_params.input_type ?? 0,
+    }));
+  }
+  return (body.InputStreamList ?? []).map((i) => ({
+    id: i.InputStreamName,
+    inputType: i.LayoutParams.InputType ?? 0,
+  }));
+}
+
 /** Asserts the platform saw no breach of its usage rules. */
-export async function expectNoViolations(stack: Stack): Promise<void> {
+export async function expectNoViolations(stack: Pick<Stack, 'violations'>): Promise<void> {
   expect(await stack.violations()).toEqual([]);
 }

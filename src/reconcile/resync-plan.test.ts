@@ -1,0 +1,202 @@
+import { describe, expect, test } from 'vitest';
+import type { RoomState } from '../rooms/room-store.js';
+import type { AppliedMix, StoredStream } from '../rooms/stored.js';
+import { type LiveList, planRoomResync, type ResyncPolicy } from './resync-plan.js';
+import { desiredPlan, viewRoom } from './snapshot.js';
+
+const T0 = 1_800_000_000_000;
+const HOUR = 3600_000;
+const policy: ResyncPolicy = {
+  leaveGraceMs: 3000,
+  silenceMs: 6 * HOUR,
+  failedRetryMs: 5 * 60_000,
+  truthGraceMs: 60_000,
+};
+
+function stream(streamId: string, role: 'main' | 'guest', over: Partial<StoredStream> = {}): StoredStream {
+  return {
+    streamId,
+    sequence: `${streamId}-seq`,
+    role,
+    media: 'av',
+    pushedAt: T0 - HOUR,
+    eventTimeMs: T0 - HOUR,
+    width: 540,
+    height: 960,
+    ...over,
+  };
+}
+
+function room(streams: StoredStream[], over: Partial<RoomState> = {}): RoomState {
+  return {
+    roomId: 'r1',
+    meta: { version: 7, status: 'idle', epoch: 0, pushPreset: 'pip' },
+    config: undefined,
+    streams,
+    applied: null,
+    causes: [],
+    ...over,
+  };
+}
+
+/** The room as it is when the platform runs exactly what it should. */
+function inStep(state: RoomState, now = T0): RoomState {
+  const plan = desiredPlan(viewRoom(state, now, policy.leaveGraceMs), null);
+  if (!plan) return { ...state, meta: { ...state.meta, status: 'idle' } };
+  const applied: AppliedMix = {
+    sessionId: 'r1_1',
+    epoch: 1,
+    plan,
+    startedAt: T0 - HOUR,
+    lastStartAt: T0 - HOUR,
+    version: state.meta.version,
+  };
+  return { ...state, applied, meta: { ...state.meta, status: 'mixing', epoch: 1 } };
+}
+
+const live = (...names: string[]): LiveList => ({ streams: new Set(names), readAt: T0 });
+
+describe('planRoomResync: rooms in and out of step', () => {
+  test('a room whose applied mix is the desired one is left alone', () => {
+    const plan = planRoomResync(inStep(room([stream('a', 'main'), stream('b', 'guest')])), null, T0, policy);
+    expect(plan).toMatchObject({ reconcile: false, expire: [], confirm: [], retryFailed: false });
+  });
+
+  test('a room with live hosts and no mix is reconciled', () => {
+    const plan = planRoomResync(room([stream('a', 'main'), stream('b', 'guest')]), null, T0, policy);
+    expect(plan.reconcile).toBe(true);
+    expect(plan.reason).toMatch(/desired/);
+  });
+
+  test('a mix that runs while nobody should be mixed is reconciled (to cancel it)', () => {
+    const full = inStep(room([stream('a', 'main'), stream('b', 'guest')]));
+    const plan = planRoomResync({ ...full, streams: [stream('a', 'main')] }, null, T0, policy);
+    expect(plan).toMatchObject({ reconcile: true, reason: 'a mix runs that should not' });
+  });
+
+  test('an uncertain start (timed out) is reconciled even when its plan is the desired one', () => {
+    const state = inStep(room([stream('a', 'main'), stream('b', 'guest')]));
+    const uncertain = { ...state, applied: { ...state.applied!, uncertain: true } };
+    expect(planRoomResync(uncertain, null, T0, policy).reconcile).toBe(true);
+  });
+
+  test('a room in step whose status is stale gets one reconcile to fix it', () => {
+    const state = inStep(room([stream('a', 'main'), stream('b', 'guest')]));
+    const stale = { ...state, meta: { ...state.meta, status: 'pending' as const } };
+    expect(planRoomResync(stale, null, T0, policy)).toMatchObject({ reconcile: true });
+  });
+
+  test('a leaving stream past its grace makes the room out of step', () => {
+    const state = inStep(room([stream('a', 'main'), stream('b', 'guest'), stream('c', 'guest')]));
+    const left = {
+      ...state,
+      streams: state.streams.map((s) => (s.streamId === 'c' ? { ...s, leftAt: T0 - 10_000 } : s)),
+    };
+    expect(planRoomResync(left, null, T0, policy).reconcile).toBe(true);
+  });
+
+  test('a room being deleted always gets a reconcile', () => {
+    const state = room([], { meta: { version: 3, status: 'idle', epoch: 2, deleting: T0 - 1000 } });
+    expect(planRoomResync(state, null, T0, policy)).toMatchObject({
+      reconcile: true,
+      reason: 'being deleted',
+    });
+  });
+});
+
+describe('planRoomResync: failed rooms', () => {
+  const failed = (errorAt: number, failedVersion = 7) =>
+    room([stream('a', 'main'), stream('b', 'guest')], {
+      meta: {
+        version: 7,
+        status: 'failed',
+        epoch: 0,
+        failedVersion,
+        lastError: { code: -2, message: 'bad', hint: '', at: errorAt, op: 'start' },
+      },
+    });
+
+  test('a room failed at its version is not retried before the slower cadence', () => {
+    const plan = planRoomResync(failed(T0 - policy.failedRetryMs + 1), null, T0, policy);
+    expect(plan).toMatchObject({ reconcile: false, retryFailed: false });
+  });
+
+  test('once the slower cadence has passed, the failed mark is cleared and the room reconciled', () => {
+    const plan = planRoomResync(failed(T0 - policy.failedRetryMs), null, T0, policy);
+    expect(plan).toMatchObject({ reconcile: true, retryFailed: true });
+  });
+
+  test('a room that changed since it failed is reconciled like any other', () => {
+    const plan = planRoomResync(failed(T0, 6), null, T0, policy);
+    expect(plan).toMatchObject({ reconcile: true, retryFailed: false });
+  });
+});
+
+describe('planRoomResync: lost disconnects without a live list (silence)', () => {
+  test('a stream unconfirmed for the silence is expired with its own sequence', () => {
+    const state = room([stream('a', 'main', { pushedAt: T0 - 7 * HOUR }), stream('b', 'guest')]);
+    const plan = planRoomResync(state, null, T0, policy);
+    expect(plan.expire).toEqual([
+      { streamId: 'a', sequence: 'a-seq', reason: expect.stringMatching(/7\.0 h/) },
+    ]);
+    expect(plan.reconcile).toBe(true);
+  });
+
+  test('a live-list confirmation restarts the silence', () => {
+    const state = room([stream('a', 'main', { pushedAt: T0 - 7 * HOUR, confirmedAt: T0 - HOUR })]);
+    expect(planRoomResync(state, null, T0, policy).expire).toEqual([]);
+  });
+
+  test('a stream already leaving is never expired again', () => {
+    const state = room([stream('a', 'main', { pushedAt: T0 - 7 * HOUR, leftAt: T0 - 1000 })]);
+    expect(planRoomResync(state, null, T0, policy).expire).toEqual([]);
+  });
+
+  test('silence 0 turns the rule off', () => {
+    const state = room([stream('a', 'main', { pushedAt: T0 - 700 * HOUR })]);
+    expect(planRoomResync(state, null, T0, { ...policy, silenceMs: 0 }).expire).toEqual([]);
+  });
+
+  test('expiry wins over a failed mark: the room changed', () => {
+    const state = room([stream('a', 'main', { pushedAt: T0 - 7 * HOUR })], {
+      meta: { version: 7, status: 'failed', epoch: 0, failedVersion: 7 },
+    });
+    expect(planRoomResync(state, null, T0, policy)).toMatchObject({ reconcile: true, retryFailed: false });
+  });
+});
+
+describe('planRoomResync: with the platform’s live list', () => {
+  test('a stream the list does not show is expired, whatever its age', () => {
+    const state = inStep(room([stream('a', 'main'), stream('b', 'guest')]));
+    const plan = planRoomResync(state, live('a'), T0, policy);
+    expect(plan.expire).toEqual([
+      { streamId: 'b', sequence: 'b-seq', reason: 'not in the platform’s live list' },
+    ]);
+    expect(plan.reconcile).toBe(true);
+  });
+
+  test('a stream pushed within the grace before the list was read is kept (the list lags)', () => {
+    const state = room([
+      stream('a', 'main'),
+      stream('b', 'guest', { pushedAt: T0 - policy.truthGraceMs + 1 }),
+    ]);
+    expect(planRoomResync(state, live('a'), T0, policy).expire).toEqual([]);
+  });
+
+  test('the list overrides the silence rule: a listed stream is never expired for its age', () => {
+    const state = inStep(room([stream('a', 'main', { pushedAt: T0 - 70 * HOUR }), stream('b', 'guest')]));
+    const plan = planRoomResync(state, live('a', 'b'), T0, policy);
+    expect(plan.expire).toEqual([]);
+    expect(plan.reconcile).toBe(false);
+  });
+
+  test('listed streams are confirmed once half the silence has passed since last heard', () => {
+    const state = room([
+      stream('a', 'main', { pushedAt: T0 - 3 * HOUR }),
+      stream('b', 'guest', { pushedAt: T0 - 3 * HOUR + 1 }),
+    ]);
+    expect(planRoomResync(state, live('a', 'b'), T0, policy).confirm).toEqual([
+      { streamId: 'a', sequence: 'a-seq' },
+    ]);
+  });
+});

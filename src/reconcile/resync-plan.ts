@@ -1,0 +1,111 @@
+import type { RoomState } from '../rooms/room-store.js';
+import type { StoredStream } from '../rooms/stored.js';
+import { samePlan } from './decide.js';
+import { desiredPlan, viewRoom } from './snapshot.js';
+
+/**
+ * What the periodic resync does about one room: the repair path for everything the callbacks
+ * missed. Pure: the room as stored, the platform's live list (when one could be read) and the
+ * clock in; streams to expire or confirm, and whether to reconcile, out. The sweep in
+ * `workers/resync.ts` reads and writes.
+ */
+
+export interface ResyncPolicy {
+  leaveGraceMs: number;
+  /** Without a live list, a stream unconfirmed this long is gone (its disconnect was lost). 0 = never. */
+  silenceMs: number;
+  /** A room failed at its current version is tried again this long after its last error. */
+  failedRetryMs: number;
+  /** An unlisted stream is gone only if mixkeeper learnt of it at least this long before the list was read. */
+  truthGraceMs: number;
+}
+
+/** The platform's own account of what is live (LiveTruth), and when it was read. */
+export interface LiveList {
+  streams: ReadonlySet<string>;
+  readAt: number;
+}
+
+export interface StreamRef {
+  streamId: string;
+  sequence: string;
+}
+
+export interface RoomResync {
+  /** Pushes to end as their disconnect would have. */
+  expire: (StreamRef & { reason: string })[];
+  /** Pushes the live list still shows: the silence rule restarts from now. */
+  confirm: StreamRef[];
+  /** Clear the room's failed mark: its slower retry is due. */
+  retryFailed: boolean;
+  /** Ask for a reconcile of the room. */
+  reconcile: boolean;
+  reason: string;
+}
+
+export function planRoomResync(
+  state: RoomState,
+  live: LiveList | null,
+  now: number,
+  policy: ResyncPolicy,
+): RoomResync {
+  const expire: RoomResync['expire'] = [];
+  const confirm: StreamRef[] = [];
+  for (const stream of state.streams) {
+    if (stream.leftAt !== undefined) continue;
+    const ref = { streamId: stream.streamId, sequence: stream.sequence };
+    if (live) {
+      if (live.streams.has(stream.streamId)) {
+        // Refresh the silence clock now and then, so a later outage of the list expires nothing live.
+        if (policy.silenceMs > 0 && now - lastHeard(stream) >= policy.silenceMs / 2) confirm.push(ref);
+      } else if (stream.pushedAt + policy.truthGraceMs <= live.readAt) {
+        expire.push({ ...ref, reason: 'not in the platform’s live list' });
+      }
+    } else if (policy.silenceMs > 0 && lastHeard(stream) + policy.silenceMs <= now) {
+      expire.push({ ...ref, reason: `no callback or live listing for ${formatMs(now - lastHeard(stream))}` });
+    }
+  }
+  const plan = (reconcile: boolean, reason: string, retryFailed = false): RoomResync => ({
+    expire,
+    confirm,
+    retryFailed,
+    reconcile,
+    reason,
+  });
+
+  // An expiry bumps the version: the room changes, whatever it was waiting for.
+  if (expire.length) return plan(true, `${expire.length} stream(s) gone without a disconnect`);
+
+  const { meta } = state;
+  // Its reconcile cancels what runs, then forgets the room: make sure one comes.
+  if (meta.deleting !== undefined) return plan(true, 'being deleted');
+  if (meta.status === 'failed' && meta.failedVersion === meta.version) {
+    const failedAt = meta.lastError?.at ?? meta.updatedAt ?? 0;
+    if (failedAt + policy.failedRetryMs <= now) return plan(true, 'failed: its slower retry is due', true);
+    return plan(false, 'failed: retried later');
+  }
+
+  const view = viewRoom(state, now, policy.leaveGraceMs);
+  const desired = desiredPlan(view, state.applied);
+  const applied = state.applied;
+  const inSync =
+    desired === null
+      ? applied === null
+      : applied !== null && !applied.uncertain && samePlan(applied.plan, desired);
+  if (!inSync)
+    return plan(true, desired ? 'the platform does not run the desired mix' : 'a mix runs that should not');
+  // In step, but the stored status says otherwise (a reconcile ended early): one noop run fixes it.
+  const status = desired ? 'mixing' : 'idle';
+  if (meta.status !== status) return plan(true, `status ${meta.status}, expected ${status}`);
+  return plan(false, 'in step');
+}
+
+function lastHeard(stream: StoredStream): number {
+  return Math.max(stream.pushedAt, stream.confirmedAt ?? 0);
+}
+
+function formatMs(ms: number): string {
+  if (ms >= 3600_000) return `${(ms / 3600_000).toFixed(1)} h`;
+  if (ms >= 60_000) return `${(ms / 60_000).toFixed(1)} min`;
+  return `${Math.round(ms / 1000)} s`;
+}

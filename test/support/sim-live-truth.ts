@@ -1,0 +1,21 @@
+import type { LiveTruth } from '../../src/reconcile/live-truth.js';
+
+/**
+ * The simulator's live streams as the platform's live list: what the API 3.0 backend reads from
+ * DescribeLiveStreamOnlineList, served here by `GET /sim/streams`. Names only, as the real list
+ * gives: no sequence, no room.
+ */
+export function simLiveTruth(simUrl: string, timeoutMs = 2000): LiveTruth {
+  return {
+    async liveStreams() {
+      try {
+        const res = await fetch(`${simUrl}/sim/streams`, { signal: AbortSignal.timeout(timeoutMs) });
+        if (!res.ok) return null;
+        const streams = (await res.json()) as { streamId: string }[];
+        return new Set(streams.map((stream) => stream.streamId));
+      } catch {
+        return null;
+      }
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import type { Job, Queue } from 'bullmq';
+import type { Logger } from '../src/log.js';
+import type { Metrics } from '../src/metrics.js';
+import type { ReconcileJob } from '../src/queue/jobs.js';
+import { reconcileQueued, requestReconcile } from '../src/queue/reconcile-requests.js';
+import { type ResyncJob, resyncJobSchema } from '../src/queue/resync-schedule.js';
+import type { LiveTruth } from '../src/reconcile/live-truth.js';
+import { type LiveList, planRoomResync, type ResyncPolicy } from '../src/reconcile/resync-plan.js';
+import type { RoomStore } from '../src/rooms/room-store.js';
+
+/**
+ * The periodic sweep: every room in the index is compared with what it should be; lost
+ * disconnects are expired, failed rooms retried when due, and every room out of step gets a
+ * reconcile through the same deduplicated request the callbacks use.
+ */
+
+export interface ResyncDeps {
+  store: RoomStore;
+  reconcileQueue: Queue<ReconcileJob>;
+  /** The platform's live list; without one (or when it cannot be read) the silence rule applies. */
+  liveTruth?: LiveTruth | undefined;
+  policy: ResyncPolicy;
+  /** Each reconcile waits a random 0..jitterMs, so a sweep never reaches the mix API as one burst. */
+  jitterMs: number;
+  reconcileAttempts: number;
+  now: () => number;
+  log: Logger;
+  metrics?: Metrics | undefined;
+  random?: () => number;
+}
+
+export interface ResyncReport {
+  rooms: number;
+  reconciles: number;
+  expired: number;
+  confirmed: number;
+  retriedFailed: number;
+  /** Out of step, but a reconcile was already queued. */
+  busy: number;
+  errors: number;
+  /** Whether the platform's live list was used. */
+  liveList: 'used' | 'unavailable' | 'none';
+  ms: number;
+}
+
+/** Rooms read and planned together. */
+const PAGE = 100;
+
+export async function resyncRooms(deps: ResyncDeps): Promise<ResyncReport> {
+  const started = deps.now();
+  const live = await readLiveList(deps);
+  const report: ResyncReport = {
+    rooms: 0,
+    reconciles: 0,
+    expired: 0,
+    confirmed: 0,
+    retriedFailed: 0,
+    busy: 0,
+    errors: 0,
+    liveList: !deps.liveTruth ? 'none' : live ? 'used' : 'unavailable',
+    ms: 0,
+  };
+  // ZSCAN may return a room twice; once per sweep is enough.
+  const seen = new Set<string>();
+  let cursor = '0';
+  do {
+    const page = await deps.store.scanRoomIds(cursor, PAGE);
+    cursor = page.cursor;
+    const fresh = page.roomIds.filter((id) => !seen.has(id));
+    for (const id of fresh) seen.add(id);
+    await Promise.all(
+      fresh.map((roomId) =>
+        resyncRoom(roomId, live, deps, report).catch((error: unknown) => {
+          report.errors += 1;
+          deps.log.warn({ room: roomId, err: error }, 'resync of a room failed');
+        }),
+      ),
+    );
+  } while (cursor !== '0');
+  report.rooms = seen.size;
+  report.ms = deps.now() - started;
+  const metrics = deps.metrics?.resync;
+  if (metrics) {
+    metrics.inc({ action: 'sweep' });
+    for (const [action, count] of [
+      ['room', report.rooms],
+      ['reconcile', report.reconciles],
+      ['expire', report.expired],
+      ['confirm', report.confirmed],
+      ['retry_failed', report.retriedFailed],
+      ['busy', report.busy],
+      ['error', report.errors],
+    ] as const) {
+      if (count) metrics.inc({ action }, count);
+    }
+  }
+  return report;
+}
+
+async function resyncRoom(
+  roomId: string,
+  live: LiveList | null,
+  deps: ResyncDeps,
+  report: ResyncReport,
+): Promise<void> {
+  const state = await deps.store.read(roomId);
+  if (!state) return;
+  const now = deps.now();
+  const plan = planRoomResync(state, live, now, deps.policy);
+  if (plan.confirm.length) report.confirmed += await deps.store.confirmStreams(roomId, plan.confirm, now);
+  let changed = false;
+  for (const stream of plan.expire) {
+    const { outcome } = await deps.store.expireStream(roomId, stream, stream.reason, now);
+    if (outcome !== 'applied') continue;
+    changed = true;
+    report.expired += 1;
+    deps.log.info(
+      { room: roomId, stream: stream.streamId, reason: stream.reason },
+      'resync expired a stream',
+    );
+  }
+  if (plan.retryFailed) {
+    await deps.store.update(
+      roomId,
+      {
+        failedVersion: null,
+        audit: [
+          { at: now, v: state.meta.version, type: 'resync', action: 'retry-failed', reason: plan.reason },
+        ],
+      },
+      now,
+    );
+    report.retriedFailed += 1;
+  }
+  if (!plan.reconcile && !changed) return;
+  // A queued or delayed reconcile reads the room when it runs; asking again would only move it.
+  if (await reconcileQueued(deps.reconcileQueue, roomId)) {
+    report.busy += 1;
+    return;
+  }
+  const delay = Math.floor((deps.random ?? Math.random)() * deps.jitterMs);
+  await requestReconcile(deps.reconcileQueue, roomId, delay, deps.reconcileAttempts);
+  report.reconciles += 1;
+}
+
+async function readLiveList(deps: ResyncDeps): Promise<LiveList | null> {
+  if (!deps.liveTruth) return null;
+  const readAt = deps.now();
+  try {
+    const streams = await deps.liveTruth.liveStreams();
+    if (!streams) deps.log.warn('the platform’s live list is unavailable: the silence rule applies');
+    return streams ? { streams, readAt } : null;
+  } catch (error) {
+    deps.log.warn({ err: error }, 'reading the platform’s live list failed: the silence rule applies');
+    return null;
+  }
+}
+
+/** The resync queue's processor: one sweep per trigger. */
+export function resyncProcessor(deps: ResyncDeps) {
+  return async (job: Job<ResyncJob>): Promise<ResyncReport> => {
+    const { reason } = resyncJobSchema.parse(job.data);
+    const report = await resyncRooms(deps);
+    const acted = report.reconciles + report.expired + report.retriedFailed + report.errors > 0;
+    deps.log[acted ? 'info' : 'debug']({ reason, ...report }, 'resync done');
+    return report;
+  };
+}
