@@ -11,6 +11,7 @@ import {
   parseMixResponse,
   startBody,
 } from '../tencent/mix-stream-v2.js';
+import { type PostAnswer, postJson } from './http-post.js';
 import type { MixBackend, MixOutcome } from './mix-backend.js';
 
 export interface LegacyBackendOptions {
@@ -21,13 +22,25 @@ export interface LegacyBackendOptions {
   key: string;
   timeoutMs: number;
   now?: () => number;
+  /** Replaces the default transport (node:http with keep-alive, see http-post.ts). */
   fetch?: typeof fetch;
 }
 
 /** Mix_StreamV2 through the `common_access` CGI, signed afresh for every request. */
 export function legacyBackend(options: LegacyBackendOptions): MixBackend {
   const now = options.now ?? Date.now;
-  const doFetch = options.fetch ?? fetch;
+  const injected = options.fetch;
+  const post = injected
+    ? async (url: string, body: string, timeoutMs: number): Promise<PostAnswer> => {
+        const res = await injected(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        return { status: res.status, text: await res.text() };
+      }
+    : postJson;
 
   async function call(op: MixOperation, body: object): Promise<MixOutcome> {
     const started = performance.now();
@@ -44,16 +57,9 @@ export function legacyBackend(options: LegacyBackendOptions): MixBackend {
       }
       return result;
     };
-    let res: Response;
-    let text: string;
+    let res: PostAnswer;
     try {
-      res = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      text = await res.text();
+      res = await post(url, JSON.stringify(body), options.timeoutMs);
     } catch (error) {
       const timedOut =
         error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
@@ -62,9 +68,9 @@ export function legacyBackend(options: LegacyBackendOptions): MixBackend {
         : outcome(TRANSPORT_CODES.network, { error: describe(error) }, describe(error));
     }
     if (res.status >= 500)
-      return outcome(TRANSPORT_CODES.http5xx, { status: res.status, body: text.slice(0, 200) });
+      return outcome(TRANSPORT_CODES.http5xx, { status: res.status, body: res.text.slice(0, 200) });
     if (res.status === 429) return outcome(TRANSPORT_CODES.throttled, { status: res.status });
-    const parsed = parseMixResponse(text);
+    const parsed = parseMixResponse(res.text);
     if (!parsed.ok) {
       const code = /time expired/i.test(parsed.raw)
         ? TRANSPORT_CODES.timeExpired
