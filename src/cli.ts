@@ -28,6 +28,14 @@ const COMMANDS: Record<string, Command> = {
     summary: 'print the plan, SVG or request body for a room, offline',
     load: () => import('./commands/layout.js'),
   },
+  rooms: {
+    summary: 'list rooms from the rooms API (MIXKEEPER_URL, ADMIN_TOKEN)',
+    load: () => import('./commands/rooms.js'),
+  },
+  room: {
+    summary: 'one room from the rooms API: who is on air, the mix, why, what happened',
+    load: () => import('./commands/room.js'),
+  },
 };
 
 function usage(): string {

@@ -8,12 +8,32 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(1).max(65535);
 const ms = z.coerce.number().int().min(0);
 const secret = z.string().min(1).optional();
+const clusterNodes = z
+  .string()
+  .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'comma-separated host:port list')
+  .transform((list) =>
+    list.split(',').map((node) => {
+      const [host = '', port = ''] = node.split(':');
+      return { host, port: Number(port) };
+    }),
+  )
+  .pipe(z.array(z.object({ host: z.string(), port: z.number().int().min(1).max(65535) })));
 
 export const configSchema = z.object({
   /** HTTP port of the API (callbacks, rooms API, pages, dashboard, metrics). */
   PORT: port.default(8080),
+  /** When set, the operator surfaces (rooms API, /ui, /docs, /openapi.json, /admin/queues) are served on
+   *  this port only, and PORT keeps callbacks, health and metrics. Unset: everything on PORT. */
+  ADMIN_PORT: port.optional(),
   /** Redis (standalone primary). `mixkeeper dev` spawns a private one when this is unset. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /**
+   * Redis Cluster seed nodes, `host:port,host:port,…` (a few masters are enough; the rest are
+   * discovered). Set: every connection is an ioredis Cluster and REDIS_URL is not used.
+   */
+  REDIS_CLUSTER_NODES: clusterNodes.optional(),
+  /** AUTH password of the Cluster's nodes (their `requirepass`); unset: none. */
+  REDIS_CLUSTER_PASSWORD: secret,
 
   /** Tencent account APPID, sent as `appid` / `app_id` to Mix_StreamV2. */
   TENCENT_APPID: z.coerce.number().int().positive().optional(),
@@ -58,11 +78,63 @@ export const configSchema = z.object({
   /** Starts for one room are at least this far apart: Tencent asks not to call the mix API too often. */
   MIX_MIN_START_INTERVAL_MS: ms.default(1000),
 
+  /**
+   * After SIGTERM: in-flight requests and jobs get this long, then active jobs are put back in the
+   * queue (another worker runs them a second later). Orchestrators must wait longer (Kubernetes
+   * terminationGracePeriodSeconds).
+   */
+  SHUTDOWN_DEADLINE_MS: ms.default(10_000),
+
+  /** How often the resync checks every room against its desired mix (a BullMQ job scheduler). */
+  RESYNC_INTERVAL_MS: ms.min(100).default(60_000),
+  /** A resync's reconcile of each room waits a random 0..this, so a resync never hits the mix API as one burst. */
+  RESYNC_JITTER_MS: ms.default(5000),
+  /** A room marked failed is tried again this long after its last error, without waiting for a callback. */
+  RESYNC_FAILED_RETRY_MS: ms.default(5 * 60_000),
+  /**
+   * A stream "live" this long without a confirming callback (or LiveTruth listing) is treated as gone:
+   * its disconnect was lost. 0 = never. Used only when no LiveTruth can be asked.
+   */
+  STREAM_SILENCE_MS: ms.default(6 * 3600_000),
+  /** With a LiveTruth: an unlisted stream counts as gone only if pushed this long before the list was read (the list lags). */
+  LIVE_TRUTH_GRACE_MS: ms.default(60_000),
+  /** BullMQ job lock: a job held by a worker that died runs again about this long later (stalled check as often). */
+  WORKER_LOCK_MS: ms.min(1000).default(30_000),
+  /** Lease on a room during one reconcile. Unset: 2 × MIX_REQUEST_TIMEOUT_MS + 10 s. */
+  RECONCILE_LEASE_MS: ms.min(1).optional(),
+
+  /**
+   * Callbacks with a wrong sign a client address may send per CALLBACK_BAD_SIGN_WINDOW_MS before
+   * being answered 429 (valid callbacks never count and are always taken). 0 = no limit.
+   */
+  CALLBACK_BAD_SIGN_LIMIT: z.coerce.number().int().min(0).default(30),
+  CALLBACK_BAD_SIGN_WINDOW_MS: ms.min(1000).default(60_000),
+  /**
+   * Header a trusted proxy in front sets to the client's address (`x-forwarded-for`: its last entry
+   * is used; `x-real-ip`). Unset: the socket's peer. Only set it when such a proxy is always there.
+   */
+  CALLBACK_CLIENT_IP_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, 'a header name')
+    .transform((name) => name.toLowerCase())
+    .optional(),
+
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The receiver's wrong-sign budget: the part of the config the HTTP app needs, defaults included. */
+export const callbackGuardSchema = configSchema.pick({
+  CALLBACK_BAD_SIGN_LIMIT: true,
+  CALLBACK_BAD_SIGN_WINDOW_MS: true,
+  CALLBACK_CLIENT_IP_HEADER: true,
+});
+export type CallbackGuard = z.infer<typeof callbackGuardSchema>;
+
+/** A close still running this long past SHUTDOWN_DEADLINE_MS ends the process: orchestrators must wait longer. */
+export const SHUTDOWN_BACKSTOP_MS = 5000;
 
 /** Thrown with one line per bad variable: `NAME: what it accepts (got "value")`. */
 export class ConfigError extends Error {
@@ -74,6 +146,7 @@ const SECRET_NAMES = new Set([
   'TENCENT_MIX_KEY',
   'TENCENT_SECRET_KEY',
   'ADMIN_TOKEN',
+  'REDIS_CLUSTER_PASSWORD',
 ]);
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

@@ -34,6 +34,12 @@ export function createMetrics() {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    resync: new Counter({
+      name: 'mixkeeper_resync_total',
+      help: 'What the periodic resync did, by action (sweep, room, reconcile, expire, confirm, retry_failed, busy, error, redis_empty)',
+      labelNames: ['action'] as const,
+      registers: [registry],
+    }),
     queueDepth: new Gauge({
       name: 'mixkeeper_queue_jobs',
       help: 'Jobs per queue and state, read on scrape',

@@ -62,6 +62,10 @@ export async function run(args: string[]): Promise<number> {
   env.TENCENT_APPID ??= '1252500000';
   env.TENCENT_CALLBACK_KEY ??= secret();
   env.TENCENT_MIX_KEY ??= secret();
+  // Cloud API 3.0 key pair: TENCENT_MIX_BACKEND=api3 drives the simulator's API 3.0, and the
+  // resync reads its online list either way.
+  env.TENCENT_SECRET_ID ??= `AKID${secret()}`;
+  env.TENCENT_SECRET_KEY ??= secret();
   env.ADMIN_TOKEN ??= secret();
 
   const redisDir = join(values['data-dir'] ?? '.data', 'redis');
@@ -84,9 +88,12 @@ export async function run(args: string[]): Promise<number> {
     appId: Number(env.TENCENT_APPID),
     callbackKey: env.TENCENT_CALLBACK_KEY,
     mixKey: env.TENCENT_MIX_KEY,
+    secretId: env.TENCENT_SECRET_ID,
+    secretKey: env.TENCENT_SECRET_KEY,
     timeScale,
   });
   env.TENCENT_MIX_URL = sim.mixUrl;
+  env.TENCENT_API_URL = sim.apiUrl;
   // The service's timing rules follow the simulator's clock.
   for (const [name, ms] of [
     ['MIX_READY_DELAY_MS', 5000],

@@ -24,8 +24,9 @@ export async function runService(name: string, roles: { api: boolean; workers: b
   }
   const log = createLogger(config.LOG_LEVEL);
   try {
-    const service = await startService({ config, roles, log });
-    closeOnSignals(service, log);
+    // Without the API, a worker still answers probes and scrapes on PORT.
+    const service = await startService({ config, roles, log, opsServer: !roles.api });
+    closeOnSignals(service, log, config.SHUTDOWN_DEADLINE_MS);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`mixkeeper ${name}: ${error.message}`);

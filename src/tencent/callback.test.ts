@@ -77,6 +77,18 @@ describe('streamCallbackSchema', () => {
     ).toBe(false);
   });
 
+  test('push-auth credentials in stream_param are dropped from the event', () => {
+    const cb = streamCallbackSchema.parse({
+      event_type: 1,
+      t: 1,
+      sign: 's',
+      stream_id: 'a',
+      stream_param:
+        'txSecret=f85a2ab363fe4deaffef9754d79da6fe&txTime=5C271099&mix_room=r1&api_key=x&authToken=y',
+    });
+    expect(toLiveEvent(cb, 0).params).toEqual({ txTime: '5C271099', mix_room: 'r1' });
+  });
+
   test('a stream id the mix API cannot take is marked unmixable, not refused', () => {
     const cb = streamCallbackSchema.parse({ event_type: 1, t: 1, sign: 's', stream_id: 'host-1.cam' });
     expect(toLiveEvent(cb, 0).unmixable).toMatch(/letters, digits or underscores/);

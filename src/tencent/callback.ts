@@ -80,7 +80,7 @@ export interface LiveEvent {
   eventTimeMs: number;
   domain: string;
   appName: string;
-  /** `stream_param` parsed: the push URL's query. */
+  /** `stream_param` parsed: the push URL's query, without its credentials (`txSecret`, …). */
   params: Record<string, string>;
   width: number;
   height: number;
@@ -120,6 +120,14 @@ function decode(s: string): string {
   }
 }
 
+/** Push-auth values (`txSecret`) and anything named like a credential never travel further. */
+const CREDENTIAL_PARAM = /secret|sign|token|key|auth|passw/i;
+
+function withoutCredentials(params: Record<string, string>): Record<string, string> {
+  for (const name of Object.keys(params)) if (CREDENTIAL_PARAM.test(name)) delete params[name];
+  return params;
+}
+
 export function toLiveEvent(cb: StreamCallback, receivedAtMs: number): LiveEvent {
   const event: LiveEvent = {
     kind: cb.event_type === EVENT_TYPE.push ? 'push' : 'disconnect',
@@ -128,7 +136,7 @@ export function toLiveEvent(cb: StreamCallback, receivedAtMs: number): LiveEvent
     eventTimeMs: cb.event_time !== undefined ? cb.event_time * 1000 : receivedAtMs,
     domain: cb.app ?? '',
     appName: cb.appname ?? '',
-    params: parseStreamParams(cb.stream_param),
+    params: withoutCredentials(parseStreamParams(cb.stream_param)),
     width: Math.max(0, cb.width ?? 0),
     height: Math.max(0, cb.height ?? 0),
     errcode: cb.errcode ?? 0,
