@@ -119,6 +119,10 @@ export const configSchema = z.object({
     .transform((name) => name.toLowerCase())
     .optional(),
 
+  /** Audit entries kept per room (callbacks, decisions, requests, answers); the oldest go first.
+   *  Each costs about 100 bytes of Redis memory per room. */
+  MIX_AUDIT_LIMIT: z.coerce.number().int().min(1).max(1000).default(12),
+
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

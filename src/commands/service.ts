@@ -86,7 +86,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     closers.push(() => workerRedis.quit());
     await waitUntilConnected(workerRedis);
     await checkRedis(workerRedis, log);
-    const store = new RoomStore(workerRedis, { namespace });
+    const store = new RoomStore(workerRedis, { namespace, auditCap: config.MIX_AUDIT_LIMIT });
 
     let workers: RunningWorkers | undefined;
     if (roles.workers && backend) {
@@ -125,7 +125,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         queue.on('error', (error) => log.debug({ err: error.message, queue: queue.name }, 'queue error'));
         closers.push(() => queue.close());
       }
-      const apiStore = new RoomStore(producerRedis, { namespace });
+      const apiStore = new RoomStore(producerRedis, { namespace, auditCap: config.MIX_AUDIT_LIMIT });
       const admin: AdminDeps = {
         adminToken: config.ADMIN_TOKEN,
         store: apiStore,

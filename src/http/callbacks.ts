@@ -1,6 +1,5 @@
 import type { Queue } from 'bullmq';
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { type LiveEventJob, liveEventJobId, liveEventJobOptions } from '../queue/jobs.js';
@@ -13,6 +12,7 @@ import {
 } from '../tencent/callback.js';
 import { checkSign } from '../tencent/md5-sign.js';
 import { type BadSignLimiter, clientAddress } from './bad-sign-limiter.js';
+import { readBodyWithin } from './callback-body.js';
 import { problem } from './problem.js';
 
 export const CALLBACK_BODY_LIMIT = 16 * 1024;
@@ -33,80 +33,76 @@ export interface CallbackDeps {
  */
 export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
   const count = (outcome: string) => deps.metrics.callbacks.inc({ outcome });
-  app.post(
-    '/callbacks/tencent',
-    bodyLimit({
-      maxSize: CALLBACK_BODY_LIMIT,
-      onError: (c) => {
-        count('too_large');
-        return problem(c, 'too_large', `the body exceeds ${CALLBACK_BODY_LIMIT} bytes`);
-      },
-    }),
-    async (c) => {
-      const receivedAt = deps.now();
-      let body: unknown;
-      try {
-        body = parseCallbackJson(await c.req.text());
-      } catch {
-        count('bad_request');
-        return problem(c, 'bad_request', 'the body is not JSON');
+  app.post('/callbacks/tencent', async (c) => {
+    const receivedAt = deps.now();
+    const text = await readBodyWithin(c, CALLBACK_BODY_LIMIT);
+    if (text === 'too-large') {
+      count('too_large');
+      c.header('Connection', 'close');
+      return problem(c, 'too_large', `the body exceeds ${CALLBACK_BODY_LIMIT} bytes`);
+    }
+    let body: unknown;
+    try {
+      body = parseCallbackJson(text);
+    } catch {
+      count('bad_request');
+      return problem(c, 'bad_request', 'the body is not JSON');
+    }
+    const envelope = callbackEnvelopeSchema.safeParse(body);
+    if (!envelope.success) {
+      count('bad_request');
+      return problem(c, 'bad_request', 'the body lacks t, sign or event_type');
+    }
+    const { t, sign, event_type } = envelope.data;
+    const check = checkSign(deps.callbackKey, t, sign, receivedAt);
+    if (check === 'bad-sign' && deps.badSign) {
+      const client = clientAddress(c, deps.badSign.clientIpHeader);
+      const verdict = deps.badSign.limiter.recordFailure(client);
+      if (verdict.firstOverLimit) {
+        deps.badSign.log.warn({ client }, 'callbacks with a wrong sign over the budget: answering 429');
       }
-      const envelope = callbackEnvelopeSchema.safeParse(body);
-      if (!envelope.success) {
-        count('bad_request');
-        return problem(c, 'bad_request', 'the body lacks t, sign or event_type');
+      if (verdict.limited) {
+        count('rate_limited');
+        c.header('Retry-After', String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))));
+        return problem(c, 'rate_limited', 'too many callbacks with a wrong signature; retry later');
       }
-      const { t, sign, event_type } = envelope.data;
-      const check = checkSign(deps.callbackKey, t, sign, receivedAt);
-      if (check === 'bad-sign' && deps.badSign) {
-        const client = clientAddress(c, deps.badSign.clientIpHeader);
-        const verdict = deps.badSign.limiter.recordFailure(client);
-        if (verdict.firstOverLimit) {
-          deps.badSign.log.warn({ client }, 'callbacks with a wrong sign over the budget: answering 429');
-        }
-        if (verdict.limited) {
-          count('rate_limited');
-          c.header('Retry-After', String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))));
-          return problem(c, 'rate_limited', 'too many callbacks with a wrong signature; retry later');
-        }
-      }
-      if (check !== 'ok') {
-        count('unauthorized');
-        return problem(c, 'unauthorized', 'the signature is not valid');
-      }
-      if (event_type !== EVENT_TYPE.push && event_type !== EVENT_TYPE.disconnect) {
-        count('ignored');
-        return c.json({ code: 0 });
-      }
-      const parsed = streamCallbackSchema.safeParse(body);
-      if (!parsed.success) {
-        count('bad_request');
-        const field = parsed.error.issues[0]?.path.join('.') ?? 'body';
-        return problem(c, 'bad_request', `invalid field: ${field}`);
-      }
-      const event = toLiveEvent(parsed.data, receivedAt);
-      const job: LiveEventJob = {
-        kind: event.kind,
-        streamId: event.streamId,
-        sequence: event.sequence,
-        eventTimeMs: event.eventTimeMs,
-        receivedAt,
-        domain: event.domain,
-        appName: event.appName,
-        params: event.params,
-        width: event.width,
-        height: event.height,
-        errcode: event.errcode,
-        ...(event.unmixable ? { unmixable: event.unmixable } : {}),
-      };
-      try {
-        await deps.eventsQueue.add(event.kind, job, { ...liveEventJobOptions, jobId: liveEventJobId(job) });
-      } catch {
-        count('unavailable');
-        return problem(c, 'unavailable', 'the event could not be stored; retry later');
-      }
-      count(event.unmixable ? 'unmixable' : 'enqueued');
+    }
+    if (check !== 'ok') {
+      count('unauthorized');
+      return problem(c, 'unauthorized', 'the signature is not valid');
+    }
+    if (event_type !== EVENT_TYPE.push && event_type !== EVENT_TYPE.disconnect) {
+      count('ignored');
       return c.json({ code: 0 });
-    },
-  );
+    }
+    const parsed = streamCallbackSchema.safeParse(body);
+    if (!parsed.success) {
+      count('bad_request');
+      const field = parsed.error.issues[0]?.path.join('.') ?? 'body';
+      return problem(c, 'bad_request', `invalid field: ${field}`);
+    }
+    const event = toLiveEvent(parsed.data, receivedAt);
+    const job: LiveEventJob = {
+      kind: event.kind,
+      streamId: event.streamId,
+      sequence: event.sequence,
+      eventTimeMs: event.eventTimeMs,
+      receivedAt,
+      domain: event.domain,
+      appName: event.appName,
+      params: event.params,
+      width: event.width,
+      height: event.height,
+      errcode: event.errcode,
+      ...(event.unmixable ? { unmixable: event.unmixable } : {}),
+    };
+    try {
+      await deps.eventsQueue.add(event.kind, job, liveEventJobOptions(liveEventJobId(job)));
+    } catch {
+      count('unavailable');
+      return problem(c, 'unavailable', 'the event could not be stored; retry later');
+    }
+    count(event.unmixable ? 'unmixable' : 'enqueued');
+    return c.json({ code: 0 });
+  });
 }

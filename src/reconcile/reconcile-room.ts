@@ -1,7 +1,7 @@
 import type { MixPlan } from '../layout/plan.js';
 import type { Metrics } from '../metrics.js';
 import type { MixBackend, MixOutcome } from '../mix/mix-backend.js';
-import type { RoomState, RoomStore, RoomUpdate } from '../rooms/room-store.js';
+import type { RoomLease, RoomState, RoomStore, RoomUpdate } from '../rooms/room-store.js';
 import type { AppliedMix, AuditEntry, LastError, RoomStatus } from '../rooms/stored.js';
 import type { MixErrorInfo, MixOperation } from '../tencent/errors.js';
 import { type Decision, decide, samePlan, type Timing } from './decide.js';
@@ -42,8 +42,8 @@ export async function reconcileRoom(
   attempt: Attempt,
   deps: ReconcileDeps,
 ): Promise<ReconcileResult> {
-  const release = await deps.store.acquireLease(roomId, deps.leaseMs);
-  if (!release) {
+  const leased = await deps.store.readLeased(roomId, deps.leaseMs);
+  if (leased === 'held') {
     deps.metrics?.reconciles.inc({ decision: 'skipped' });
     return {
       kind: 'wait',
@@ -53,11 +53,11 @@ export async function reconcileRoom(
     };
   }
   try {
-    const state = await deps.store.read(roomId);
-    if (!state) return { kind: 'done', summary: 'no such room', version: 0 };
-    return await reconcileState(state, attempt, deps);
+    if (!leased.state) return { kind: 'done', summary: 'no such room', version: 0 };
+    return await reconcileState(leased.state, attempt, deps, leased.lease);
   } finally {
-    await release();
+    // usually already released by the final write
+    await leased.lease.release();
   }
 }
 
@@ -65,6 +65,7 @@ async function reconcileState(
   state: RoomState,
   attempt: Attempt,
   deps: ReconcileDeps,
+  lease: RoomLease,
 ): Promise<ReconcileResult> {
   const { roomId, meta } = state;
   const version = meta.version;
@@ -116,7 +117,8 @@ async function reconcileState(
   switch (decision.kind) {
     case 'noop': {
       const status = statusOf(desired, state.applied);
-      if (status !== meta.status) await deps.store.update(roomId, { status, failedVersion: null }, now);
+      if (status !== meta.status)
+        await deps.store.update(roomId, { status, failedVersion: null }, now, lease);
       return orDeparture({ kind: 'done', summary: decision.reason, version });
     }
     case 'wait': {
@@ -129,6 +131,7 @@ async function reconcileState(
           ],
         },
         now,
+        lease,
       );
       return orDeparture({ kind: 'wait', until: decision.until, summary: decision.reason, version });
     }
@@ -140,6 +143,8 @@ async function reconcileState(
           : await deps.backend.cancel(decision.sessionId, decision.outputStreamId);
       const code = outcome.error?.code ?? 0;
       deps.metrics?.mixRequests.observe({ op: decision.kind, code: String(code) }, outcome.durationMs / 1000);
+      // The audit keeps what was asked for in a line per input, not the wire body: the body is
+      // derivable from the plan (and shown by the dry run), and it would be most of a room's memory.
       const entries = [
         audit({
           type: 'request',
@@ -147,18 +152,18 @@ async function reconcileState(
           session: decision.sessionId,
           reason: decision.reason,
           causes: state.causes,
-          body: outcome.request,
+          ...(decision.kind === 'start' ? { inputs: decision.plan.inputs.map(describeInput) } : {}),
         }),
         audit({
           type: 'answer',
           op: decision.kind,
           code,
           ms: outcome.durationMs,
-          response: outcome.response,
+          ...(outcome.error ? { message: outcome.error.message.slice(0, 200) } : {}),
         }),
       ];
       const result = recordOutcome(state, decision, outcome, attempt, deps.now());
-      await deps.store.update(roomId, { ...result.update, audit: entries, clearCauses: true }, now);
+      await deps.store.update(roomId, { ...result.update, audit: entries, clearCauses: true }, now, lease);
       return orDeparture(result.result);
     }
   }
@@ -253,6 +258,13 @@ function recordOutcome(
       version,
     },
   };
+}
+
+/** `guest_b L2 380,630 160x240 crop` — an input of a start, as the audit log keeps it. */
+function describeInput(tile: MixPlan['inputs'][number]): string {
+  const rect = tile.rect ? ` ${tile.rect.x},${tile.rect.y} ${tile.rect.width}x${tile.rect.height}` : '';
+  const type = tile.inputType === 0 ? '' : ` type${tile.inputType}`;
+  return `${tile.streamId} L${tile.layer}${type}${rect}${tile.crop ? ' crop' : ''}`;
 }
 
 function statusOf(desired: MixPlan | null, applied: AppliedMix | null): RoomStatus {

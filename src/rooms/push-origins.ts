@@ -36,6 +36,7 @@ export type RecordOutcome = 'added' | 'known' | 'full' | 'invalid';
 export class PushOrigins {
   readonly key: string;
   private readonly max: number;
+  private readonly knownUntil = new Map<string, number>();
 
   constructor(
     private readonly redis: Redis | Cluster,
@@ -49,7 +50,12 @@ export class PushOrigins {
     if (!isPushOrigin(origin)) return 'invalid';
     // A domain is case-insensitive; `/` occurs in neither part, so it separates them.
     const member = `${origin.domain.toLowerCase()}/${origin.appName}`;
+    // Nearly every push repeats a known pair: ask Redis about it once a minute, not per push (and
+    // still re-add it within a minute should Redis lose the set).
+    const now = Date.now();
+    if ((this.knownUntil.get(member) ?? 0) > now) return 'known';
     const result = Number(await ADD_BOUNDED.run(this.redis, [this.key], [member, this.max]));
+    if (result >= 0) this.knownUntil.set(member, now + 60_000);
     return result === 1 ? 'added' : result === 0 ? 'known' : 'full';
   }
 

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { RoomConfig } from '../layout/plan.js';
 import type { Membership } from './membership.js';
@@ -10,7 +10,9 @@ import {
   FORGET_ROOM,
   OPERATOR_CHANGE,
   PRUNE_DEPARTED,
+  READ_ROOM,
   RELEASE_LEASE,
+  WRITE_ROOM,
 } from './scripts.js';
 import {
   type AppliedMix,
@@ -102,6 +104,13 @@ export interface RoomUpdate {
   clearCauses?: boolean;
 }
 
+/** A reconcile's hold on a room (see `readLeased`). */
+export interface RoomLease {
+  readonly token: string;
+  released: boolean;
+  release(): Promise<void>;
+}
+
 export class RoomStore {
   readonly namespace: string;
   private readonly auditCap: number;
@@ -112,7 +121,7 @@ export class RoomStore {
     options: RoomStoreOptions = {},
   ) {
     this.namespace = options.namespace ?? 'mk';
-    this.auditCap = options.auditCap ?? 32;
+    this.auditCap = options.auditCap ?? 12;
     this.tombstoneTtlMs = options.tombstoneTtlMs ?? 20 * 60_000;
   }
 
@@ -129,8 +138,7 @@ export class RoomStore {
       lease: `${base}:lease`,
       /** Latest push event time per stream, for the retry window; expires by itself. */
       latestPush: `${base}:latest-push`,
-      tombstone: (streamId: string, sequence: string) =>
-        `${base}:tomb:${createHash('sha1').update(streamId).digest('hex').slice(0, 16)}:${sequence}`,
+      tombstones: `${base}:tombs`,
     };
   }
 
@@ -169,7 +177,7 @@ export class RoomStore {
     await this.redis.zadd(this.indexKey, nowMs, roomId);
     const [outcome, version] = (await APPLY_OBSERVATION.run(
       this.redis,
-      [k.streams, k.meta, k.tombstone(obs.streamId, obs.sequence), k.audit, k.causes, k.latestPush],
+      [k.streams, k.meta, k.tombstones, k.audit, k.causes, k.latestPush],
       [
         obs.kind,
         obs.streamId,
@@ -187,27 +195,52 @@ export class RoomStore {
   }
 
   async read(roomId: string): Promise<RoomState | null> {
-    const k = this.keys(roomId);
-    const results = await this.redis
-      .multi()
-      .hgetall(k.meta)
-      .hgetall(k.streams)
-      .get(k.config)
-      .get(k.applied)
-      .lrange(k.causes, 0, -1)
-      .get(k.override)
-      .exec();
-    if (!results) throw new Error('room read aborted');
-    const value = <T>(i: number): T => {
-      const [error, result] = results[i] ?? [new Error('missing reply'), null];
-      if (error) throw error;
-      return result as T;
+    const found = await this.readRaw(roomId, '', 0);
+    return found === 'held' ? null : found;
+  }
+
+  /**
+   * Takes the room's lease and reads the room in one command: a reconcile's whole read side. Returns
+   * 'held' when another reconcile has the room, else the state (null: no such room) and the lease,
+   * which `update` can release in the same command as its writes.
+   */
+  async readLeased(
+    roomId: string,
+    ttlMs: number,
+  ): Promise<'held' | { state: RoomState | null; lease: RoomLease }> {
+    const token = randomUUID();
+    const found = await this.readRaw(roomId, token, ttlMs);
+    if (found === 'held') return 'held';
+    const key = this.keys(roomId).lease;
+    const lease: RoomLease = {
+      token,
+      released: false,
+      release: async () => {
+        if (lease.released) return;
+        lease.released = true;
+        await RELEASE_LEASE.run(this.redis, [key], [token]);
+      },
     };
-    const metaHash = value<Record<string, string>>(0);
-    const streamHash = value<Record<string, string>>(1);
-    const configRaw = value<string | null>(2);
-    const appliedRaw = value<string | null>(3);
-    const overrideRaw = value<string | null>(5);
+    return { state: found, lease };
+  }
+
+  private async readRaw(
+    roomId: string,
+    leaseToken: string,
+    ttlMs: number,
+  ): Promise<RoomState | null | 'held'> {
+    const k = this.keys(roomId);
+    const reply = (await READ_ROOM.run(
+      this.redis,
+      [k.meta, k.streams, k.config, k.applied, k.causes, k.override, k.lease],
+      [leaseToken, ttlMs],
+    )) as [number, string[], string[], string | null, string | null, string[], string | null];
+    if (reply[0] === 0) return 'held';
+    const metaHash = pairs(reply[1]);
+    const streamHash = pairs(reply[2]);
+    const configRaw = reply[3];
+    const appliedRaw = reply[4];
+    const overrideRaw = reply[6];
     if (
       Object.keys(metaHash).length === 0 &&
       Object.keys(streamHash).length === 0 &&
@@ -224,7 +257,7 @@ export class RoomStore {
         .map((raw) => storedStreamSchema.parse(JSON.parse(raw)))
         .sort((a, b) => a.pushedAt - b.pushedAt || a.streamId.localeCompare(b.streamId)),
       applied: appliedRaw ? appliedMixSchema.parse(JSON.parse(appliedRaw)) : null,
-      causes: value<string[]>(4),
+      causes: reply[5],
       ...(overrideRaw ? { override: parseStoredOverride(JSON.parse(overrideRaw)) } : {}),
     };
   }
@@ -397,29 +430,37 @@ export class RoomStore {
   }
 
   /** Writes the outcome of a reconcile in one transaction. */
-  async update(roomId: string, update: RoomUpdate, nowMs: number): Promise<void> {
+  /** Writes the outcome of a reconcile in one command, releasing the reconcile's lease when given. */
+  async update(roomId: string, update: RoomUpdate, nowMs: number, lease?: RoomLease): Promise<void> {
     const k = this.keys(roomId);
-    const tx = this.redis.multi();
-    const set: Record<string, string | number> = { updatedAt: nowMs };
+    const set: string[] = ['updatedAt', String(nowMs)];
     const del: string[] = [];
-    if (update.status !== undefined) set.status = update.status;
-    if (update.epoch !== undefined) set.epoch = update.epoch;
-    if (update.lastStartRequestAt !== undefined) set.lastStartRequestAt = update.lastStartRequestAt;
-    if (update.lastCancel !== undefined) set.lastCancel = JSON.stringify(update.lastCancel);
+    const put = (field: string, value: string | number) => set.push(field, String(value));
+    if (update.status !== undefined) put('status', update.status);
+    if (update.epoch !== undefined) put('epoch', update.epoch);
+    if (update.lastStartRequestAt !== undefined) put('lastStartRequestAt', update.lastStartRequestAt);
+    if (update.lastCancel !== undefined) put('lastCancel', JSON.stringify(update.lastCancel));
     if (update.lastError === null) del.push('lastError');
-    else if (update.lastError !== undefined) set.lastError = JSON.stringify(update.lastError);
+    else if (update.lastError !== undefined) put('lastError', JSON.stringify(update.lastError));
     if (update.failedVersion === null) del.push('failedVersion');
-    else if (update.failedVersion !== undefined) set.failedVersion = update.failedVersion;
-    tx.hset(k.meta, set);
-    if (del.length) tx.hdel(k.meta, ...del);
-    if (update.applied === null) tx.del(k.applied);
-    else if (update.applied !== undefined) tx.set(k.applied, JSON.stringify(update.applied));
-    if (update.audit?.length) {
-      tx.lpush(k.audit, ...update.audit.map((entry) => JSON.stringify(entry)));
-      tx.ltrim(k.audit, 0, this.auditCap - 1);
-    }
-    if (update.clearCauses) tx.del(k.causes);
-    await tx.exec();
+    else if (update.failedVersion !== undefined) put('failedVersion', update.failedVersion);
+    const applied =
+      update.applied === undefined ? '' : update.applied === null ? '-' : JSON.stringify(update.applied);
+    const releasing = lease && !lease.released ? lease.token : '';
+    await WRITE_ROOM.run(
+      this.redis,
+      [k.meta, k.applied, k.audit, k.causes, k.lease],
+      [
+        JSON.stringify(set),
+        JSON.stringify(del),
+        applied,
+        this.auditCap,
+        update.clearCauses ? 1 : 0,
+        releasing,
+        ...(update.audit ?? []).map((entry) => JSON.stringify(entry)),
+      ],
+    );
+    if (releasing && lease) lease.released = true;
   }
 
   async version(roomId: string): Promise<number> {
@@ -458,7 +499,7 @@ export class RoomStore {
     };
     const [outcome, version] = (await APPLY_OBSERVATION.run(
       this.redis,
-      [k.streams, k.meta, k.tombstone(stream.streamId, stream.sequence), k.audit, k.causes],
+      [k.streams, k.meta, k.tombstones, k.audit, k.causes],
       [
         'disconnect',
         stream.streamId,
@@ -526,7 +567,14 @@ export class RoomStore {
   }
 }
 
-const SELF_EXPIRING_KEYS: ReadonlySet<string> = new Set(['lease', 'latestPush']);
+const SELF_EXPIRING_KEYS: ReadonlySet<string> = new Set(['lease', 'latestPush', 'tombstones']);
+
+/** A flat HGETALL reply from Lua, as an object. */
+function pairs(flat: string[]): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+  return hash;
+}
 
 function parseMeta(hash: Record<string, string>): RoomMeta {
   const meta: RoomMeta = {

@@ -25,7 +25,8 @@ export class RoomScript {
 
 /**
  * Applies one push or disconnect observation.
- * KEYS: 1 streams hash, 2 meta hash, 3 tombstone of (stream, sequence), 4 audit list, 5 causes list,
+ * KEYS: 1 streams hash, 2 meta hash, 3 tombstones (zset `<sequence> <stream>` → expiry), 4 audit list,
+ *       5 causes list,
  *       6 latest push event time per stream (zset; outlives the stream's record, see below)
  * ARGV: 1 kind, 2 stream id, 3 sequence, 4 event time ms, 5 stream record JSON (push),
  *       6 now ms, 7 tombstone ttl ms, 8 preset ('' = none), 9 audit cap, 10 audit detail JSON
@@ -38,6 +39,10 @@ local now = tonumber(ARGV[6])
 local outcome = 'applied'
 local existingRaw = redis.call('HGET', KEYS[1], id)
 local existing = existingRaw and cjson.decode(existingRaw) or nil
+-- Tombstones: disconnects seen, kept for the retry window in one small zset per room (one key each
+-- would cost ~100 bytes of key overhead apiece). The sequence is digits only, so the first space ends it.
+local tomb = seq .. ' ' .. id
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
 
 if kind == 'push' then
   -- Only a stream's latest push counts. Its time is kept apart from the stream's record, which is
@@ -47,7 +52,7 @@ if kind == 'push' then
   if not latest or eventTime > latest then redis.call('ZADD', KEYS[6], eventTime, id) end
   redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', string.format('(%.0f', eventTime - tonumber(ARGV[7])))
   redis.call('PEXPIRE', KEYS[6], ARGV[7])
-  if redis.call('EXISTS', KEYS[3]) == 1 then
+  if redis.call('ZSCORE', KEYS[3], tomb) then
     -- its disconnect came first (or a retry of a push that has ended): stays gone
     outcome = 'stale'
     if existing and existing.sequence ~= seq and not existing.leftAt and eventTime > existing.eventTimeMs then
@@ -67,7 +72,8 @@ if kind == 'push' then
     if ARGV[8] ~= '' then redis.call('HSET', KEYS[2], 'pushPreset', ARGV[8]) end
   end
 else
-  redis.call('SET', KEYS[3], '1', 'PX', ARGV[7])
+  redis.call('ZADD', KEYS[3], now + tonumber(ARGV[7]), tomb)
+  redis.call('PEXPIRE', KEYS[3], ARGV[7])
   if not existing then
     outcome = 'unknown'
   elseif existing.sequence ~= seq then
@@ -191,4 +197,46 @@ for i = 2, #ARGV, 2 do
   end
 end
 return confirmed
+`);
+
+/**
+ * Reads a room in one command, first taking its lease when a token is given (a reconcile); one
+ * round trip instead of a lease SET plus a MULTI of six reads.
+ * KEYS: 1 meta, 2 streams, 3 config, 4 applied, 5 causes, 6 override, 7 lease.
+ * ARGV: 1 lease token ('' = read only), 2 lease ttl ms.
+ * Returns {0} when another holder has the lease, else {1, meta pairs, stream pairs, config,
+ * applied, causes, override} (absent strings as nil).
+ */
+export const READ_ROOM = new RoomScript(`
+if ARGV[1] ~= '' and not redis.call('SET', KEYS[7], ARGV[1], 'PX', ARGV[2], 'NX') then return {0} end
+return {
+  1,
+  redis.call('HGETALL', KEYS[1]),
+  redis.call('HGETALL', KEYS[2]),
+  redis.call('GET', KEYS[3]),
+  redis.call('GET', KEYS[4]),
+  redis.call('LRANGE', KEYS[5], 0, -1),
+  redis.call('GET', KEYS[6]),
+}
+`);
+
+/**
+ * Writes a reconcile's outcome in one command, and releases its lease when a token is given.
+ * KEYS: 1 meta, 2 applied, 3 audit, 4 causes, 5 lease.
+ * ARGV: 1 meta fields to set (JSON array of field, value, …), 2 meta fields to delete (JSON array),
+ *       3 applied ('' keep, '-' delete, else its JSON), 4 audit cap, 5 clear causes (1/0),
+ *       6 lease token ('' = keep the lease), 7… audit entries (JSON), newest last.
+ */
+export const WRITE_ROOM = new RoomScript(`
+local set, del = cjson.decode(ARGV[1]), cjson.decode(ARGV[2])
+if #set > 0 then redis.call('HSET', KEYS[1], unpack(set)) end
+if #del > 0 then redis.call('HDEL', KEYS[1], unpack(del)) end
+if ARGV[3] == '-' then redis.call('DEL', KEYS[2]) elseif ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3]) end
+if #ARGV > 6 then
+  redis.call('LPUSH', KEYS[3], unpack(ARGV, 7))
+  redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[4]) - 1)
+end
+if ARGV[5] == '1' then redis.call('DEL', KEYS[4]) end
+if ARGV[6] ~= '' and redis.call('GET', KEYS[5]) == ARGV[6] then redis.call('DEL', KEYS[5]) end
+return 1
 `);

@@ -95,7 +95,10 @@ export interface LiveEvent {
  * so no digit is lost. Throws SyntaxError on non-JSON.
  */
 export function parseCallbackJson(body: string): unknown {
-  return JSON.parse(body.replace(/("sequence"\s*:\s*)(\d+)(?=\s*[,}])/, '$1"$2"'));
+  // Cheap look first: the documented body quotes it, and the regex costs as much as the parse.
+  const at = body.indexOf('"sequence"');
+  const quoted = at < 0 || /^"sequence"\s*:\s*"/.test(body.slice(at, at + 40));
+  return JSON.parse(quoted ? body : body.replace(/("sequence"\s*:\s*)(\d+)(?=\s*[,}])/, '$1"$2"'));
 }
 
 /** `stream_param` → map; the first value of a repeated key wins; malformed escapes kept raw. */
@@ -113,6 +116,7 @@ export function parseStreamParams(raw: string | undefined): Record<string, strin
 }
 
 function decode(s: string): string {
+  if (!s.includes('%') && !s.includes('+')) return s;
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {

@@ -9,8 +9,19 @@ export function md5Sign(key: string, t: number | string): string {
 }
 
 /** Constant-time comparison of a received sign with the expected one (case-insensitive hex). */
+/** The last expected sign: callbacks of the same second share `t`, so most checks hit it. */
+let lastExpected = { key: '', t: '', sign: Buffer.alloc(0) };
+
+function expectedSign(key: string, t: number | string): Buffer {
+  const tText = String(t);
+  if (lastExpected.key !== key || lastExpected.t !== tText) {
+    lastExpected = { key, t: tText, sign: Buffer.from(md5Sign(key, tText), 'utf8') };
+  }
+  return lastExpected.sign;
+}
+
 export function signMatches(key: string, t: number | string, sign: string): boolean {
-  const expected = Buffer.from(md5Sign(key, t), 'utf8');
+  const expected = expectedSign(key, t);
   const received = Buffer.from(sign.toLowerCase(), 'utf8');
   // Compare a same-length buffer either way, so a wrong length costs the same time as a wrong byte.
   const comparable = received.length === expected.length ? received : Buffer.alloc(expected.length);

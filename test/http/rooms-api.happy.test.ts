@@ -282,7 +282,7 @@ describe('DELETE /v1/rooms/:id', () => {
     expect(await h.store.read(id)).toBeNull();
     expect(await h.redis.zscore(h.store.indexKey, id)).toBeNull();
     const left = await h.redis.keys(`${h.namespace}:{room:${id}}:*`);
-    expect(left.filter((key) => !/:(latest-push|tomb:.*)$/.test(key))).toEqual([]);
+    expect(left.filter((key) => !/:(latest-push|tombs)$/.test(key))).toEqual([]);
   });
 });
 

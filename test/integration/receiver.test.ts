@@ -90,6 +90,9 @@ describe('POST /callbacks/tencent', () => {
     });
     expect((await post(app, body)).status).toBe(200);
     expect(await eventsQueue.getJobCountByTypes('waiting', 'active', 'completed')).toBe(1);
+    // the retry guard outlives the job: Tencent retries for ~12 minutes
+    const ttl = await redis.pttl(`{${namespace}}:live-events:de:${id}`);
+    expect(ttl).toBeGreaterThan(25 * 60_000);
   });
 
   test('job data carries no sign, t or key', async () => {

@@ -154,7 +154,7 @@ describe('Redis coming back empty', () => {
           height: 960,
           errcode: 0,
         },
-        { ...liveEventJobOptions, jobId: `ev-${streamId}` },
+        liveEventJobOptions(`ev-${streamId}`),
       );
     }
     await vi.waitFor(() => expect(backend.calls.map((c) => c.sessionId)).toContain('afterloss_1'), {
