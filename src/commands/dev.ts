@@ -126,6 +126,7 @@ export async function run(args: string[]): Promise<number> {
   console.log(`
 mixkeeper is running
   api        ${service.url}   (admin token: ${config.ADMIN_TOKEN})
+  pages      ${service.url}/ui   (log in with the admin token)
   room       ${service.url}/v1/rooms/<room>   and …/layout.svg
   metrics    ${service.url}/metrics
   simulator  ${sim.url}/sim/sessions   ${sim.url}/sim/violations
