@@ -551,20 +551,6 @@ export class RoomStore {
     const raw = await this.redis.lrange(this.keys(roomId).audit, 0, limit - 1);
     return raw.map((line) => JSON.parse(line) as AuditEntry);
   }
-
-  /**
-   * A per-room lease against the rare double run of a stalled reconcile job. Returns a release
-   * function, or null when another holder has it.
-   */
-  async acquireLease(roomId: string, ttlMs: number): Promise<(() => Promise<void>) | null> {
-    const key = this.keys(roomId).lease;
-    const token = randomUUID();
-    const ok = await this.redis.set(key, token, 'PX', ttlMs, 'NX');
-    if (ok !== 'OK') return null;
-    return async () => {
-      await RELEASE_LEASE.run(this.redis, [key], [token]);
-    };
-  }
 }
 
 const SELF_EXPIRING_KEYS: ReadonlySet<string> = new Set(['lease', 'latestPush', 'tombstones']);

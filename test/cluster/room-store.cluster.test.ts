@@ -57,11 +57,13 @@ describe('room store on a Redis Cluster', () => {
     expect(state?.meta.status).toBe('mixing');
     expect(state?.causes).toEqual([]);
 
-    const release = await store.acquireLease('room1', 5000);
-    expect(release).not.toBeNull();
-    expect(await store.acquireLease('room1', 5000)).toBeNull();
-    await release!();
-    expect(await store.acquireLease('room1', 5000)).not.toBeNull();
+    const leased = await store.readLeased('room1', 5000);
+    if (leased === 'held') throw new Error('the first reader must get the lease');
+    expect(await store.readLeased('room1', 5000)).toBe('held');
+    await leased.lease.release();
+    const again = await store.readLeased('room1', 5000);
+    expect(again).not.toBe('held');
+    if (again !== 'held') await again.lease.release();
   });
 
   test('the listing spans rooms on all masters, with and without a status filter', async () => {

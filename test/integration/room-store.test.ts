@@ -156,17 +156,22 @@ describe('reconcile bookkeeping', () => {
     expect(state?.meta.lastError).toBeUndefined();
   });
 
-  test('the lease admits one holder at a time and only its holder releases it', async () => {
+  test('the lease admits one reconcile at a time; its final write releases it, and only its own', async () => {
     const r = room();
-    const release = await store.acquireLease(r.roomId, 5000);
-    expect(release).not.toBeNull();
-    expect(await store.acquireLease(r.roomId, 5000)).toBeNull();
-    await release?.();
-    const again = await store.acquireLease(r.roomId, 5000);
-    expect(again).not.toBeNull();
-    await release?.(); // stale holder: must not free the new holder's lease
-    expect(await store.acquireLease(r.roomId, 5000)).toBeNull();
-    await again?.();
+    await store.applyObservation(r.push('a', '1'), T);
+    const first = await store.readLeased(r.roomId, 5000);
+    if (first === 'held') throw new Error('the first reader must get the lease');
+    expect(first.state?.streams).toHaveLength(1);
+    expect(await store.readLeased(r.roomId, 5000)).toBe('held');
+    await store.update(r.roomId, { status: 'pending' }, T, first.lease);
+    expect(first.lease.released).toBe(true);
+    const second = await store.readLeased(r.roomId, 5000);
+    if (second === 'held') throw new Error('the write must have released the lease');
+    // a stale holder (its lease expired and was taken) must not free the new holder's
+    await store.update(r.roomId, { status: 'pending' }, T, { ...first.lease, released: false });
+    expect(await store.readLeased(r.roomId, 5000)).toBe('held');
+    await second.lease.release();
+    expect(await store.readLeased(r.roomId, 5000)).not.toBe('held');
   });
 
   test('an unknown room reads as null', async () => {

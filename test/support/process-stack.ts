@@ -7,7 +7,7 @@ import { expect, vi } from 'vitest';
 import { freePort, type LocalRedis, startLocalRedis } from '../../src/commands/local-redis.js';
 import { QUEUE_PREFIX, QUEUES } from '../../src/queue/names.js';
 import { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.js';
-import { type RoomBody, type SimRequest, TIME_SCALE } from './stack.js';
+import { type SimRequest, type StackDriver, stackDriver, TIME_SCALE } from './stack.js';
 
 /**
  * mixkeeper as it is deployed: separate `mixkeeper api`, `mixkeeper worker` and `mixkeeper sim`
@@ -28,7 +28,7 @@ export interface ChildRole {
   lines: string[];
 }
 
-export interface ProcessStack {
+export interface ProcessStack extends StackDriver<SimRequest> {
   apis: ChildRole[];
   workers: ChildRole[];
   sim: ChildRole;
@@ -38,18 +38,6 @@ export interface ProcessStack {
   adminToken: string;
   /** Environment every api and worker got (secrets included: tests only). */
   env: Record<string, string>;
-  push(
-    streamId: string,
-    params: Record<string, string>,
-    size?: { width: number; height: number },
-  ): Promise<void>;
-  stop(streamId: string): Promise<void>;
-  requests(): Promise<SimRequest[]>;
-  starts(): Promise<SimRequest[]>;
-  violations(): Promise<unknown[]>;
-  faults(body: Record<string, unknown>): Promise<void>;
-  room(id: string): Promise<RoomBody | null>;
-  until(check: () => Promise<void>, timeoutMs?: number): Promise<void>;
   /** Waits until no job waits or runs, then forgets the simulator's streams, log and faults. */
   reset(): Promise<void>;
   /** SIGTERM to every process; resolves to their exit codes (SIGKILL after `timeoutMs`). */
@@ -147,19 +135,11 @@ export async function startProcessStack(options: { apis: number; workers: number
       (name) => new Queue(name, { connection, prefix: QUEUE_PREFIX }),
     );
 
-    const simJson = async <T>(path: string, init?: RequestInit): Promise<T> => {
-      const res = await fetch(`${sim.url}${path}`, init);
-      if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
-      return (res.status === 204 ? undefined : await res.json()) as T;
-    };
-    const post = (body: unknown): RequestInit => ({
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
     const liveRedis = redis;
     const liveProxy = proxy;
     const liveQueues = queues;
+    const driver = stackDriver<SimRequest>(sim.url, liveProxy.url, adminToken);
+    const { simJson } = driver;
 
     const stack: ProcessStack = {
       apis,
@@ -169,31 +149,7 @@ export async function startProcessStack(options: { apis: number; workers: number
       redis: liveRedis,
       adminToken,
       env,
-      async push(streamId, params, size = { width: 540, height: 960 }) {
-        await simJson(
-          '/sim/streams',
-          post({ streamId, params: new URLSearchParams(params).toString(), ...size }),
-        );
-      },
-      async stop(streamId) {
-        await simJson(`/sim/streams/${streamId}`, { method: 'DELETE' });
-      },
-      requests: () => simJson<SimRequest[]>('/sim/requests'),
-      async starts() {
-        return (await stack.requests()).filter((r) => r.op === 'start');
-      },
-      violations: () => simJson<unknown[]>('/sim/violations'),
-      async faults(body) {
-        await simJson('/sim/faults', post(body));
-      },
-      async room(id) {
-        const res = await fetch(`${liveProxy.url}/v1/rooms/${id}`, {
-          headers: { authorization: `Bearer ${adminToken}` },
-        });
-        if (res.status === 404) return null;
-        return (await res.json()) as RoomBody;
-      },
-      until: (check, timeoutMs = 8000) => vi.waitFor(check, { timeout: timeoutMs, interval: 20 }),
+      ...driver,
       async reset() {
         // A reconcile still due from the last test would otherwise land in this one's request log.
         await vi.waitFor(

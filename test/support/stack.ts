@@ -14,11 +14,8 @@ import { type Simulator, startSimulator } from '../../src/sim/server.js';
 export const TIME_SCALE = 0.01;
 const scaled = (ms: number) => Math.round(ms * TIME_SCALE);
 
-export interface Stack {
-  sim: Simulator;
-  service: Service;
-  config: Config;
-  adminToken: string;
+/** What a test does to the system, whichever way it runs: through the simulator and the rooms API. */
+export interface StackDriver<Request = AnySimRequest> {
   push(
     streamId: string,
     params: Record<string, string>,
@@ -26,13 +23,67 @@ export interface Stack {
   ): Promise<void>;
   stop(streamId: string): Promise<void>;
   /** Mix requests the simulator received, in order. */
-  requests(): Promise<AnySimRequest[]>;
-  starts(): Promise<AnySimRequest[]>;
+  requests(): Promise<Request[]>;
+  starts(): Promise<Request[]>;
   violations(): Promise<unknown[]>;
   faults(body: Record<string, unknown>): Promise<void>;
   room(id: string): Promise<RoomBody | null>;
   /** Waits until the room satisfies `check` (an expect-based callback). */
   until(check: () => Promise<void>, timeoutMs?: number): Promise<void>;
+}
+
+/** The driver of a simulator at `simUrl` and a mixkeeper API at `apiUrl`. */
+export function stackDriver<Request extends { op: string } = AnySimRequest>(
+  simUrl: string,
+  apiUrl: string,
+  adminToken: string,
+): StackDriver<Request> & { simJson<T>(path: string, init?: RequestInit): Promise<T> } {
+  const simJson = async <T>(path: string, init?: RequestInit): Promise<T> => {
+    const res = await fetch(`${simUrl}${path}`, init);
+    if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  };
+  const post = (body: unknown): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const requests = () => simJson<Request[]>('/sim/requests');
+  return {
+    simJson,
+    async push(streamId, params, size = { width: 540, height: 960 }) {
+      await simJson(
+        '/sim/streams',
+        post({ streamId, params: new URLSearchParams(params).toString(), ...size }),
+      );
+    },
+    async stop(streamId) {
+      await simJson(`/sim/streams/${streamId}`, { method: 'DELETE' });
+    },
+    requests,
+    async starts() {
+      return (await requests()).filter((r) => r.op === 'start');
+    },
+    violations: () => simJson<unknown[]>('/sim/violations'),
+    async faults(body) {
+      await simJson('/sim/faults', post(body));
+    },
+    async room(id) {
+      const res = await fetch(`${apiUrl}/v1/rooms/${id}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      if (res.status === 404) return null;
+      return (await res.json()) as RoomBody;
+    },
+    until: (check, timeoutMs = 8000) => vi.waitFor(check, { timeout: timeoutMs, interval: 20 }),
+  };
+}
+
+export interface Stack extends StackDriver {
+  sim: Simulator;
+  service: Service;
+  config: Config;
+  adminToken: string;
   close(): Promise<void>;
 }
 
@@ -140,47 +191,12 @@ export async function startStack(
   });
   sim.setCallbackUrl(`${service.url}/callbacks/tencent`);
 
-  const simJson = async <T>(path: string, init?: RequestInit): Promise<T> => {
-    const res = await fetch(`${sim.url}${path}`, init);
-    if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
-  const post = (body: unknown): RequestInit => ({
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-
   const stack: Stack = {
     sim,
     service,
     config,
     adminToken,
-    async push(streamId, params, size = { width: 540, height: 960 }) {
-      await simJson(
-        '/sim/streams',
-        post({ streamId, params: new URLSearchParams(params).toString(), ...size }),
-      );
-    },
-    async stop(streamId) {
-      await simJson(`/sim/streams/${streamId}`, { method: 'DELETE' });
-    },
-    requests: () => simJson<AnySimRequest[]>('/sim/requests'),
-    async starts() {
-      return (await stack.requests()).filter((r) => r.op === 'start');
-    },
-    violations: () => simJson<unknown[]>('/sim/violations'),
-    async faults(body) {
-      await simJson('/sim/faults', post(body));
-    },
-    async room(id) {
-      const res = await fetch(`${service.url}/v1/rooms/${id}`, {
-        headers: { authorization: `Bearer ${adminToken}` },
-      });
-      if (res.status === 404) return null;
-      return (await res.json()) as RoomBody;
-    },
-    until: (check, timeoutMs = 8000) => vi.waitFor(check, { timeout: timeoutMs, interval: 20 }),
+    ...stackDriver(sim.url, service.url!, adminToken),
     async close() {
       await service.close(2000);
       await sim.close();
