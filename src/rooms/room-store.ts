@@ -200,7 +200,9 @@ export class RoomStore {
   }
 
   /**
-   * Takes the room's lease and reads the room in one command: a reconcile's whole read side. Returns
+   * Takes the room's lease and reads the room in one command: a reconcile's whole read side. The
+   * lease guards against the rare double run of a stalled job, beside BullMQ's one-active-per-room
+   * deduplication. Returns
    * 'held' when another reconcile has the room, else the state (null: no such room) and the lease,
    * which `update` can release in the same command as its writes.
    */
