@@ -61,12 +61,14 @@ describe('describeConfig', () => {
     const shown = describeConfig(
       loadConfig({
         TENCENT_CALLBACK_KEY: 'cb-key-canary',
+        TENCENT_CALLBACK_KEY_PREVIOUS: 'cb-old-key-canary',
         TENCENT_SECRET_ID: 'AKIDcanary',
         ADMIN_TOKEN: 'a'.repeat(20),
       }),
     );
     expect(JSON.stringify(shown)).not.toMatch(/canary|aaaa/);
     expect(shown.TENCENT_CALLBACK_KEY).toBe(true);
+    expect(shown.TENCENT_CALLBACK_KEY_PREVIOUS).toBe(true);
     expect(shown.TENCENT_MIX_KEY).toBe(false);
   });
 });

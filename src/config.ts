@@ -39,6 +39,11 @@ export const configSchema = z.object({
   TENCENT_APPID: z.coerce.number().int().positive().optional(),
   /** CallbackKey of the callback template: push/disconnect callbacks are signed md5(key + t). */
   TENCENT_CALLBACK_KEY: secret,
+  /**
+   * The callback key being rotated out: callbacks signed with it are still accepted, so a key
+   * rotation has no window of 401s (docs/OPERATIONS.md, "Key rotation"). Unset once the rotation ends.
+   */
+  TENCENT_CALLBACK_KEY_PREVIOUS: secret,
   /** Which mix API to drive: `legacy` (Mix_StreamV2 CGI) or `api3` (CreateCommonMixStream). */
   TENCENT_MIX_BACKEND: z.enum(['legacy', 'api3']).default('legacy'),
   /** Mix_StreamV2 endpoint (HTTP only, as Tencent serves it). */
@@ -147,6 +152,7 @@ export class ConfigError extends Error {
 
 const SECRET_NAMES = new Set([
   'TENCENT_CALLBACK_KEY',
+  'TENCENT_CALLBACK_KEY_PREVIOUS',
   'TENCENT_MIX_KEY',
   'TENCENT_SECRET_KEY',
   'ADMIN_TOKEN',

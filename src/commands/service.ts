@@ -149,6 +149,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       const adminPort = options.adminPort ?? config.ADMIN_PORT;
       const app = createApp({
         callbackKey: config.TENCENT_CALLBACK_KEY!,
+        previousCallbackKey: config.TENCENT_CALLBACK_KEY_PREVIOUS,
         adminToken: config.ADMIN_TOKEN,
         redis: producerRedis,
         eventsQueue,

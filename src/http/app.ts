@@ -17,6 +17,8 @@ import { problem } from './problem.js';
 
 export interface AppDeps {
   callbackKey: string;
+  /** TENCENT_CALLBACK_KEY_PREVIOUS, accepted beside callbackKey during a rotation. */
+  previousCallbackKey?: string | undefined;
   adminToken: string | undefined;
   redis: RedisClient;
   eventsQueue: Queue<LiveEventJob>;
@@ -54,6 +56,7 @@ export function createApp(deps: AppDeps): Hono {
   registerMetrics(app, deps.metrics, deps.queues);
   registerCallbacks(app, {
     callbackKey: deps.callbackKey,
+    previousCallbackKey: deps.previousCallbackKey,
     eventsQueue: deps.eventsQueue,
     now,
     metrics: deps.metrics,

@@ -20,6 +20,8 @@ export const CALLBACK_BODY_LIMIT = 16 * 1024;
 export interface CallbackDeps {
   /** TENCENT_CALLBACK_KEY */
   callbackKey: string;
+  /** TENCENT_CALLBACK_KEY_PREVIOUS: still accepted while a key rotation is under way. */
+  previousCallbackKey?: string | undefined;
   eventsQueue: Queue<LiveEventJob>;
   now: () => number;
   metrics: Metrics;
@@ -33,6 +35,7 @@ export interface CallbackDeps {
  */
 export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
   const count = (outcome: string) => deps.metrics.callbacks.inc({ outcome });
+  const keys = deps.previousCallbackKey ? [deps.callbackKey, deps.previousCallbackKey] : [deps.callbackKey];
   app.post('/callbacks/tencent', async (c) => {
     const receivedAt = deps.now();
     const text = await readBodyWithin(c, CALLBACK_BODY_LIMIT);
@@ -54,7 +57,7 @@ export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
       return problem(c, 'bad_request', 'the body lacks t, sign or event_type');
     }
     const { t, sign, event_type } = envelope.data;
-    const check = checkSign(deps.callbackKey, t, sign, receivedAt);
+    const check = checkSign(keys, t, sign, receivedAt);
     if (check === 'bad-sign' && deps.badSign) {
       const client = clientAddress(c, deps.badSign.clientIpHeader);
       const verdict = deps.badSign.limiter.recordFailure(client);

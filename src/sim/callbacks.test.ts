@@ -18,7 +18,7 @@ import { sleep, startTestSim, TEST_KEYS, type TestSim } from './testing/sim-harn
 function verify(recorded: RecordedCallback | undefined, key: string = TEST_KEYS.callbackKey): StreamCallback {
   if (!recorded) throw new Error('no callback recorded');
   const callback = streamCallbackSchema.parse(parseCallbackJson(recorded.text));
-  expect(checkSign(key, callback.t, callback.sign, Date.now())).toBe('ok');
+  expect(checkSign([key], callback.t, callback.sign, Date.now())).toBe('ok');
   return callback;
 }
 
@@ -101,7 +101,7 @@ describe('push and disconnect callbacks', () => {
     await t.push({ streamId: 'host_a' });
     const [recorded] = await recorder.waitFor(1);
     const callback = streamCallbackSchema.parse(parseCallbackJson(recorded?.text ?? ''));
-    expect(checkSign('some-other-key', callback.t, callback.sign, Date.now())).toBe('bad-sign');
+    expect(checkSign(['some-other-key'], callback.t, callback.sign, Date.now())).toBe('bad-sign');
   });
 
   it('each push gets a fresh sequence', async () => {

@@ -30,14 +30,21 @@ describe('checkSign', () => {
   const key = 'k3y';
   const now = 1_700_000_000_000;
   const t = now / 1000 + 600;
-  test('a fresh callback is ok', () => expect(checkSign(key, t, md5Sign(key, t), now)).toBe('ok'));
+  test('a fresh callback is ok', () => expect(checkSign([key], t, md5Sign(key, t), now)).toBe('ok'));
   test('a wrong sign is refused before expiry is looked at', () => {
-    expect(checkSign(key, t - 10_000, 'ffff', now)).toBe('bad-sign');
+    expect(checkSign([key], t - 10_000, 'ffff', now)).toBe('bad-sign');
   });
   test('t in the past beyond the skew tolerance is expired; within it is ok', () => {
     const past = now / 1000 - 31;
-    expect(checkSign(key, past, md5Sign(key, past), now)).toBe('expired');
+    expect(checkSign([key], past, md5Sign(key, past), now)).toBe('expired');
     const justPast = now / 1000 - 29;
-    expect(checkSign(key, justPast, md5Sign(key, justPast), now)).toBe('ok');
+    expect(checkSign([key], justPast, md5Sign(key, justPast), now)).toBe('ok');
+  });
+  test('during a rotation either key is accepted, and no other', () => {
+    const keys = ['new-key', 'old-key'];
+    expect(checkSign(keys, t, md5Sign('new-key', t), now)).toBe('ok');
+    expect(checkSign(keys, t, md5Sign('old-key', t), now)).toBe('ok');
+    expect(checkSign(keys, t, md5Sign('third-key', t), now)).toBe('bad-sign');
+    expect(checkSign(['new-key'], t, md5Sign('old-key', t), now)).toBe('bad-sign');
   });
 });

@@ -8,7 +8,6 @@ export function md5Sign(key: string, t: number | string): string {
   return createHash('md5').update(`${key}${t}`).digest('hex');
 }
 
-/** Constant-time comparison of a received sign with the expected one (case-insensitive hex). */
 /** The last expected sign: callbacks of the same second share `t`, so most checks hit it. */
 let lastExpected = { key: '', t: '', sign: Buffer.alloc(0) };
 
@@ -20,6 +19,7 @@ function expectedSign(key: string, t: number | string): Buffer {
   return lastExpected.sign;
 }
 
+/** Constant-time comparison of a received sign with the expected one (case-insensitive hex). */
 export function signMatches(key: string, t: number | string, sign: string): boolean {
   const expected = expectedSign(key, t);
   const received = Buffer.from(sign.toLowerCase(), 'utf8');
@@ -31,11 +31,18 @@ export function signMatches(key: string, t: number | string, sign: string): bool
 export type SignCheck = 'ok' | 'bad-sign' | 'expired';
 
 /**
- * Verifies `(t, sign)`: the sign must match, and `t` (an expiry) must not lie further in the past
- * than `skewSeconds` allows for clock drift between Tencent and us.
+ * Verifies `(t, sign)`: the sign must match one of `keys` (the current key first; a second one
+ * while a rotation is under way), and `t` (an expiry) must not lie further in the past than
+ * `skewSeconds` allows for clock drift between Tencent and us.
  */
-export function checkSign(key: string, t: number, sign: string, nowMs: number, skewSeconds = 30): SignCheck {
-  if (!signMatches(key, t, sign)) return 'bad-sign';
+export function checkSign(
+  keys: readonly string[],
+  t: number,
+  sign: string,
+  nowMs: number,
+  skewSeconds = 30,
+): SignCheck {
+  if (!keys.some((key) => signMatches(key, t, sign))) return 'bad-sign';
   if (t + skewSeconds < Math.floor(nowMs / 1000)) return 'expired';
   return 'ok';
 }

@@ -19,7 +19,7 @@ import { useRedis } from '../support/redis.js';
 const KEY = 'receiver-test-key';
 const NOW = 1_800_000_000_000;
 
-function harness(redis: Redis, namespace: string) {
+function harness(redis: Redis, namespace: string, previousCallbackKey?: string) {
   const eventsQueue = new Queue<LiveEventJob>(QUEUES.liveEvents, {
     connection: redis,
     prefix: `{${namespace}}`,
@@ -27,6 +27,7 @@ function harness(redis: Redis, namespace: string) {
   const metrics = createMetrics();
   const app = createApp({
     callbackKey: KEY,
+    previousCallbackKey,
     adminToken: 'a'.repeat(32),
     redis,
     eventsQueue,
@@ -167,6 +168,26 @@ describe('POST /callbacks/tencent', () => {
     });
     await new Promise((resolve) => server.close(resolve));
     expect(status).toBe(413);
+  });
+});
+
+describe('during a callback key rotation (TENCENT_CALLBACK_KEY_PREVIOUS)', () => {
+  const { redis, namespace } = useRedis();
+  const { app, eventsQueue } = harness(redis, namespace, 'the-key-rotated-out');
+  afterAll(() => eventsQueue.close());
+  const t = NOW / 1000 + 600;
+
+  test('callbacks signed with the new or the previous key are both stored', async () => {
+    const current = await post(app, callback({ sequence: '1', sign: md5Sign(KEY, t) }));
+    const previous = await post(app, callback({ sequence: '2', sign: md5Sign('the-key-rotated-out', t) }));
+    expect([current.status, previous.status]).toEqual([200, 200]);
+    expect(await eventsQueue.getJobCountByTypes('waiting', 'active', 'completed')).toBe(2);
+  });
+
+  test('any other key is still 401', async () => {
+    const res = await post(app, callback({ sequence: '3', sign: md5Sign('a-third-key', t) }));
+    expect(res.status).toBe(401);
+    expect(await eventsQueue.getJobCountByTypes('waiting', 'active', 'completed')).toBe(2);
   });
 });
 
