@@ -68,6 +68,18 @@ export async function run(args: string[]): Promise<number> {
   env.TENCENT_SECRET_KEY ??= secret();
   env.ADMIN_TOKEN ??= secret();
 
+  // What has started so far, stopped in reverse order when a later step fails (a port in use, a
+  // bad setting): a failed start exits with one line and leaves no redis-server behind.
+  const started: Array<() => Promise<unknown>> = [];
+  const stopStarted = async () => {
+    for (const stopOne of started.reverse()) await stopOne().catch(() => {});
+  };
+  const fail = async (message: string, code: number) => {
+    await stopStarted();
+    console.error(`mixkeeper dev: ${message}`);
+    return code;
+  };
+
   const redisDir = join(values['data-dir'] ?? '.data', 'redis');
   let redis: LocalRedis | undefined;
   if (!env.REDIS_URL) {
@@ -77,21 +89,28 @@ export async function run(args: string[]): Promise<number> {
         args: ['--appendonly', 'yes', '--appendfsync', 'everysec'],
       });
     } catch (error) {
-      console.error(`mixkeeper dev: ${(error as Error).message}`);
-      return 1;
+      return fail((error as Error).message, 1);
     }
+    started.push(() => redis!.stop());
     env.REDIS_URL = redis.url;
   }
 
-  const sim = await startSimulator({
-    port: Number(env.SIM_PORT ?? 9090),
-    appId: Number(env.TENCENT_APPID),
-    callbackKey: env.TENCENT_CALLBACK_KEY,
-    mixKey: env.TENCENT_MIX_KEY,
-    secretId: env.TENCENT_SECRET_ID,
-    secretKey: env.TENCENT_SECRET_KEY,
-    timeScale,
-  });
+  const simPort = Number(env.SIM_PORT ?? 9090);
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  try {
+    sim = await startSimulator({
+      port: simPort,
+      appId: Number(env.TENCENT_APPID),
+      callbackKey: env.TENCENT_CALLBACK_KEY,
+      mixKey: env.TENCENT_MIX_KEY,
+      secretId: env.TENCENT_SECRET_ID,
+      secretKey: env.TENCENT_SECRET_KEY,
+      timeScale,
+    });
+  } catch (error) {
+    return fail(`the simulator cannot start on port ${simPort} (SIM_PORT): ${(error as Error).message}`, 1);
+  }
+  started.push(() => sim.close());
   env.TENCENT_MIX_URL = sim.mixUrl;
   env.TENCENT_API_URL = sim.apiUrl;
   // The service's timing rules follow the simulator's clock.
@@ -111,16 +130,17 @@ export async function run(args: string[]): Promise<number> {
   try {
     config = loadConfig(env);
   } catch (error) {
-    await sim.close();
-    await redis?.stop();
-    if (error instanceof ConfigError) {
-      console.error(`mixkeeper dev: ${error.message}`);
-      return 2;
-    }
+    if (error instanceof ConfigError) return fail(error.message, 2);
+    await stopStarted();
     throw error;
   }
   const log = createLogger(config.LOG_LEVEL);
-  const service = await startService({ config, roles: { api: true, workers: true }, log });
+  let service: Awaited<ReturnType<typeof startService>>;
+  try {
+    service = await startService({ config, roles: { api: true, workers: true }, log });
+  } catch (error) {
+    return fail(`the service cannot start: ${(error as Error).message}`, 1);
+  }
   sim.setCallbackUrl(`${service.url}/callbacks/tencent`);
 
   console.log(`

@@ -73,7 +73,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const backend = roles.workers ? (options.backend ?? createBackend(config)) : undefined;
   const metrics = createMetrics();
   const closers: (() => Promise<unknown>)[] = [];
-  const closeAll = async () => {
+  let workers: RunningWorkers | undefined;
+  let closeServer: (() => Promise<void>) | undefined;
+  let closeAdminServer: (() => Promise<void>) | undefined;
+  // Servers first (no new work), then the workers within the deadline, then the connections. A
+  // start that fails halfway closes whatever it had started the same way.
+  const closeAll = async (deadlineMs: number) => {
+    await Promise.all([closeServer?.(), closeAdminServer?.()]);
+    await workers?.close(deadlineMs);
     for (const close of closers.reverse()) await close().catch(() => {});
   };
 
@@ -88,7 +95,6 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     await checkRedis(workerRedis, log);
     const store = new RoomStore(workerRedis, { namespace, auditCap: config.MIX_AUDIT_LIMIT });
 
-    let workers: RunningWorkers | undefined;
     if (roles.workers && backend) {
       workers = await startWorkers({
         config,
@@ -105,9 +111,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 
     let url: string | undefined;
     let accepting = true;
-    let closeServer: (() => Promise<void>) | undefined;
     let adminUrl: string | undefined;
-    let closeAdminServer: (() => Promise<void>) | undefined;
     if (roles.api) {
       const producerRedis = producerConnection(target);
       producerRedis.on('error', (error) => log.debug({ err: error.message }, 'redis (producer)'));
@@ -190,14 +194,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       adminUrl,
       metrics,
       store,
-      async close(deadlineMs = 10_000) {
-        await Promise.all([closeServer?.(), closeAdminServer?.()]);
-        if (workers) await workers.close(deadlineMs);
-        await closeAll();
-      },
+      close: (deadlineMs = 10_000) => closeAll(deadlineMs),
     };
   } catch (error) {
-    await closeAll();
+    await closeAll(2000);
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -72,6 +72,40 @@ describe('mixkeeper dev', () => {
     expect(await (await fetch(`${sim}/sim/violations`)).json()).toEqual([]);
   });
 
+  test('a second one on a port in use exits 1 with one clear line, leaving no redis-server behind', async () => {
+    const otherDir = await mkdtemp(join(tmpdir(), 'mk-dev-'));
+    try {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        PORT: new URL(api).port,
+        SIM_PORT: String(await freePort()),
+        LOG_LEVEL: 'silent',
+      };
+      delete env.REDIS_URL;
+      const second = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli.ts', 'dev', '--data-dir', otherDir],
+        {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      second.stderr?.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));
+      expect(code).toBe(1);
+      expect(stderr.trim()).toBe(
+        `mixkeeper dev: the service cannot start: port ${new URL(api).port} is already in use`,
+      );
+      // Its private redis-server ran in otherDir (redis chdirs into its --dir): none is left there.
+      expect(await processesIn(otherDir)).toEqual([]);
+    } finally {
+      await rm(otherDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   test('Ctrl-C stops everything and exits 0', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');
@@ -79,3 +113,10 @@ describe('mixkeeper dev', () => {
     await expect(fetch(`${api}/healthz`)).rejects.toThrow();
   }, 20_000);
 });
+
+/** Pids of the processes whose working directory is `dir` (Linux /proc). */
+async function processesIn(dir: string): Promise<string[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  const cwds = await Promise.all(pids.map((pid) => readlink(`/proc/${pid}/cwd`).catch(() => '')));
+  return pids.filter((_, i) => cwds[i] === dir);
+}
