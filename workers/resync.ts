@@ -148,7 +148,8 @@ async function readLiveList(deps: ResyncDeps): Promise<LiveList | null> {
   const readAt = deps.now();
   try {
     const streams = await deps.liveTruth.liveStreams();
-    if (!streams) deps.log.warn('the platform’s live list is unavailable: the silence rule applies');
+    // The source says why when it can (start-workers.ts logs the online list's reason).
+    if (!streams) deps.log.debug('the platform’s live list is unavailable: the silence rule applies');
     return streams ? { streams, readAt } : null;
   } catch (error) {
     deps.log.warn({ err: error }, 'reading the platform’s live list failed: the silence rule applies');

@@ -148,9 +148,16 @@ describe('all or nothing', () => {
     expect(await onlineList({ client, origins: broken }).liveStreams()).toBeNull();
   });
 
-  test('no known origin yet: null (nothing to ask is not "nothing is live")', async () => {
+  test('no known origin yet: null (nothing to ask is not "nothing is live"), and no alarm', async () => {
     const { client, requests } = scripted([]);
-    expect(await onlineList({ client, origins: async () => [] }).liveStreams()).toBeNull();
+    const reasons: string[] = [];
+    const list = onlineList({
+      client,
+      origins: async () => [],
+      onUnavailable: (reason) => reasons.push(reason),
+    });
+    expect(await list.liveStreams()).toBeNull();
     expect(requests).toEqual([]);
+    expect(reasons).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ export interface OnlineListOptions {
   pageSize?: number;
   /** Pages per origin before giving up (the platform lists at most 20,000 streams). */
   maxPages?: number;
-  /** Told why a listing came back `null` (no secrets in it). */
+  /** Told why a listing came back `null` (no secrets in it), except before any origin is known. */
   onUnavailable?: (reason: string) => void;
 }
 
@@ -119,8 +119,9 @@ export function onlineList(options: OnlineListOptions): OnlineList {
           `the push origins could not be read: ${error instanceof Error ? error.message : error}`,
         );
       }
-      // Without a known origin there is nothing to ask about, which is not the same as "nothing is live".
-      if (origins.length === 0) return unavailable('no push domain seen in callbacks yet');
+      // Without a known origin there is nothing to ask about, which is not the same as "nothing is
+      // live". It is the normal state before the first callback, so it is not reported either.
+      if (origins.length === 0) return null;
       const live = new Set<string>();
       for (const origin of origins) {
         const read = await readOrigin(origin);
