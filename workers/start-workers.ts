@@ -49,7 +49,8 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
   const liveTruth =
     options.liveTruth ??
     createOnlineList(config, () => origins.list(), {
-      onUnavailable: (reason) => log.warn({ reason }, 'the platform’s online list cannot be read: the silence rule applies'),
+      onUnavailable: (reason) =>
+        log.warn({ reason }, 'the platform’s online list cannot be read: the silence rule applies'),
     });
 
   // A job held by a process that died runs again about one lock duration later.
