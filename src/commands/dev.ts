@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
+import { readableLines } from '../log-readable.js';
 import { describeStep, loadScenario, playScenario } from '../sim/scenario.js';
 import { startSimulator } from '../sim/server.js';
 import { type LocalRedis, startLocalRedis } from './local-redis.js';
@@ -134,7 +135,7 @@ export async function run(args: string[]): Promise<number> {
     await stopStarted();
     throw error;
   }
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, readableLines(process.stdout));
   let service: Awaited<ReturnType<typeof startService>>;
   try {
     service = await startService({ config, roles: { api: true, workers: true }, log });
