@@ -107,7 +107,11 @@ async function resyncRoom(
   if (!state) return;
   const now = deps.now();
   const plan = planRoomResync(state, live, now, deps.policy);
-  if (plan.confirm.length) report.confirmed += await deps.store.confirmStreams(roomId, plan.confirm, now);
+  if (plan.confirm.length) {
+    // Awaited first: `report.confirmed += await …` would read the total before other rooms' sweeps add to it.
+    const confirmed = await deps.store.confirmStreams(roomId, plan.confirm, now);
+    report.confirmed += confirmed;
+  }
   let changed = false;
   for (const stream of plan.expire) {
     const { outcome } = await deps.store.expireStream(roomId, stream, stream.reason, now);

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, configSchema, loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { readableLines } from '../log-readable.js';
-import { describeStep, loadScenario, playScenario } from '../sim/scenario.js';
+import { describeStep, loadScenario, playScenario, type Scenario, ScenarioError } from '../sim/scenario.js';
 import { startSimulator } from '../sim/server.js';
+import { loadSimConfig, type SimConfig, SimConfigError } from '../sim/sim-config.js';
 import { type LocalRedis, startLocalRedis } from './local-redis.js';
-import { startService } from './service.js';
+import { closeOnSignals, startService } from './service.js';
 
 /**
  * `mixkeeper dev` (what `npm start` runs): everything on this machine. A private Redis with AOF
@@ -57,6 +58,18 @@ export async function run(args: string[]): Promise<number> {
     console.error('mixkeeper dev: --time-scale must be a number > 0');
     return 2;
   }
+  // Read before anything starts: a typo here must not leave a half-started stack behind.
+  const scenarioName = values.scenario ?? 'co-host-join-leave';
+  let scenario: Scenario | undefined;
+  if (!values['no-demo']) {
+    try {
+      scenario = await loadScenario(scenarioName);
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      console.error(`mixkeeper dev: ${error.message}`);
+      return 2;
+    }
+  }
 
   const secret = () => randomBytes(16).toString('hex');
   const env = { ...process.env };
@@ -96,35 +109,44 @@ export async function run(args: string[]): Promise<number> {
     env.REDIS_URL = redis.url;
   }
 
-  const simPort = Number(env.SIM_PORT ?? 9090);
+  let simConfig: SimConfig;
+  try {
+    simConfig = loadSimConfig({ ...env, SIM_TIME_SCALE: String(timeScale) });
+  } catch (error) {
+    if (error instanceof SimConfigError) return fail(error.message, 2);
+    throw error;
+  }
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   try {
     sim = await startSimulator({
-      port: simPort,
-      appId: Number(env.TENCENT_APPID),
-      callbackKey: env.TENCENT_CALLBACK_KEY,
-      mixKey: env.TENCENT_MIX_KEY,
-      secretId: env.TENCENT_SECRET_ID,
-      secretKey: env.TENCENT_SECRET_KEY,
+      port: simConfig.SIM_PORT,
+      host: simConfig.SIM_HOST,
+      appId: simConfig.TENCENT_APPID,
+      callbackKey: simConfig.TENCENT_CALLBACK_KEY,
+      mixKey: simConfig.TENCENT_MIX_KEY,
+      ...(simConfig.TENCENT_SECRET_ID ? { secretId: simConfig.TENCENT_SECRET_ID } : {}),
+      ...(simConfig.TENCENT_SECRET_KEY ? { secretKey: simConfig.TENCENT_SECRET_KEY } : {}),
       timeScale,
     });
   } catch (error) {
-    return fail(`the simulator cannot start on port ${simPort} (SIM_PORT): ${(error as Error).message}`, 1);
+    const where = `port ${simConfig.SIM_PORT} (SIM_PORT)`;
+    return fail(`the simulator cannot start on ${where}: ${(error as Error).message}`, 1);
   }
   started.push(() => sim.close());
   env.TENCENT_MIX_URL = sim.mixUrl;
   env.TENCENT_API_URL = sim.apiUrl;
-  // The service's timing rules follow the simulator's clock.
-  for (const [name, ms] of [
-    ['MIX_READY_DELAY_MS', 5000],
-    ['MIX_CANCEL_MIN_AGE_MS', 5000],
-    ['MIX_SESSION_REUSE_MS', 30_000],
-    ['MIX_MIN_START_INTERVAL_MS', 1000],
-    ['MIX_LEAVE_GRACE_MS', 3000],
-    ['MIX_DEBOUNCE_MS', 300],
-    ['MIX_RETRY_BASE_MS', 2000],
+  // The service's timing rules follow the simulator's clock: their defaults, scaled.
+  const defaults = configSchema.parse({});
+  for (const name of [
+    'MIX_READY_DELAY_MS',
+    'MIX_CANCEL_MIN_AGE_MS',
+    'MIX_SESSION_REUSE_MS',
+    'MIX_MIN_START_INTERVAL_MS',
+    'MIX_LEAVE_GRACE_MS',
+    'MIX_DEBOUNCE_MS',
+    'MIX_RETRY_BASE_MS',
   ] as const) {
-    env[name] ??= String(Math.ceil(ms * timeScale));
+    env[name] ??= String(Math.ceil(defaults[name] * timeScale));
   }
 
   let config: ReturnType<typeof loadConfig>;
@@ -142,6 +164,7 @@ export async function run(args: string[]): Promise<number> {
   } catch (error) {
     return fail(`the service cannot start: ${(error as Error).message}`, 1);
   }
+  started.push(() => service.close(config.SHUTDOWN_DEADLINE_MS));
   sim.setCallbackUrl(`${service.url}/callbacks/tencent`);
 
   console.log(`
@@ -155,27 +178,22 @@ mixkeeper is running
 `);
 
   const demo = new AbortController();
-  if (!values['no-demo']) {
-    const scenario = await loadScenario(values.scenario ?? 'co-host-join-leave');
-    console.log(`playing scenario ${values.scenario ?? 'co-host-join-leave'}; --no-demo skips it`);
+  if (scenario) {
+    console.log(`playing scenario ${scenarioName}; --no-demo skips it`);
     void playScenario(sim, scenario, {
       signal: demo.signal,
       onStep: (step) => console.log(`  scenario: ${describeStep(step)}`),
     });
   }
-
-  let closing = false;
-  const stop = async () => {
-    if (closing) return;
-    closing = true;
-    demo.abort();
-    setTimeout(() => process.exit(1), 15_000).unref();
-    await service.close(5000);
-    await sim.close();
-    await redis?.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  closeOnSignals(
+    {
+      close: async () => {
+        demo.abort();
+        await stopStarted();
+      },
+    },
+    log,
+    config.SHUTDOWN_DEADLINE_MS,
+  );
   return new Promise<number>(() => {});
 }

@@ -12,18 +12,9 @@ export async function runService(name: string, roles: { api: boolean; workers: b
     );
     return 0;
   }
-  let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`mixkeeper ${name}: ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
-  const log = createLogger(config.LOG_LEVEL);
-  try {
+    const config = loadConfig();
+    const log = createLogger(config.LOG_LEVEL);
     // Without the API, a worker still answers probes and scrapes on PORT.
     const service = await startService({ config, roles, log, opsServer: !roles.api });
     closeOnSignals(service, log, config.SHUTDOWN_DEADLINE_MS);

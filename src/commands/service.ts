@@ -81,7 +81,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const closeAll = async (deadlineMs: number) => {
     await Promise.all([closeServer?.(), closeAdminServer?.()]);
     await workers?.close(deadlineMs);
-    for (const close of closers.reverse()) await close().catch(() => {});
+    for (const close of [...closers].reverse()) await close().catch(() => {});
   };
 
   try {

@@ -106,6 +106,25 @@ describe('mixkeeper dev', () => {
     }
   }, 30_000);
 
+  test('an unknown scenario exits 2 before anything starts', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '1', SIM_PORT: '1' };
+    delete env.REDIS_URL;
+    const second = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'dev', '--scenario', 'no-such-scenario'],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    second.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    expect(await new Promise((resolve) => second.once('exit', resolve))).toBe(2);
+    expect(stderr).toMatch(/^mixkeeper dev: scenario no-such-scenario/);
+  }, 30_000);
+
   test('Ctrl-C stops everything and exits 0', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');
