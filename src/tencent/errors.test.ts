@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { classifyMixError, MIX_ERRORS, MixError, TRANSPORT_CODES } from './errors.js';
+import { classifyMixError, MIX_ERRORS, TRANSPORT_CODES } from './errors.js';
 
 describe('classifyMixError', () => {
   test.each([-505, -507, -10031, -28])('%i is transient on start', (code) => {
@@ -37,16 +37,5 @@ describe('classifyMixError', () => {
     const info = classifyMixError(-99999, 'start');
     expect(info.class).toBe('permanent');
     expect(info.hint).toMatch(/support/);
-  });
-});
-
-describe('MixError', () => {
-  test('carries code, class and hint as values', () => {
-    const error = new MixError(classifyMixError(-505, 'start'), 'stream not found');
-    expect(error).toBeInstanceOf(Error);
-    expect(error.code).toBe(-505);
-    expect(error.retryable).toBe(true);
-    expect(error.hint).toMatch(/5 s/);
-    expect(error.message).toBe('stream not found');
   });
 });

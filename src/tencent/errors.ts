@@ -181,42 +181,20 @@ export interface MixErrorInfo {
   hint: string;
 }
 
+/** A code in neither Tencent’s table nor ours (legacy or API 3.0): permanent. */
+export const UNKNOWN_CODE: Readonly<CodeInfo> = {
+  meaning: 'unknown error',
+  hint: 'not in Tencent’s table: contact Tencent support with the request (and its request id, if any)',
+  class: 'permanent',
+};
+
 /** What an answer code means for the given operation. Unknown numeric codes are permanent. */
 export function classifyMixError(code: MixErrorCode, op: MixOperation): MixErrorInfo {
-  const info =
-    typeof code === 'number'
-      ? (MIX_ERRORS[code] ?? {
-          meaning: 'unknown error',
-          hint: 'not in Tencent’s table: contact Tencent support with the request',
-          class: 'permanent' as const,
-        })
-      : TRANSPORT_INFO[code];
+  const info: CodeInfo = typeof code === 'number' ? (MIX_ERRORS[code] ?? UNKNOWN_CODE) : TRANSPORT_INFO[code];
   return {
     code,
     class: op === 'cancel' && info.onCancel ? info.onCancel : info.class,
     meaning: info.meaning,
     hint: info.hint,
   };
-}
-
-/** A failed mix call, as a value: code, class and a message for operators. */
-export class MixError extends Error {
-  override readonly name = 'MixError';
-  readonly code: MixErrorInfo['code'];
-  readonly class: ErrorClass;
-  readonly hint: string;
-  /** The API 3.0 error code beside the legacy one, when the call went through API 3.0. */
-  readonly apiCode: string | undefined;
-
-  constructor(info: MixErrorInfo, message: string, apiCode?: string) {
-    super(message || info.meaning);
-    this.code = info.code;
-    this.class = info.class;
-    this.hint = info.hint;
-    this.apiCode = apiCode;
-  }
-
-  get retryable(): boolean {
-    return this.class === 'retry';
-  }
 }

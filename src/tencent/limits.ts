@@ -41,15 +41,6 @@ export const TEMPLATES: Readonly<Record<number, { inputs: number; needsCanvas: b
   610: { inputs: 6, needsCanvas: false },
 };
 
-/** Platform timing rules (seed: "wait 5 s after push", "cancel ≥ 5 s after start", "reuse after 30 s"). */
-export const PLATFORM_TIMING = {
-  readyDelayMs: 5000,
-  cancelMinAgeMs: 5000,
-  sessionReuseMs: 30000,
-  maxStartsPerSecond: 200,
-  maxCancelsPerSecond: 100,
-} as const;
-
 /** Canvas colours Tencent lists; any `0xRRGGBB` is accepted. */
 export const COLOR_PATTERN = /^0x[0-9A-Fa-f]{6}$/;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Tc3Signature, tc3Sign } from './tc3-sign.js';
+import { tc3Sign } from './tc3-sign.js';
 
 /**
  * Cloud API 3.0's transport (reference §6.1): `POST /` with a JSON body, the action in
@@ -11,7 +11,6 @@ export const API3 = {
   version: '2018-08-01',
   /** The live product's service name: signed into the credential scope whatever host is called. */
   service: 'live',
-  endpoint: 'https://live.tencentcloudapi.com',
   /** Sent and signed exactly like this (the signed value must equal the sent one). */
   contentType: 'application/json; charset=utf-8',
   /** The three actions mixkeeper uses. */
@@ -20,19 +19,16 @@ export const API3 = {
     cancel: 'CancelCommonMixStream',
     onlineList: 'DescribeLiveStreamOnlineList',
   },
-  /** The platform rejects a timestamp more than 5 minutes away from its clock. */
-  maxClockSkewS: 300,
 } as const;
 export type Api3Action = (typeof API3.actions)[keyof typeof API3.actions];
 
-export const apiErrorSchema = z.object({ Code: z.string(), Message: z.string().default('') });
+const apiErrorSchema = z.object({ Code: z.string(), Message: z.string().default('') });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
 /** An error answer of any action. */
-export const errorResponseSchema = z.object({
+const errorResponseSchema = z.object({
   Response: z.object({ Error: apiErrorSchema, RequestId: z.string().optional() }),
 });
-export type ErrorResponse = z.infer<typeof errorResponseSchema>;
 
 export interface SignOptions {
   action: Api3Action;
@@ -44,15 +40,13 @@ export interface SignOptions {
   secretKey: string;
   /** Unix ms. */
   nowMs: number;
-  /** Absent: not sent (none of the three actions needs one). */
-  region?: string;
 }
 
-/** Headers of a signed API 3.0 call. The secret key is used, never included. */
-export function signRequest(options: SignOptions): {
-  headers: Record<string, string>;
-  signature: Tc3Signature;
-} {
+/**
+ * Headers of a signed API 3.0 call. The secret key is used, never included. No `X-TC-Region`:
+ * none of the three actions needs one.
+ */
+export function signRequest(options: SignOptions): { headers: Record<string, string> } {
   const timestamp = Math.floor(options.nowMs / 1000);
   const signed = { 'content-type': API3.contentType, host: options.host };
   const signature = tc3Sign({
@@ -70,9 +64,7 @@ export function signRequest(options: SignOptions): {
       'x-tc-action': options.action,
       'x-tc-version': API3.version,
       'x-tc-timestamp': String(timestamp),
-      ...(options.region ? { 'x-tc-region': options.region } : {}),
     },
-    signature,
   };
 }
 
@@ -97,9 +89,4 @@ export function parseApiAnswer<T>(text: string, success: z.ZodType<T>): ApiAnswe
   const ok = success.safeParse(json);
   if (ok.success) return { kind: 'ok', data: ok.data };
   return { kind: 'bad', raw: text.slice(0, 200) };
-}
-
-/** An error answer, as the platform (and the simulator) writes it. */
-export function errorResponse(code: string, message: string, requestId: string): ErrorResponse {
-  return { Response: { Error: { Code: code, Message: message }, RequestId: requestId } };
 }

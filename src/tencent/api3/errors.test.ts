@@ -53,6 +53,35 @@ describe('classifyApiError: embedded legacy codes decide', () => {
       class: 'permanent',
     });
   });
+  test.each([
+    ['FailedOperation.CancelSessionNotExist', 'err_code [ -31005 ],msg [ session not exist ]', -31005],
+    [
+      'InvalidParameter.CancelSessionNotExist',
+      'InnerErrCode : [ -30301 ],InnerErrMsg: [ no session ]',
+      -30301,
+    ],
+  ])('%s with the unknown embedded %j is done on cancel, permanent on start', (code, message, embedded) => {
+    expect(classifyApiError(error(code, message), 'cancel')).toMatchObject({
+      code: embedded,
+      class: 'done',
+      apiCode: code,
+    });
+    expect(classifyApiError(error(code, message), 'start')).toMatchObject({
+      code: embedded,
+      class: 'permanent',
+      apiCode: code,
+    });
+  });
+  test('an unknown embedded number under a named code takes the named code’s legacy meaning', () => {
+    // FailedOperation.StreamNotExist ≈ -505: retried as -505 is, and described as -505.
+    const info = classifyApiError(
+      error('FailedOperation.StreamNotExist', 'err_code [ -77777 ],msg [ stream not exist ]'),
+      'start',
+    );
+    expect(info).toMatchObject({ code: -77777, class: 'retry', apiCode: 'FailedOperation.StreamNotExist' });
+    expect(info.meaning).toBe(classifyApiError(error('FailedOperation.StreamNotExist'), 'start').meaning);
+    expect(info.meaning).toMatch(/not found/);
+  });
   test('an embedded cancel code means already done on cancel', () => {
     expect(
       classifyApiError(error('InvalidParameter', 'err_code [ -31001 ],msg [ no session ]'), 'cancel').class,

@@ -6,6 +6,7 @@ import {
   type MixErrorInfo,
   type MixOperation,
   TRANSPORT_CODES,
+  UNKNOWN_CODE,
 } from '../errors.js';
 import type { ApiError } from './envelope.js';
 
@@ -16,6 +17,7 @@ import type { ApiError } from './envelope.js';
  * 1. a legacy code embedded in `Message` (format A `err_code [ -505 ],msg [ … ]`, format B
  *    `InnerErrCode : [ -10021 ],InnerErrMsg: [ … ]`) is the code, classified by the legacy table —
  *    so -505 and -10031 retry here too, whatever `Code` carried them (which one does is undocumented);
+ *    a number that table does not know stays the code, classified as step 2 or 4 would classify `Code`;
  * 2. a named code with a documented legacy counterpart (`SessionOutputStreamChanged` ≈ -508,
  *    `CancelSessionNotExist` ≈ -30300: already done on cancel) reports that number;
  * 3. rate limits and an expired signature report the transport codes `throttled` / `time_expired`;
@@ -45,7 +47,7 @@ export function embeddedLegacyCode(message: string): number | undefined {
 }
 
 /** Named API 3.0 codes whose legacy number is documented (or is the documented candidate). */
-export const LEGACY_EQUIVALENTS: Readonly<Record<string, number>> = {
+const LEGACY_EQUIVALENTS: Readonly<Record<string, number>> = {
   'FailedOperation.CancelSessionNotExist': -30300,
   'InvalidParameter.CancelSessionNotExist': -30300,
   'FailedOperation.GetPictureUrlError': -34,
@@ -63,9 +65,11 @@ export const LEGACY_EQUIVALENTS: Readonly<Record<string, number>> = {
   'InvalidParameter.TemplateNotMatchInputNum': -20,
 };
 
-/** Codes that mean what a transport code already says. */
+/**
+ * Codes that mean what a transport code already says. `RequestLimitExceeded` and its sub-codes
+ * (`RequestLimitExceeded.UinLimitExceeded`, …) are matched by prefix in `transportEquivalent`.
+ */
 const TRANSPORT_EQUIVALENTS: Readonly<Record<string, MixErrorCode>> = {
-  RequestLimitExceeded: TRANSPORT_CODES.throttled,
   'LimitExceeded.RateLimitExceeded': TRANSPORT_CODES.throttled,
   // The signature is re-made with a fresh timestamp on every attempt.
   'AuthFailure.SignatureExpire': TRANSPORT_CODES.timeExpired,
@@ -136,14 +140,12 @@ const API_FAMILIES: Readonly<Record<string, ApiCodeInfo>> = {
   },
 };
 
-const UNKNOWN: ApiCodeInfo = {
-  class: 'permanent',
-  meaning: 'unknown error',
-  hint: 'not in Tencent’s table: contact Tencent support with the request id',
-};
+function transportEquivalent(code: string): MixErrorCode | undefined {
+  return code.startsWith('RequestLimitExceeded') ? TRANSPORT_CODES.throttled : TRANSPORT_EQUIVALENTS[code];
+}
 
 function apiOnlyInfo(code: string): ApiCodeInfo {
-  return API_ONLY[code] ?? API_FAMILIES[code.split('.')[0] ?? ''] ?? UNKNOWN;
+  return API_ONLY[code] ?? API_FAMILIES[code.split('.')[0] ?? ''] ?? UNKNOWN_CODE;
 }
 
 /** What an API 3.0 error answer means for the given operation, in the legacy vocabulary. */
@@ -152,15 +154,16 @@ export function classifyApiError(error: ApiError, op: MixOperation): Api3ErrorIn
   const embedded = embeddedLegacyCode(error.Message);
   if (embedded !== undefined) {
     if (MIX_ERRORS[embedded]) return { ...classifyMixError(embedded, op), apiCode };
-    // A number the legacy table does not know: keep the number, let the API code's family decide.
+    // A number the legacy table does not know: keep the number; the named code's documented legacy
+    // counterpart decides if it has one (`CancelSessionNotExist` is done on cancel whatever number
+    // it carries), else the API code's family.
+    const named = LEGACY_EQUIVALENTS[apiCode];
+    if (named !== undefined) return { ...classifyMixError(named, op), code: embedded, apiCode };
     const info = apiOnlyInfo(apiCode);
     return { code: embedded, class: info.class, meaning: info.meaning, hint: info.hint, apiCode };
   }
-  const legacy = LEGACY_EQUIVALENTS[apiCode] ?? TRANSPORT_EQUIVALENTS[apiCode];
+  const legacy = LEGACY_EQUIVALENTS[apiCode] ?? transportEquivalent(apiCode);
   if (legacy !== undefined) return { ...classifyMixError(legacy, op), apiCode };
-  if (apiCode.startsWith('RequestLimitExceeded')) {
-    return { ...classifyMixError(TRANSPORT_CODES.throttled, op), apiCode };
-  }
   const info = apiOnlyInfo(apiCode);
   return { code: apiCode, class: info.class, meaning: info.meaning, hint: info.hint, apiCode };
 }

@@ -12,7 +12,7 @@ import { z } from 'zod';
  */
 export const ONLINE_LIST_PAGE_SIZE = { min: 10, max: 100, platformMax: 300_000 } as const;
 
-export const describeLiveStreamOnlineListRequestSchema = z.strictObject({
+const describeLiveStreamOnlineListRequestSchema = z.strictObject({
   /** Push domain; needed on accounts with several. */
   DomainName: z.string().min(1).optional(),
   /** Push path; default `live`. */
@@ -26,7 +26,7 @@ export const describeLiveStreamOnlineListRequestSchema = z.strictObject({
 });
 export type DescribeLiveStreamOnlineListRequest = z.infer<typeof describeLiveStreamOnlineListRequestSchema>;
 
-export const streamOnlineInfoSchema = z.object({
+const streamOnlineInfoSchema = z.object({
   StreamName: z.string(),
   AppName: z.string(),
   DomainName: z.string(),
@@ -54,8 +54,3 @@ export const describeLiveStreamOnlineListResponseSchema = z.object({
   }),
 });
 export type DescribeLiveStreamOnlineListResponse = z.infer<typeof describeLiveStreamOnlineListResponseSchema>;
-
-/** The online list's time format: ISO 8601 UTC to the second. */
-export function publishTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
-}

@@ -43,6 +43,16 @@ describe('tc3Sign against the official test vector', () => {
       expect(tc3Sign({ ...VECTOR, ...change }).signature).not.toBe(signed.signature);
     }
   });
+  test('the cached signing key follows the key, the date and the service', () => {
+    const otherKey = tc3Sign({ ...VECTOR, secretKey: 'another' }).signature;
+    const nextDay = tc3Sign({ ...VECTOR, timestamp: VECTOR.timestamp + 86_400 }).signature;
+    expect(tc3Sign(VECTOR).signature).toBe(signed.signature);
+    expect(tc3Sign(VECTOR).signature).toBe(signed.signature);
+    expect(tc3Sign({ ...VECTOR, secretKey: 'another' }).signature).toBe(otherKey);
+    expect(tc3Sign({ ...VECTOR, timestamp: VECTOR.timestamp + 86_400 }).signature).toBe(nextDay);
+    expect(tc3Sign({ ...VECTOR, service: 'live' }).signature).not.toBe(signed.signature);
+    expect(tc3Sign(VECTOR).signature).toBe(signed.signature);
+  });
 });
 
 describe('parseTc3Authorization', () => {

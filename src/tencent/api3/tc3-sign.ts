@@ -43,6 +43,23 @@ export function tc3Date(timestamp: number): string {
   return new Date(timestamp * 1000).toISOString().slice(0, 10);
 }
 
+/**
+ * The signing key, derived by three HMACs from the secret key, the date and the service. It only
+ * changes with the UTC date, so the last one derived is kept (one entry: one key in use at a time).
+ */
+let lastKey: { secretKey: string; date: string; service: string; key: Buffer } | undefined;
+
+function signingKey(secretKey: string, date: string, service: string): Buffer {
+  if (lastKey?.secretKey === secretKey && lastKey.date === date && lastKey.service === service) {
+    return lastKey.key;
+  }
+  const kDate = hmac(`TC3${secretKey}`, date);
+  const kService = hmac(kDate, service);
+  const key = hmac(kService, 'tc3_request');
+  lastKey = { secretKey, date, service, key };
+  return key;
+}
+
 export function tc3Sign(input: Tc3Input): Tc3Signature {
   // Canonical headers: names and values lower-cased and trimmed, sorted by name, each line ending in \n.
   const headers = Object.entries(input.headers)
@@ -60,10 +77,9 @@ export function tc3Sign(input: Tc3Input): Tc3Signature {
   const stringToSign = [TC3_ALGORITHM, String(input.timestamp), credentialScope, hashedCanonicalRequest].join(
     '\n',
   );
-  const kDate = hmac(`TC3${input.secretKey}`, date);
-  const kService = hmac(kDate, input.service);
-  const kSigning = hmac(kService, 'tc3_request');
-  const signature = createHmac('sha256', kSigning).update(stringToSign, 'utf8').digest('hex');
+  const signature = createHmac('sha256', signingKey(input.secretKey, date, input.service))
+    .update(stringToSign, 'utf8')
+    .digest('hex');
 
   return {
     authorization: `${TC3_ALGORITHM} Credential=${input.secretId}/${credentialScope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
