@@ -44,6 +44,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MIX_RETRY_MAX_ATTEMPTS: '0' })).toThrow(/MIX_RETRY_MAX_ATTEMPTS/);
   });
 
+  test('settings that contradict each other are refused, naming the one to change', () => {
+    expect(() => loadConfig({ RECONCILE_LEASE_MS: '1000', MIX_REQUEST_TIMEOUT_MS: '5000' })).toThrow(
+      /RECONCILE_LEASE_MS: must be longer than MIX_REQUEST_TIMEOUT_MS \(5000\) \(got "1000"\)/,
+    );
+    expect(
+      loadConfig({ RECONCILE_LEASE_MS: '5001', MIX_REQUEST_TIMEOUT_MS: '5000' }).RECONCILE_LEASE_MS,
+    ).toBe(5001);
+    expect(() => loadConfig({ PORT: '8080', ADMIN_PORT: '8080' })).toThrow(
+      /ADMIN_PORT: must differ from PORT/,
+    );
+    expect(() => loadConfig({ ADMIN_PORT: '8080' })).toThrow(/ADMIN_PORT/);
+    expect(loadConfig({ ADMIN_PORT: '8081' }).ADMIN_PORT).toBe(8081);
+  });
+
   test('the message never repeats a secret value', () => {
     let message = '';
     try {

@@ -105,7 +105,11 @@ export const configSchema = z.object({
   LIVE_TRUTH_GRACE_MS: ms.default(60_000),
   /** BullMQ job lock: a job held by a worker that died runs again about this long later (stalled check as often). */
   WORKER_LOCK_MS: ms.min(1000).default(30_000),
-  /** Lease on a room during one reconcile. Unset: 2 × MIX_REQUEST_TIMEOUT_MS + 10 s. */
+  /**
+   * Lease on a room during one reconcile, longer than MIX_REQUEST_TIMEOUT_MS: a job released at
+   * shutdown mid-request runs again only once its request can no longer be in flight.
+   * Unset: 2 × MIX_REQUEST_TIMEOUT_MS + 10 s.
+   */
   RECONCILE_LEASE_MS: ms.min(1).optional(),
 
   /**
@@ -133,6 +137,24 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Rules between variables; kept apart from `configSchema` so its shape stays pickable. */
+const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
+  if (config.RECONCILE_LEASE_MS !== undefined && config.RECONCILE_LEASE_MS <= config.MIX_REQUEST_TIMEOUT_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['RECONCILE_LEASE_MS'],
+      message: `must be longer than MIX_REQUEST_TIMEOUT_MS (${config.MIX_REQUEST_TIMEOUT_MS})`,
+    });
+  }
+  if (config.ADMIN_PORT !== undefined && config.ADMIN_PORT === config.PORT) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ADMIN_PORT'],
+      message: 'must differ from PORT (unset it to share PORT)',
+    });
+  }
+});
 
 /** The receiver's wrong-sign budget: the part of the config the HTTP app needs, defaults included. */
 export const callbackGuardSchema = configSchema.pick({
@@ -162,7 +184,7 @@ const SECRET_NAMES = new Set([
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable means "unset", as in most shells' `FOO= cmd`.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = configSchema.safeParse(present);
+  const parsed = checkedConfigSchema.safeParse(present);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0]);

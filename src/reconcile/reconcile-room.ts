@@ -18,7 +18,7 @@ export interface ReconcileDeps {
   now: () => number;
   timing: Timing;
   leaveGraceMs: number;
-  /** Lease on the room, longer than a request's timeout. */
+  /** Lease on the room, longer than a request's timeout (config RECONCILE_LEASE_MS). */
   leaseMs: number;
   metrics?: Metrics;
 }
@@ -43,11 +43,14 @@ export async function reconcileRoom(
   deps: ReconcileDeps,
 ): Promise<ReconcileResult> {
   const leased = await deps.store.readLeased(roomId, deps.leaseMs);
-  if (leased === 'held') {
+  if ('heldForMs' in leased) {
     deps.metrics?.reconciles.inc({ decision: 'skipped' });
+    // A holder that finishes releases the lease at once, so look again within a second; a holder
+    // that died leaves it to expire, and then there is no point looking before it does.
+    const retryInMs = Math.min(Math.max(leased.heldForMs, 50), 1000);
     return {
       kind: 'wait',
-      until: deps.now() + 250,
+      until: deps.now() + retryInMs,
       summary: 'another reconcile holds the room',
       version: -1,
     };

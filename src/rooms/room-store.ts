@@ -196,23 +196,25 @@ export class RoomStore {
 
   async read(roomId: string): Promise<RoomState | null> {
     const found = await this.readRaw(roomId, '', 0);
-    return found === 'held' ? null : found;
+    return found && 'heldForMs' in found ? null : found;
   }
 
   /**
-   * Takes the room's lease and reads the room in one command: a reconcile's whole read side. The
-   * lease guards against the rare double run of a stalled job, beside BullMQ's one-active-per-room
-   * deduplication. Returns
-   * 'held' when another reconcile has the room, else the state (null: no such room) and the lease,
-   * which `update` can release in the same command as its writes.
+   * Takes the room's lease and reads the room in one command: a reconcile's whole read side. Beside
+   * BullMQ's one-active-per-room deduplication, the lease covers a job put back in the queue while
+   * its request may still be in flight (released at shutdown): the next run waits until the lease
+   * ends. It does not fence a run frozen longer than the lease (a stalled job run again): that
+   * run's late write is not refused, and the next reconcile corrects what it overwrote. Returns `{ heldForMs }` (how long the lease has left) when another reconcile
+   * has the room, else the state (null: no such room) and the lease, which `update` can release in
+   * the same command as its writes.
    */
   async readLeased(
     roomId: string,
     ttlMs: number,
-  ): Promise<'held' | { state: RoomState | null; lease: RoomLease }> {
+  ): Promise<{ heldForMs: number } | { state: RoomState | null; lease: RoomLease }> {
     const token = randomUUID();
     const found = await this.readRaw(roomId, token, ttlMs);
-    if (found === 'held') return 'held';
+    if (found && 'heldForMs' in found) return found;
     const key = this.keys(roomId).lease;
     const lease: RoomLease = {
       token,
@@ -230,14 +232,14 @@ export class RoomStore {
     roomId: string,
     leaseToken: string,
     ttlMs: number,
-  ): Promise<RoomState | null | 'held'> {
+  ): Promise<RoomState | null | { heldForMs: number }> {
     const k = this.keys(roomId);
     const reply = (await READ_ROOM.run(
       this.redis,
       [k.meta, k.streams, k.config, k.applied, k.causes, k.override, k.lease],
       [leaseToken, ttlMs],
     )) as [number, string[], string[], string | null, string | null, string[], string | null];
-    if (reply[0] === 0) return 'held';
+    if (reply[0] === 0) return { heldForMs: Math.max(0, Number(reply[1])) };
     const metaHash = pairs(reply[1]);
     const streamHash = pairs(reply[2]);
     const configRaw = reply[3];
@@ -431,7 +433,6 @@ export class RoomStore {
     return Number(version);
   }
 
-  /** Writes the outcome of a reconcile in one transaction. */
   /** Writes the outcome of a reconcile in one command, releasing the reconcile's lease when given. */
   async update(roomId: string, update: RoomUpdate, nowMs: number, lease?: RoomLease): Promise<void> {
     const k = this.keys(roomId);

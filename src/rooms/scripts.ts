@@ -204,11 +204,13 @@ return confirmed
  * round trip instead of a lease SET plus a MULTI of six reads.
  * KEYS: 1 meta, 2 streams, 3 config, 4 applied, 5 causes, 6 override, 7 lease.
  * ARGV: 1 lease token ('' = read only), 2 lease ttl ms.
- * Returns {0} when another holder has the lease, else {1, meta pairs, stream pairs, config,
+ * Returns {0, lease ms left} when another holder has the lease, else {1, meta pairs, stream pairs, config,
  * applied, causes, override} (absent strings as nil).
  */
 export const READ_ROOM = new RoomScript(`
-if ARGV[1] ~= '' and not redis.call('SET', KEYS[7], ARGV[1], 'PX', ARGV[2], 'NX') then return {0} end
+if ARGV[1] ~= '' and not redis.call('SET', KEYS[7], ARGV[1], 'PX', ARGV[2], 'NX') then
+  return {0, redis.call('PTTL', KEYS[7])}
+end
 return {
   1,
   redis.call('HGETALL', KEYS[1]),
