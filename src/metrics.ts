@@ -11,7 +11,7 @@ export function createMetrics() {
     registry,
     callbacks: new Counter({
       name: 'mixkeeper_callbacks_total',
-      help: 'Callbacks received, by outcome (enqueued, duplicate, ignored, unmixable, bad_request, unauthorized, too_large, unavailable, rate_limited)',
+      help: 'Callbacks received, by outcome (enqueued, ignored, unmixable, bad_request, unauthorized, too_large, unavailable, rate_limited)',
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),

@@ -8,6 +8,7 @@ import type { RedisClient } from '../src/queue/connections.js';
 import type { LiveEventJob, ReconcileJob } from '../src/queue/jobs.js';
 import { QUEUES } from '../src/queue/names.js';
 import { retryDelayMs } from '../src/reconcile/backoff.js';
+import { timingFrom } from '../src/reconcile/decide.js';
 import type { LiveTruth } from '../src/reconcile/live-truth.js';
 import { PushOrigins } from '../src/rooms/push-origins.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
@@ -80,12 +81,7 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
         store: options.store,
         backend: options.backend,
         now,
-        timing: {
-          readyDelayMs: config.MIX_READY_DELAY_MS,
-          cancelMinAgeMs: config.MIX_CANCEL_MIN_AGE_MS,
-          sessionReuseMs: config.MIX_SESSION_REUSE_MS,
-          minStartIntervalMs: config.MIX_MIN_START_INTERVAL_MS,
-        },
+        timing: timingFrom(config),
         leaveGraceMs: config.MIX_LEAVE_GRACE_MS,
         leaseMs: config.RECONCILE_LEASE_MS ?? config.MIX_REQUEST_TIMEOUT_MS * 2 + 10_000,
         debounceMs: config.MIX_DEBOUNCE_MS,

@@ -19,6 +19,7 @@ import {
 } from '../queue/connections.js';
 import type { LiveEventJob, ReconcileJob } from '../queue/jobs.js';
 import { QUEUES } from '../queue/names.js';
+import { timingFrom } from '../reconcile/decide.js';
 import type { LiveTruth } from '../reconcile/live-truth.js';
 import { RoomStore } from '../rooms/room-store.js';
 import { checkRedis } from './redis-checks.js';
@@ -139,12 +140,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         leaveGraceMs: config.MIX_LEAVE_GRACE_MS,
         reconcileAttempts: config.MIX_RETRY_MAX_ATTEMPTS,
         debounceMs: config.MIX_DEBOUNCE_MS,
-        timing: {
-          readyDelayMs: config.MIX_READY_DELAY_MS,
-          cancelMinAgeMs: config.MIX_CANCEL_MIN_AGE_MS,
-          sessionReuseMs: config.MIX_SESSION_REUSE_MS,
-          minStartIntervalMs: config.MIX_MIN_START_INTERVAL_MS,
-        },
+        timing: timingFrom(config),
         appId: config.TENCENT_APPID ?? 0,
         livePollMs: 500,
         isAccepting: () => accepting,

@@ -12,7 +12,7 @@ import type { Timing } from '../reconcile/decide.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import { adminAuth } from './admin-auth.js';
 import { registerApiDocs } from './api-docs.js';
-import { describeIssues, type ErrorCode, problem } from './problem.js';
+import { describeIssues, ERROR_STATUS, type ErrorCode, problem } from './problem.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
 import { registerRoomsApi } from './rooms/register-rooms-api.js';
 import { registerUiAssets } from './ui/assets.js';
@@ -40,8 +40,8 @@ export interface AdminDeps {
   timing: Timing;
   /** TENCENT_APPID, for dry-run bodies; 0 when unset. */
   appId: number;
-  /** How often an open page looks for changes (default 1 s). */
-  livePollMs?: number;
+  /** How often an open page looks for changes. */
+  livePollMs: number;
   isAccepting?: () => boolean;
 }
 
@@ -75,14 +75,13 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
   app.notFound((c) => problem(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
 
   // Before authentication, so the login form a refused page request gets has the CSP too.
-  app.use('/ui', pageSecurity);
+  // In Hono `/ui/*` matches `/ui` too: one registration per prefix, or it runs twice.
   app.use('/ui/*', pageSecurity);
   const auth = adminAuth(deps.adminToken, { session: { now }, loginPage: loginChallenge(deps.adminToken) });
   const uiAuth: MiddlewareHandler = (c, next) => (OPEN_UI_PATHS.test(c.req.path) ? next() : auth(c, next));
-  for (const path of ['/v1/*', '/openapi.json', '/docs', QUEUE_DASHBOARD_PATH, `${QUEUE_DASHBOARD_PATH}/*`]) {
+  for (const path of ['/v1/*', '/openapi.json', '/docs', `${QUEUE_DASHBOARD_PATH}/*`]) {
     app.use(path, auth);
   }
-  app.use('/ui', uiAuth);
   app.use('/ui/*', uiAuth);
   app.use(
     '/v1/*',
@@ -110,7 +109,7 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
     now,
     leaveGraceMs: deps.leaveGraceMs,
     log: deps.log,
-    livePollMs: deps.livePollMs ?? 1000,
+    livePollMs: deps.livePollMs,
     isAccepting: deps.isAccepting ?? (() => true),
   });
   app.route(QUEUE_DASHBOARD_PATH, queueDashboard(deps.queues));
@@ -134,23 +133,8 @@ const pageSecurity: MiddlewareHandler = async (c, next) => {
   }
 };
 
+/** The error code of a client-error status (the inverse of ERROR_STATUS); bad_request when it has none. */
 function codeForStatus(status: number): ErrorCode {
-  switch (status) {
-    case 401:
-      return 'unauthorized';
-    case 403:
-      return 'forbidden';
-    case 404:
-      return 'not_found';
-    case 409:
-      return 'conflict';
-    case 413:
-      return 'too_large';
-    case 415:
-      return 'unsupported_media_type';
-    case 429:
-      return 'rate_limited';
-    default:
-      return 'bad_request';
-  }
+  const found = Object.entries(ERROR_STATUS).find(([, known]) => known === status);
+  return found ? (found[0] as ErrorCode) : 'bad_request';
 }

@@ -4,6 +4,7 @@ import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Queue } from 'bullmq';
 import type { Hono } from 'hono';
+import { CREDENTIAL_PARAM } from '../tencent/callback.js';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
@@ -27,11 +28,10 @@ export function queueDashboard(queues: Queue[]): Hono {
   return board.registerPlugin();
 }
 
-const SECRET_KEY = /secret|sign|token|password|key$/i;
-
 /**
- * Job data as the dashboard shows it: values under secret-looking keys replaced. A push's
- * `stream_param` travels in live-event jobs and may carry the push URL's `txSecret`.
+ * Job data as the dashboard shows it: values under credential-looking keys replaced. The receiver
+ * already drops such stream params (`toLiveEvent`), so this is the second line of defence, with the
+ * same rule.
  */
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
@@ -39,7 +39,7 @@ export function redactSecrets(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, inner]) => [
       key,
-      SECRET_KEY.test(key) ? '[redacted]' : redactSecrets(inner),
+      CREDENTIAL_PARAM.test(key) ? '[redacted]' : redactSecrets(inner),
     ]),
   );
 }

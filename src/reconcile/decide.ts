@@ -1,3 +1,4 @@
+import type { Config } from '../config.js';
 import type { MixPlan } from '../layout/plan.js';
 import type { MixSpec } from '../tencent/mix-stream-v2.js';
 
@@ -16,6 +17,21 @@ export interface Timing {
   sessionReuseMs: number;
   /** Starts for one room are at least this far apart ("don't call the mix API too often"). */
   minStartIntervalMs: number;
+}
+
+/** The platform's timing rules as configured; the reconcile and the dry run must share them. */
+export function timingFrom(
+  config: Pick<
+    Config,
+    'MIX_READY_DELAY_MS' | 'MIX_CANCEL_MIN_AGE_MS' | 'MIX_SESSION_REUSE_MS' | 'MIX_MIN_START_INTERVAL_MS'
+  >,
+): Timing {
+  return {
+    readyDelayMs: config.MIX_READY_DELAY_MS,
+    cancelMinAgeMs: config.MIX_CANCEL_MIN_AGE_MS,
+    sessionReuseMs: config.MIX_SESSION_REUSE_MS,
+    minStartIntervalMs: config.MIX_MIN_START_INTERVAL_MS,
+  };
 }
 
 export interface AppliedView {

@@ -125,7 +125,7 @@ function decode(s: string): string {
 }
 
 /** Push-auth values (`txSecret`) and anything named like a credential never travel further. */
-const CREDENTIAL_PARAM = /secret|sign|token|key|auth|passw/i;
+export const CREDENTIAL_PARAM = /secret|sign|token|key|auth|passw/i;
 
 function withoutCredentials(params: Record<string, string>): Record<string, string> {
   for (const name of Object.keys(params)) if (CREDENTIAL_PARAM.test(name)) delete params[name];

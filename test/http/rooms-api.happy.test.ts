@@ -343,3 +343,22 @@ describe('docs and dashboard', () => {
     expect(text).not.toContain('push-secret-value');
   });
 });
+
+describe('room page pictures', () => {
+  const desiredSrc = async (id: string) => {
+    const res = await h.request(`/ui/rooms/${id}`);
+    expect(res.status).toBe(200);
+    return /id="desired"\s+src="([^"]+)"/.exec(await res.text())?.[1];
+  };
+
+  test('without a plan, the desired picture URL still changes when what it draws does', async () => {
+    const id = roomId('page');
+    await h.push(id, 'guest_b');
+    const alone = await desiredSrc(id);
+    expect(alone).toMatch(/layout\.svg\?size=640&(amp;)?v=[0-9a-f]{12}$/);
+    expect((await h.request(`/v1/rooms/${id}`, { method: 'DELETE' })).status).toBe(202);
+    expect((await room(id)).desired).toBeNull();
+    // Still no plan, but now drawn as "being deleted": a versioned URL is cached for 10 minutes, so it must move.
+    expect(await desiredSrc(id)).not.toBe(alone);
+  });
+});

@@ -66,7 +66,7 @@ export function registerOverrideRoom(app: RoomsApp, deps: RoomsApiDeps): void {
     await deps.store.setOverride(id, { config: parseRoomConfig(config), at: now, until }, now);
     await askForReconcile(deps, id);
     const state = await deps.store.read(id);
-    if (!state) return problem(c, 'not_found', `room ${id} was deleted meanwhile`);
+    if (!state) return problem(c, 'conflict', `room ${id} was deleted meanwhile`);
     return c.json(describeRoom(state, deps.now(), deps.leaveGraceMs), 200);
   });
 

@@ -48,7 +48,7 @@ export function RoomDetail(props: { room: RoomBody; events: AuditLike[] }) {
         <figure>
           <img
             id="desired"
-            src={`${base}/layout.svg?size=640&v=${fingerprint(room.desired)}`}
+            src={`${base}/layout.svg?size=640&v=${fingerprint(desiredPicture(room))}`}
             alt="desired layout"
           />
           <figcaption>Desired: what should be mixed now</figcaption>
@@ -125,6 +125,11 @@ export function RoomDetail(props: { room: RoomBody; events: AuditLike[] }) {
       </table>
     </>
   );
+}
+
+/** What the desired picture shows: the plan, or without one the reasons and whether it is being deleted. */
+function desiredPicture(room: { desired: unknown; explain: unknown; deleting: boolean }): unknown {
+  return room.desired ?? { explain: room.explain, deleting: room.deleting };
 }
 
 /** Changes whenever the picture does, so the browser fetches it again then (and only then). */
