@@ -46,7 +46,7 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
   const reconcileQueue = new Queue<ReconcileJob>(QUEUES.reconcile, { connection, prefix });
   reconcileQueue.on('error', (error) => log.error({ err: error }, 'reconcile queue error'));
   // Push domains and AppNames seen in callbacks: what the online list is asked about.
-  const origins = new PushOrigins(connection, { namespace: options.store.namespace });
+  const origins = new PushOrigins(connection, { namespace: options.store.namespace, now });
   const liveTruth =
     options.liveTruth ??
     createOnlineList(config, () => origins.list(), {

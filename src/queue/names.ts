@@ -12,4 +12,3 @@ export const QUEUES = {
   /** The periodic resync's trigger (a job scheduler) and its on-demand runs. */
   resync: 'resync',
 } as const;
-export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

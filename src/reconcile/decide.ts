@@ -158,6 +158,19 @@ function latestReadiness(plan: MixPlan, pushedAt: ReadonlyMap<string, number>, r
   return latest;
 }
 
+/**
+ * A room's status from what it should mix and what the platform last accepted: `idle` (nothing
+ * either way), `mixing` (the platform runs the desired plan for sure), else `pending`.
+ */
+export function statusOf(
+  desired: MixSpec | null,
+  applied: AppliedView | null,
+): 'idle' | 'mixing' | 'pending' {
+  if (!desired && !applied) return 'idle';
+  if (desired && applied && !applied.uncertain && samePlan(desired, applied.plan)) return 'mixing';
+  return 'pending';
+}
+
 /** Two plans are the same request when their wire-relevant parts match; slots and roles are ours. */
 export function samePlan(a: MixSpec, b: MixSpec): boolean {
   return wireKey(a) === wireKey(b);

@@ -4,8 +4,8 @@ import { type PlanCheck, validatePlan } from '../layout/validate.js';
 import type { RoomState } from '../rooms/room-store.js';
 import type { StoredStream } from '../rooms/stored.js';
 import { type CancelBody, cancelBody, type StartBody, startBody } from '../tencent/mix-stream-v2.js';
-import { type Decision, decide, type Timing } from './decide.js';
-import { desiredPlan, viewRoom } from './snapshot.js';
+import type { Decision, Timing } from './decide.js';
+import { decideFor, desiredPlan, viewRoom } from './snapshot.js';
 
 /**
  * The reconcile without the sending: what mixkeeper would ask the platform for, now or once a
@@ -70,20 +70,7 @@ export function dryRun(input: DryRunInput): DryRun {
   const state = withChanges(input.state ?? emptyRoom(roomId), input.changes, now);
   const view = viewRoom(state, now, input.leaveGraceMs);
   const plan = desiredPlan(view, state.applied);
-  const decideAt = (at: number) =>
-    decide({
-      roomId,
-      desired: plan,
-      applied: state.applied,
-      pushedAt: view.pushedAt,
-      epoch: state.meta.epoch,
-      ...(state.meta.lastStartRequestAt !== undefined
-        ? { lastStartRequestAt: state.meta.lastStartRequestAt }
-        : {}),
-      ...(state.meta.lastCancel ? { lastCancel: state.meta.lastCancel } : {}),
-      now: at,
-      timing: input.timing,
-    });
+  const decideAt = (at: number) => decideFor(state, view, plan, at, input.timing);
   const decision = decideAt(now);
   let next = decision;
   let at = now;

@@ -2,10 +2,10 @@ import type { MixPlan } from '../layout/plan.js';
 import type { Metrics } from '../metrics.js';
 import type { MixBackend, MixOutcome } from '../mix/mix-backend.js';
 import type { RoomLease, RoomState, RoomStore, RoomUpdate } from '../rooms/room-store.js';
-import type { AppliedMix, AuditEntry, LastError, RoomStatus } from '../rooms/stored.js';
+import type { AppliedMix, AuditEntry, LastError } from '../rooms/stored.js';
 import type { MixErrorInfo, MixOperation } from '../tencent/errors.js';
-import { type Decision, decide, samePlan, type Timing } from './decide.js';
-import { desiredPlan, viewRoom } from './snapshot.js';
+import { type Decision, statusOf, type Timing } from './decide.js';
+import { decideFor, desiredPlan, viewRoom } from './snapshot.js';
 
 /**
  * One reconcile of one room: read it, compute the desired plan, decide, send at most one request,
@@ -89,17 +89,7 @@ async function reconcileState(
   }
 
   const desired = desiredPlan(view, state.applied);
-  const decision = decide({
-    roomId,
-    desired,
-    applied: state.applied,
-    pushedAt: view.pushedAt,
-    epoch: meta.epoch,
-    ...(meta.lastStartRequestAt !== undefined ? { lastStartRequestAt: meta.lastStartRequestAt } : {}),
-    ...(meta.lastCancel ? { lastCancel: meta.lastCancel } : {}),
-    now,
-    timing: deps.timing,
-  });
+  const decision = decideFor(state, view, desired, now, deps.timing);
   deps.metrics?.reconciles.inc({ decision: decision.kind });
   const audit = (entry: Omit<AuditEntry, 'at' | 'v'>): AuditEntry =>
     ({ at: now, v: version, ...entry }) as AuditEntry;
@@ -166,7 +156,7 @@ async function reconcileState(
         }),
       ];
       const result = recordOutcome(state, decision, outcome, attempt, deps.now());
-      await deps.store.update(roomId, { ...result.update, audit: entries, clearCauses: true }, now, lease);
+      await deps.store.update(roomId, { ...result.update, audit: entries, causesReported: state.causes.length }, now, lease);
       return orDeparture(result.result);
     }
   }
@@ -268,10 +258,4 @@ function describeInput(tile: MixPlan['inputs'][number]): string {
   const rect = tile.rect ? ` ${tile.rect.x},${tile.rect.y} ${tile.rect.width}x${tile.rect.height}` : '';
   const type = tile.inputType === 0 ? '' : ` type${tile.inputType}`;
   return `${tile.streamId} L${tile.layer}${type}${rect}${tile.crop ? ' crop' : ''}`;
-}
-
-function statusOf(desired: MixPlan | null, applied: AppliedMix | null): RoomStatus {
-  if (!desired && !applied) return 'idle';
-  if (desired && applied && !applied.uncertain && samePlan(desired, applied.plan)) return 'mixing';
-  return 'pending';
 }

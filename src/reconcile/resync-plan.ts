@@ -1,6 +1,6 @@
 import type { RoomState } from '../rooms/room-store.js';
 import type { StoredStream } from '../rooms/stored.js';
-import { samePlan } from './decide.js';
+import { statusOf } from './decide.js';
 import { desiredPlan, viewRoom } from './snapshot.js';
 
 /**
@@ -87,15 +87,10 @@ export function planRoomResync(
 
   const view = viewRoom(state, now, policy.leaveGraceMs);
   const desired = desiredPlan(view, state.applied);
-  const applied = state.applied;
-  const inSync =
-    desired === null
-      ? applied === null
-      : applied !== null && !applied.uncertain && samePlan(applied.plan, desired);
-  if (!inSync)
+  const status = statusOf(desired, state.applied);
+  if (status === 'pending')
     return plan(true, desired ? 'the platform does not run the desired mix' : 'a mix runs that should not');
   // In step, but the stored status says otherwise (a reconcile ended early): one noop run fixes it.
-  const status = desired ? 'mixing' : 'idle';
   if (meta.status !== status) return plan(true, `status ${meta.status}, expected ${status}`);
   return plan(false, 'in step');
 }

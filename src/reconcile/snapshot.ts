@@ -4,7 +4,7 @@ import { parsePreset } from '../rooms/membership.js';
 import { activeOverride } from '../rooms/room-override.js';
 import type { RoomState } from '../rooms/room-store.js';
 import type { AppliedMix } from '../rooms/stored.js';
-import { samePlan } from './decide.js';
+import { type Decision, decide, samePlan, type Timing } from './decide.js';
 
 /**
  * Turns a room's stored state into what the layout engine and `decide` see, at a given moment:
@@ -94,4 +94,29 @@ export function desiredPlan(view: RoomView, applied: AppliedMix | null): MixPlan
   if (!view.leaving.size || !applied || applied.uncertain) return live;
   const held = layout(view.snapshot);
   return held && samePlan(held, applied.plan) ? held : live;
+}
+
+/**
+ * `decide` for a stored room seen at `now`: the reconcile and the dry run both ask this way, so
+ * what the dry run shows is what the reconcile would do.
+ */
+export function decideFor(
+  state: RoomState,
+  view: RoomView,
+  desired: MixPlan | null,
+  now: number,
+  timing: Timing,
+): Decision {
+  const { meta } = state;
+  return decide({
+    roomId: state.roomId,
+    desired,
+    applied: state.applied,
+    pushedAt: view.pushedAt,
+    epoch: meta.epoch,
+    ...(meta.lastStartRequestAt !== undefined ? { lastStartRequestAt: meta.lastStartRequestAt } : {}),
+    ...(meta.lastCancel ? { lastCancel: meta.lastCancel } : {}),
+    now,
+    timing,
+  });
 }

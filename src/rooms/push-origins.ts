@@ -37,13 +37,15 @@ export class PushOrigins {
   readonly key: string;
   private readonly max: number;
   private readonly knownUntil = new Map<string, number>();
+  private readonly now: () => number;
 
   constructor(
     private readonly redis: Redis | Cluster,
-    options: { namespace?: string; max?: number } = {},
+    options: { namespace?: string; max?: number; now?: () => number } = {},
   ) {
     this.key = `${options.namespace ?? 'mk'}:push-origins`;
     this.max = options.max ?? 64;
+    this.now = options.now ?? Date.now;
   }
 
   async record(origin: PushOrigin): Promise<RecordOutcome> {
@@ -52,7 +54,7 @@ export class PushOrigins {
     const member = `${origin.domain.toLowerCase()}/${origin.appName}`;
     // Nearly every push repeats a known pair: ask Redis about it once a minute, not per push (and
     // still re-add it within a minute should Redis lose the set).
-    const now = Date.now();
+    const now = this.now();
     if ((this.knownUntil.get(member) ?? 0) > now) return 'known';
     const result = Number(await ADD_BOUNDED.run(this.redis, [this.key], [member, this.max]));
     if (result >= 0) this.knownUntil.set(member, now + 60_000);

@@ -42,8 +42,6 @@ export const roomConfigSchema = z
   })
   .strict();
 
-export type RoomConfigInput = z.input<typeof roomConfigSchema>;
-
 /** Parses a stored or submitted config into the layout engine's RoomConfig. */
 export function parseRoomConfig(value: unknown): RoomConfig {
   return stripUndefined(roomConfigSchema.parse(value));

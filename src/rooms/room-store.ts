@@ -100,8 +100,8 @@ export interface RoomUpdate {
   /** `null` deletes the applied mix (after a cancel). */
   applied?: AppliedMix | null;
   audit?: AuditEntry[];
-  /** Forget the causes list: they have been reported with a request. */
-  clearCauses?: boolean;
+  /** How many causes (the oldest) a request has reported: they are dropped, later ones kept. */
+  causesReported?: number;
 }
 
 /** A reconcile's hold on a room (see `readLeased`). */
@@ -152,7 +152,6 @@ export class RoomStore {
     nowMs: number,
   ): Promise<{ outcome: ObservationOutcome; version: number }> {
     const { roomId } = obs.membership;
-    const k = this.keys(roomId);
     const record: StoredStream = {
       streamId: obs.streamId,
       sequence: obs.sequence,
@@ -175,6 +174,26 @@ export class RoomStore {
     };
     // Index first: an index entry without state is harmless, state without an entry is invisible.
     await this.redis.zadd(this.indexKey, nowMs, roomId);
+    return this.observe(
+      roomId,
+      obs,
+      JSON.stringify(record),
+      obs.kind === 'push' ? obs.membership.preset : '',
+      audit,
+      nowMs,
+    );
+  }
+
+  /** Runs APPLY_OBSERVATION: one push or disconnect, with its audit entry, atomically. */
+  private async observe(
+    roomId: string,
+    obs: Pick<Observation, 'kind' | 'streamId' | 'sequence' | 'eventTimeMs'>,
+    record: string,
+    preset: string | undefined,
+    audit: object,
+    nowMs: number,
+  ): Promise<{ outcome: ObservationOutcome; version: number }> {
+    const k = this.keys(roomId);
     const [outcome, version] = (await APPLY_OBSERVATION.run(
       this.redis,
       [k.streams, k.meta, k.tombstones, k.audit, k.causes, k.latestPush],
@@ -183,10 +202,10 @@ export class RoomStore {
         obs.streamId,
         obs.sequence,
         obs.eventTimeMs,
-        JSON.stringify(record),
+        record,
         nowMs,
         this.tombstoneTtlMs,
-        obs.kind === 'push' ? (obs.membership.preset ?? '') : '',
+        preset ?? '',
         this.auditCap,
         JSON.stringify(audit),
       ],
@@ -397,8 +416,8 @@ export class RoomStore {
     // Every key of the room but those that expire by themselves and guard against late callbacks
     // (tombstones, latest pushes) or belong to the running reconcile (its lease).
     const rest = Object.entries(k)
-      .filter(([name, key]) => typeof key === 'string' && !SELF_EXPIRING_KEYS.has(name))
-      .map(([, key]) => key as string)
+      .filter(([name]) => !SELF_EXPIRING_KEYS.has(name))
+      .map(([, key]) => key)
       .filter((key) => key !== k.meta && key !== k.applied);
     const forgotten = Number(await FORGET_ROOM.run(this.redis, [k.meta, k.applied, ...rest], [version]));
     if (forgotten === 1) return true;
@@ -458,7 +477,7 @@ export class RoomStore {
         JSON.stringify(del),
         applied,
         this.auditCap,
-        update.clearCauses ? 1 : 0,
+        update.causesReported ?? 0,
         releasing,
         ...(update.audit ?? []).map((entry) => JSON.stringify(entry)),
       ],
@@ -491,7 +510,6 @@ export class RoomStore {
     reason: string,
     nowMs: number,
   ): Promise<{ outcome: ObservationOutcome; version: number }> {
-    const k = this.keys(roomId);
     const audit = {
       at: nowMs,
       type: 'resync',
@@ -500,23 +518,8 @@ export class RoomStore {
       seq: stream.sequence,
       reason,
     };
-    const [outcome, version] = (await APPLY_OBSERVATION.run(
-      this.redis,
-      [k.streams, k.meta, k.tombstones, k.audit, k.causes],
-      [
-        'disconnect',
-        stream.streamId,
-        stream.sequence,
-        0,
-        '',
-        nowMs,
-        this.tombstoneTtlMs,
-        '',
-        this.auditCap,
-        JSON.stringify(audit),
-      ],
-    )) as [ObservationOutcome, number];
-    return { outcome, version: Number(version) };
+    const disconnect = { kind: 'disconnect', ...stream, eventTimeMs: 0 } as const;
+    return this.observe(roomId, disconnect, '', '', audit, nowMs);
   }
 
   /** Marks streams as seen live by the platform now (same sequence, not leaving); returns how many. */

@@ -226,7 +226,8 @@ return {
  * Writes a reconcile's outcome in one command, and releases its lease when a token is given.
  * KEYS: 1 meta, 2 applied, 3 audit, 4 causes, 5 lease.
  * ARGV: 1 meta fields to set (JSON array of field, value, …), 2 meta fields to delete (JSON array),
- *       3 applied ('' keep, '-' delete, else its JSON), 4 audit cap, 5 clear causes (1/0),
+ *       3 applied ('' keep, '-' delete, else its JSON), 4 audit cap, 5 causes reported (the oldest n,
+ *       dropped; causes added since the read stay for the next reconcile),
  *       6 lease token ('' = keep the lease), 7… audit entries (JSON), newest last.
  */
 export const WRITE_ROOM = new RoomScript(`
@@ -238,7 +239,7 @@ if #ARGV > 6 then
   redis.call('LPUSH', KEYS[3], unpack(ARGV, 7))
   redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[4]) - 1)
 end
-if ARGV[5] == '1' then redis.call('DEL', KEYS[4]) end
+if tonumber(ARGV[5]) > 0 then redis.call('LTRIM', KEYS[4], tonumber(ARGV[5]), -1) end
 if ARGV[6] ~= '' and redis.call('GET', KEYS[5]) == ARGV[6] then redis.call('DEL', KEYS[5]) end
 return 1
 `);

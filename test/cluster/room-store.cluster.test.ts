@@ -47,7 +47,7 @@ describe('room store on a Redis Cluster', () => {
         outcome: 'applied',
         version: 1,
       });
-      await store.update(roomId, { status: i % 2 ? 'mixing' : 'idle', clearCauses: true }, T + i);
+      await store.update(roomId, { status: i % 2 ? 'mixing' : 'idle', causesReported: 16 }, T + i);
     }
     const byNode = await keysByNode(cluster, `${namespace}:{room:*`);
     expect([...byNode.values()].filter((keys) => keys.length > 0)).toHaveLength(3);

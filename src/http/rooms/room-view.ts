@@ -1,7 +1,6 @@
 import type { z } from '@hono/zod-openapi';
 import { explain } from '../../layout/explain.js';
-import type { MixPlan } from '../../layout/plan.js';
-import { samePlan } from '../../reconcile/decide.js';
+import { statusOf } from '../../reconcile/decide.js';
 import { desiredPlan, viewRoom } from '../../reconcile/snapshot.js';
 import { activeOverride } from '../../rooms/room-override.js';
 import type { RoomState } from '../../rooms/room-store.js';
@@ -41,7 +40,7 @@ export function describeRoom(state: RoomState, now: number, leaveGraceMs: number
     })),
     desired,
     applied: state.applied,
-    inSync: inSync(desired, state),
+    inSync: statusOf(desired, state.applied) !== 'pending',
     explain: explain(view.snapshot),
   };
 }
@@ -60,9 +59,4 @@ export function summarizeRoom(state: RoomState, activeAt: number, now: number): 
     lastErrorCode: state.meta.lastError?.code ?? null,
     override: activeOverride(state.override, now) !== undefined,
   };
-}
-
-function inSync(desired: MixPlan | null, state: RoomState): boolean {
-  if (!desired) return state.applied === null;
-  return state.applied !== null && !state.applied.uncertain && samePlan(desired, state.applied.plan);
 }
