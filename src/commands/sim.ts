@@ -23,7 +23,7 @@ const USAGE = `usage: mixkeeper sim [--scenario <name|file.json>] [--port <n>] [
   --callback-url  SIM_CALLBACK_URL (where push/disconnect callbacks go)
 
 environment: TENCENT_APPID, TENCENT_CALLBACK_KEY (signs callbacks), TENCENT_MIX_KEY (checks the CGI sign),
-  TENCENT_SECRET_ID / TENCENT_SECRET_KEY (check Cloud API 3.0 TC3 signatures; unset: API 3.0 calls are refused)`;
+  TENCENT_SECRET_ID / TENCENT_SECRET_KEY (both or neither: check Cloud API 3.0 TC3 signatures; unset: API 3.0 calls are refused)`;
 
 /** Flag → the variable it overrides, so a bad flag value is reported under both names. */
 const FLAG_VARIABLES = {
@@ -104,7 +104,7 @@ export async function run(args: string[]): Promise<number> {
   console.log(`mixkeeper sim listening on ${sim.url} (time scale ${sim.timeScale})`);
   console.log(`  TENCENT_MIX_URL=${sim.mixUrl}`);
   console.log(
-    `  TENCENT_API_URL=${sim.apiUrl}${config.TENCENT_SECRET_ID ? '' : ' (refused: no TENCENT_SECRET_ID/KEY)'}`,
+    `  TENCENT_API_URL=${sim.apiUrl}${config.TENCENT_SECRET_ID && config.TENCENT_SECRET_KEY ? '' : ' (refused: no TENCENT_SECRET_ID/KEY)'}`,
   );
   console.log(`  callbacks → ${config.SIM_CALLBACK_URL ?? 'not sent (set SIM_CALLBACK_URL)'}`);
   console.log(`  inspect: ${sim.url}/sim/streams, ${sim.url}/sim/sessions, ${sim.url}/sim/violations`);

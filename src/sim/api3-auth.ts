@@ -22,7 +22,7 @@ export interface SignedCall {
   body: string;
 }
 
-export const MAX_CLOCK_SKEW_S = 300;
+const MAX_CLOCK_SKEW_S = 300;
 const REQUIRED_SIGNED = ['content-type', 'host'];
 
 /** `null` when the call is authentic, else the AuthFailure to answer. */

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { md5Sign } from '../tencent/md5-sign.js';
 import type { Clock } from './clock.js';
 import type { FaultInjector } from './faults.js';
 import { CALLBACK_RETRIES, CALLBACK_VALIDITY_S, PLATFORM_MS } from './platform-rules.js';
@@ -29,11 +29,6 @@ export interface CallbackContext {
   now: number;
 }
 
-/** md5(key + t) in lower-case hex, written here rather than imported so the client's verifier checks it. */
-export function callbackSign(key: string, t: number): string {
-  return createHash('md5').update(`${key}${t}`).digest('hex');
-}
-
 function commonFields(stream: LiveStream, ctx: CallbackContext, eventType: 0 | 1): CallbackBody {
   const eventTime = Math.floor(ctx.now / 1000);
   // `t` is an expiry, not a delay: real seconds whatever the time scale.
@@ -48,7 +43,7 @@ function commonFields(stream: LiveStream, ctx: CallbackContext, eventType: 0 | 1
     node: stream.node,
     sequence: stream.sequence,
     set_id: 2,
-    sign: callbackSign(ctx.callbackKey, t),
+    sign: md5Sign(ctx.callbackKey, t),
     stream_id: stream.streamId,
     stream_param: stream.params,
     t,

@@ -41,6 +41,10 @@ export class Ingest {
     const result = streams.push(spec);
     const { stream, replaced } = result;
     platform.onStreamChanged(stream.streamId);
+    // A push over a live name may come at another size: default sizes follow it, as on setResolution.
+    if (replaced && (replaced.width !== stream.width || replaced.height !== stream.height)) {
+      platform.onResolutionChanged(stream.streamId);
+    }
     log(
       `push ${stream.streamId} seq=${stream.sequence} ${stream.width}x${stream.height}${replaced ? ` (replaces seq=${replaced.sequence})` : ''}`,
     );

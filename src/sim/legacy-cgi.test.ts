@@ -13,6 +13,11 @@ const PIP_GUEST: TileSpec = {
   layout: { image_width: 160, image_height: 240, location_x: 380, location_y: 630 },
 };
 const TWO_UP: TileSpec[] = [{ id: 'host_a', layer: 1 }, PIP_GUEST];
+/** PIP_GUEST with some layout values replaced. */
+const guestWith = (patch: Record<string, unknown>): TileSpec => ({
+  ...PIP_GUEST,
+  layout: { ...PIP_GUEST.layout, ...patch },
+});
 
 let t: TestSim;
 const start = (
@@ -105,29 +110,17 @@ const cases: CodeCase[] = [
   {
     code: -4,
     name: 'image_width above 3000',
-    body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        { ...PIP_GUEST, layout: { ...PIP_GUEST.layout, image_width: 3001 } },
-      ]),
+    body: () => start([{ id: 'host_a', layer: 1 }, guestWith({ image_width: 3001 })]),
   },
   {
     code: -4,
     name: 'image_height 0',
-    body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        { ...PIP_GUEST, layout: { ...PIP_GUEST.layout, image_height: 0 } },
-      ]),
+    body: () => start([{ id: 'host_a', layer: 1 }, guestWith({ image_height: 0 })]),
   },
   {
     code: -4,
     name: 'location_x between the largest fraction and one pixel',
-    body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        { ...PIP_GUEST, layout: { ...PIP_GUEST.layout, location_x: 0.995 } },
-      ]),
+    body: () => start([{ id: 'host_a', layer: 1 }, guestWith({ location_x: 0.995 })]),
   },
   {
     code: -4,
@@ -144,11 +137,7 @@ const cases: CodeCase[] = [
   {
     code: -4,
     name: 'input_type 1',
-    body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        { ...PIP_GUEST, layout: { ...PIP_GUEST.layout, input_type: 1 } },
-      ]),
+    body: () => start([{ id: 'host_a', layer: 1 }, guestWith({ input_type: 1 })]),
   },
   {
     code: -4,
@@ -517,7 +506,7 @@ describe('legacy CGI sessions', () => {
 
   it('a start with the same session and output updates the session', async () => {
     expect((await t.mix(start(TWO_UP))).json?.code).toBe(0);
-    const moved = { ...PIP_GUEST, layout: { ...PIP_GUEST.layout, location_y: 390 } };
+    const moved = guestWith({ location_y: 390 });
     expect((await t.mix(start([{ id: 'host_a', layer: 1 }, moved]))).json?.code).toBe(0);
     const sessions = await t.getJson<SessionView[]>('/sim/sessions');
     expect(sessions).toHaveLength(1);

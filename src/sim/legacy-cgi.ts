@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
+import { signMatches } from '../tencent/md5-sign.js';
 import type { Clock } from './clock.js';
 import type { FaultInjector } from './faults.js';
 import { fail, MIX_CODE, messageFor } from './mix-codes.js';
@@ -121,11 +121,9 @@ function checkQuery(query: Record<string, string>, appId: number, key: string, n
   const appid = query.appid ?? query.cmd;
   if (appid === undefined || Number(appid) !== appId) return 'unknown appid';
   const t = query.t ?? '';
-  const sign = (query.sign ?? '').toLowerCase();
+  const sign = query.sign ?? '';
   if (!/^\d{1,12}$/.test(t) || sign === '') return 'missing t or sign';
-  const expected = Buffer.from(createHash('md5').update(`${key}${t}`).digest('hex'));
-  const received = Buffer.from(sign);
-  if (received.length !== expected.length || !timingSafeEqual(received, expected)) return 'sign check failed';
+  if (!signMatches(key, t, sign)) return 'sign check failed';
   // `t` is the request's expiry.
   if (Number(t) < Math.floor(nowMs / 1000)) return 'expired';
   return 'ok';
@@ -145,7 +143,7 @@ function untilAborted(...signals: AbortSignal[]): Promise<void> {
   });
 }
 
-export type LegacyParse = {
+type LegacyParse = {
   op: LoggedOp;
   sessionId: string | null;
   outputStreamId: string | null;
@@ -155,7 +153,7 @@ export type LegacyParse = {
 } & ({ ok: true; request: MixRequest } | { ok: false; outcome: MixOutcome });
 
 /** Parses a Mix_StreamV2 body; shape errors that the seed files under -1 are answered here. */
-export function parseLegacyBody(text: string): LegacyParse {
+function parseLegacyBody(text: string): LegacyParse {
   let body: unknown;
   try {
     body = JSON.parse(text);

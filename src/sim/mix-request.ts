@@ -56,7 +56,6 @@ export interface CancelRequest {
 }
 
 export type MixRequest = StartRequest | CancelRequest;
-export type MixOp = MixRequest['op'];
 
 /** The platform's answer: 0 = success, otherwise a code from mix-codes.ts. */
 export interface MixOutcome {

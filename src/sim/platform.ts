@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js';
 import { resolveLayout, type StreamSizeLookup } from './geometry.js';
+import type { Size } from './geometry-types.js';
 import { fail, MIX_CODE, SUCCESS } from './mix-codes.js';
 import type { CancelRequest, MixOutcome, MixRequest, StartRequest } from './mix-request.js';
 import { INPUT_TYPE, MAX_PIXELS, PLATFORM_MS, STREAM_INPUT_TYPES } from './platform-rules.js';
@@ -169,7 +170,13 @@ export class MixPlatform {
   /** A source changed resolution: default sizes follow it, as on the platform (seed FAQ 9). */
   onResolutionChanged(streamId: string): void {
     for (const session of this.sessionsUsing(streamId)) {
-      const resolved = resolveLayout(session.request, this.sizeLookup);
+      // An input whose stream has stopped keeps the size it had: only a start must find it live.
+      const lastKnown = new Map<string, Size>();
+      for (const input of session.layout.inputs) {
+        if (input.source && !lastKnown.has(input.streamId)) lastKnown.set(input.streamId, input.source);
+      }
+      const sizeOf: StreamSizeLookup = (id) => this.sizeLookup(id) ?? lastKnown.get(id);
+      const resolved = resolveLayout(session.request, sizeOf);
       // A layout the new size breaks (say, now overflowing) keeps its last good geometry.
       if (resolved.ok) session.layout = resolved.layout;
     }

@@ -7,7 +7,7 @@ import { MAX_CANCELS_PER_WINDOW, MAX_STARTS_PER_WINDOW, PLATFORM_MS } from './pl
  * mistake, and a well-behaved client leaves this list empty.
  */
 
-export const RULES = {
+const RULES = {
   startBeforeReady: 'start-before-ready',
   cancelTooSoon: 'cancel-too-soon',
   sessionReuseTooSoon: 'session-reuse-too-soon',

@@ -33,7 +33,7 @@ const stepSchema = z.union([
 export type ScenarioStep = z.infer<typeof stepSchema>;
 
 /** A bare array of steps, or `{name, description, timeline}`. */
-export const scenarioSchema = z
+const scenarioSchema = z
   .union([
     z.array(stepSchema),
     z.strictObject({

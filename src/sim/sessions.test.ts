@@ -84,6 +84,50 @@ describe('resolution changes', () => {
     const [session] = await t.getJson<SessionView[]>('/sim/sessions');
     expect(session?.inputs[1]?.rect).toEqual({ x: 0, y: 0, width: 240, height: 320 });
   });
+
+  it('default sizes follow a re-push of a live stream at another resolution', async () => {
+    t = await startTestSim();
+    await t.pushReady(
+      { streamId: 'host_a', width: 720, height: 1280 },
+      { streamId: 'small', width: 120, height: 160 },
+    );
+    const tiles: TileSpec[] = [
+      { id: 'host_a', layer: 1 },
+      { id: 'small', layer: 2 },
+    ];
+    expect((await t.mix(mixBody(TEST_KEYS.appId, startPara('room_1', 'host_a', tiles)))).json?.code).toBe(0);
+    await t.push({ streamId: 'small', width: 240, height: 320 });
+    const [session] = await t.getJson<SessionView[]>('/sim/sessions');
+    expect(session?.inputs[1]?.rect).toEqual({ x: 0, y: 0, width: 240, height: 320 });
+  });
+
+  it('a stopped input does not stop the other tiles following a resolution change', async () => {
+    t = await startTestSim();
+    await t.pushReady(
+      { streamId: 'host_a', width: 720, height: 1280 },
+      { streamId: 'small', width: 120, height: 160 },
+      { streamId: 'g2', width: 480, height: 640 },
+    );
+    const tiles: TileSpec[] = [
+      { id: 'host_a', layer: 1 },
+      { id: 'small', layer: 2 },
+      {
+        id: 'g2',
+        layer: 3,
+        layout: { image_width: 160, image_height: 240, location_x: 380, location_y: 630 },
+      },
+    ];
+    expect((await t.mix(mixBody(TEST_KEYS.appId, startPara('room_1', 'host_a', tiles)))).json?.code).toBe(0);
+    expect(await t.del('/sim/streams/g2')).toBe(200);
+    const changed = await t.postJson('/sim/streams/small/resolution', { width: 240, height: 320 });
+    expect(changed.status).toBe(200);
+    const [session] = await t.getJson<SessionView[]>('/sim/sessions');
+    expect(session?.inputs.map((i) => i.rect)).toEqual([
+      { x: 0, y: 0, width: 720, height: 1280 },
+      { x: 0, y: 0, width: 240, height: 320 },
+      { x: 380, y: 630, width: 160, height: 240 },
+    ]);
+  });
 });
 
 describe('stream and session API', () => {

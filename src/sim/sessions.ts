@@ -9,7 +9,8 @@ import type { StartRequest } from './mix-request.js';
 
 export type CancelReason = 'request' | 'abandoned';
 
-export interface Session {
+/** What an accepted start sets: the session's output, inputs and resolved layout. */
+export interface StartedSession {
   sessionId: string;
   outputStreamId: string;
   outputType: 0 | 1;
@@ -18,6 +19,9 @@ export interface Session {
   layout: ResolvedLayout;
   /** The last accepted request, kept to re-resolve the layout when a source changes resolution. */
   request: StartRequest;
+}
+
+export interface Session extends StartedSession {
   /** Unix ms (real) of the first start of this incarnation. */
   startedAt: number;
   updatedAt: number;
@@ -27,16 +31,6 @@ export interface Session {
   cancelReason?: CancelReason;
   /** When the platform will cancel it because every input stream is gone. */
   abandonedCancelAt?: number;
-}
-
-export interface StartedSession {
-  sessionId: string;
-  outputStreamId: string;
-  outputType: 0 | 1;
-  templateId: number;
-  bitrate?: number;
-  layout: ResolvedLayout;
-  request: StartRequest;
 }
 
 export class SessionStore {

@@ -8,6 +8,16 @@ const KEYS = {
   TENCENT_MIX_KEY: 'mix-secret-1',
 };
 
+/** The message `fn` throws; fails the test when it does not throw. */
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected a throw');
+}
+
 describe('loadSimConfig', () => {
   it('applies the defaults', () => {
     expect(loadSimConfig(KEYS)).toEqual({
@@ -43,14 +53,22 @@ describe('loadSimConfig', () => {
     expect(() => loadSimConfig({ ...KEYS, SIM_CALLBACK_URL: 'ftp://x' })).toThrow(/SIM_CALLBACK_URL/);
   });
 
-  it('names a missing secret without echoing any secret', () => {
+  it('names a missing secret', () => {
     const { TENCENT_MIX_KEY: _, ...withoutMixKey } = KEYS;
     expect(() => loadSimConfig(withoutMixKey)).toThrow('invalid configuration: TENCENT_MIX_KEY: required');
-    try {
-      loadSimConfig({ ...withoutMixKey, SIM_PORT: 'x' });
-    } catch (error) {
-      expect(String(error)).not.toContain('cb-secret-1');
-    }
+  });
+
+  it('takes the API 3.0 key pair both or neither, without echoing the secret key', () => {
+    const pair = { TENCENT_SECRET_ID: 'AKIDsimtest0001', TENCENT_SECRET_KEY: 'api3-secret-9' };
+    expect(loadSimConfig({ ...KEYS, ...pair })).toMatchObject(pair);
+    expect(() => loadSimConfig({ ...KEYS, TENCENT_SECRET_ID: pair.TENCENT_SECRET_ID })).toThrow(
+      'invalid configuration: TENCENT_SECRET_KEY: required with TENCENT_SECRET_ID (set both or neither)',
+    );
+    const keyOnly = errorOf(() => loadSimConfig({ ...KEYS, TENCENT_SECRET_KEY: pair.TENCENT_SECRET_KEY }));
+    expect(keyOnly).toBe(
+      'invalid configuration: TENCENT_SECRET_ID: required with TENCENT_SECRET_KEY (set both or neither)',
+    );
+    expect(keyOnly).not.toContain(pair.TENCENT_SECRET_KEY);
   });
 });
 

@@ -4,25 +4,39 @@ import { z } from 'zod';
  * The simulator's environment. Shared values use the service's own variable names
  * (TENCENT_APPID, TENCENT_CALLBACK_KEY, TENCENT_MIX_KEY) so `mixkeeper dev` wires both from one set.
  */
-export const simConfigSchema = z.object({
-  /** HTTP port of the simulator; 0 = any free port. */
-  SIM_PORT: z.coerce.number().int().min(0).max(65535).default(9090),
-  /** Interface to listen on. */
-  SIM_HOST: z.string().min(1).default('127.0.0.1'),
-  /** Where push/disconnect callbacks are POSTed (mixkeeper's `/callbacks/tencent`). Unset: none sent. */
-  SIM_CALLBACK_URL: z.url({ protocol: /^https?$/ }).optional(),
-  /** Platform time → real time: 0.01 makes the 5 s readiness 50 ms. */
-  SIM_TIME_SCALE: z.coerce.number().positive().max(1000).default(1),
-  /** The simulated account's APPID. */
-  TENCENT_APPID: z.coerce.number().int().positive(),
-  /** Signs the callbacks md5(key + t). */
-  TENCENT_CALLBACK_KEY: z.string().min(1),
-  /** Verifies the Mix_StreamV2 query sign md5(key + t). */
-  TENCENT_MIX_KEY: z.string().min(1),
-  /** The Cloud API 3.0 key pair `POST /` verifies TC3 signatures with; unset: API 3.0 calls are refused. */
-  TENCENT_SECRET_ID: z.string().min(1).optional(),
-  TENCENT_SECRET_KEY: z.string().min(1).optional(),
-});
+const simConfigSchema = z
+  .object({
+    /** HTTP port of the simulator; 0 = any free port. */
+    SIM_PORT: z.coerce.number().int().min(0).max(65535).default(9090),
+    /** Interface to listen on. */
+    SIM_HOST: z.string().min(1).default('127.0.0.1'),
+    /** Where push/disconnect callbacks are POSTed (mixkeeper's `/callbacks/tencent`). Unset: none sent. */
+    SIM_CALLBACK_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Platform time → real time: 0.01 makes the 5 s readiness 50 ms. */
+    SIM_TIME_SCALE: z.coerce.number().positive().max(1000).default(1),
+    /** The simulated account's APPID. */
+    TENCENT_APPID: z.coerce.number().int().positive(),
+    /** Signs the callbacks md5(key + t). */
+    TENCENT_CALLBACK_KEY: z.string().min(1),
+    /** Verifies the Mix_StreamV2 query sign md5(key + t). */
+    TENCENT_MIX_KEY: z.string().min(1),
+    /** The Cloud API 3.0 key pair `POST /` verifies TC3 signatures with; unset: API 3.0 calls are refused. */
+    TENCENT_SECRET_ID: z.string().min(1).optional(),
+    TENCENT_SECRET_KEY: z.string().min(1).optional(),
+  })
+  // One without the other would look configured but refuse every API 3.0 call.
+  .superRefine((env, ctx) => {
+    const hasId = env.TENCENT_SECRET_ID !== undefined;
+    if (hasId === (env.TENCENT_SECRET_KEY !== undefined)) return;
+    const [missing, given] = hasId
+      ? ['TENCENT_SECRET_KEY', 'TENCENT_SECRET_ID']
+      : ['TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY'];
+    ctx.addIssue({
+      code: 'custom',
+      path: [missing],
+      message: `required with ${given} (set both or neither)`,
+    });
+  });
 export type SimConfig = z.infer<typeof simConfigSchema>;
 
 const SECRETS = new Set(['TENCENT_CALLBACK_KEY', 'TENCENT_MIX_KEY', 'TENCENT_SECRET_KEY']);
@@ -47,7 +61,7 @@ export function loadSimConfig(env: Record<string, string | undefined> = process.
   const problems = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0]);
     const value = present[name];
-    const what = value === undefined ? 'required' : issue.message;
+    const what = value === undefined && issue.code !== 'custom' ? 'required' : issue.message;
     const got = value === undefined || SECRETS.has(name) ? '' : ` (got ${JSON.stringify(value)})`;
     return `${name}: ${what}${got}`;
   });

@@ -31,7 +31,7 @@ export const pushSpecSchema = z.strictObject({
 });
 export type PushSpec = z.infer<typeof pushSpecSchema>;
 
-export const DEFAULT_STREAM = {
+const DEFAULT_STREAM = {
   width: 720,
   height: 1280,
   domain: 'sim.livepush.myqcloud.com',

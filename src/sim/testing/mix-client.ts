@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { md5Sign } from '../../tencent/md5-sign.js';
 
 /**
  * Calls the simulator's legacy CGI the way a client would, for tests: a signed query and a
@@ -22,16 +22,13 @@ export interface QueryOverrides {
   interface?: string;
 }
 
-export function signedMixUrl(mixUrl: string, auth: MixAuth, overrides: QueryOverrides = {}): string {
+function signedMixUrl(mixUrl: string, auth: MixAuth, overrides: QueryOverrides = {}): string {
   const t = overrides.t ?? Math.floor(Date.now() / 1000) + 60;
   const url = new URL(mixUrl);
   url.searchParams.set('appid', overrides.appid ?? String(auth.appId));
   url.searchParams.set('interface', overrides.interface ?? 'Mix_StreamV2');
   url.searchParams.set('t', String(t));
-  url.searchParams.set(
-    'sign',
-    overrides.sign ?? createHash('md5').update(`${auth.mixKey}${t}`).digest('hex'),
-  );
+  url.searchParams.set('sign', overrides.sign ?? md5Sign(auth.mixKey, t));
   return url.toString();
 }
 
