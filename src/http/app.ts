@@ -7,7 +7,6 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { RedisClient } from '../queue/connections.js';
 import type { LiveEventJob } from '../queue/jobs.js';
-import type { RoomStore } from '../rooms/room-store.js';
 import { type AdminDeps, createAdminApp } from './admin-app.js';
 import { createBadSignLimiter } from './bad-sign-limiter.js';
 import { registerCallbacks } from './callbacks.js';
@@ -19,14 +18,11 @@ export interface AppDeps {
   callbackKey: string;
   /** TENCENT_CALLBACK_KEY_PREVIOUS, accepted beside callbackKey during a rotation. */
   previousCallbackKey?: string | undefined;
-  adminToken: string | undefined;
   redis: RedisClient;
   eventsQueue: Queue<LiveEventJob>;
   queues: Queue[];
-  store: RoomStore;
   metrics: Metrics;
   log: Logger;
-  leaveGraceMs: number;
   now?: () => number;
   isAccepting?: () => boolean;
   /** The wrong-sign budget per client (config CALLBACK_BAD_SIGN_*); absent: the config defaults. */

@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { INPUT_TYPES, MAX_INPUTS, STREAM_ID_PATTERN, TEMPLATES } from '../tencent/limits.js';
+import { compose } from './compose.js';
 import { layout } from './layout.js';
 import { defaultOutputStreamId } from './output.js';
 import type { MixPlan, Preset, RoomConfig, RoomSnapshot, SnapshotStream } from './plan.js';
@@ -149,8 +150,22 @@ function remember(s: RoomSnapshot, plan: MixPlan): RoomSnapshot {
   };
 }
 
+/** compose's words for a plan it built and then dropped because validatePlan refused it. */
+const REFUSED = /the plan would be refused/;
+
+/** The room gets no plan only for a reason of its own (too few streams, no main…), never because
+ *  the plan built for it failed validation: that would be a geometry bug hidden as "no mix". */
+function expectNoRefusedPlan(s: RoomSnapshot): void {
+  const { plan, reasons } = compose(s);
+  expect(reasons.filter((r) => REFUSED.test(r))).toEqual([]);
+  expect(plan).toEqual(layout(s));
+}
+
 describe('layout properties', () => {
   test.prop([snapshotArb], { numRuns: 400 })('every plan is one the platform accepts', (s) => {
+    // The check below only sees the plans compose kept: it drops any plan validatePlan refuses
+    // (null, with a reason saying so). So also check none was dropped that way.
+    expectNoRefusedPlan(s);
     const plan = layout(s);
     if (!plan) return;
     expect(validatePlan(plan)).toEqual({ ok: true });
@@ -308,6 +323,7 @@ describe('layout properties', () => {
   test.prop([fc.array(streamArb, { maxLength: 20 }), configArb], { numRuns: 200 })(
     'rooms with a stream listed twice still get a valid plan, each stream once',
     (streams, config) => {
+      expectNoRefusedPlan({ roomId: 'r1', config, streams });
       const plan = layout({ roomId: 'r1', config, streams });
       if (!plan) return;
       expect(validatePlan(plan)).toEqual({ ok: true });

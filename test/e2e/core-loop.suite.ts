@@ -92,6 +92,38 @@ export function coreLoopSuite(open: () => Promise<CoreLoopStack>): void {
     });
   });
 
+  describe('streams the mix API cannot take', () => {
+    test('a guest whose id has - or . shows in its room as unmixable and is never put in a plan', async () => {
+      const r8 = id('r8');
+      const bad = 'guest-b.cam';
+      const unmixable = (room: Awaited<ReturnType<CoreLoopStack['room']>>) =>
+        room?.streams.find((s) => s.streamId === bad);
+      await stack.push('host_a', main(r8));
+      await stack.push(bad, guest(r8));
+      await stack.until(async () =>
+        expect(unmixable(await stack.room(r8))).toMatchObject({
+          state: 'live',
+          unmixable: expect.stringMatching(/letters, digits or underscores/),
+        }),
+      );
+      // The main alone is one mixable stream: nothing to mix, past the readiness delay too.
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await stack.room(r8))?.desired ?? null).toBeNull();
+      expect(await stack.starts()).toEqual([]);
+
+      await stack.push('guest_c', guest(r8));
+      await stack.until(async () => expect((await stack.room(r8))?.status).toBe('mixing'));
+      const starts = await stack.starts();
+      expect(starts.length).toBeGreaterThan(0);
+      for (const start of starts) expect(inputsOf(start)).not.toContain(bad);
+      expect(inputsOf(starts.at(-1)!)).toEqual(['host_a', 'guest_c']);
+      const room = await stack.room(r8);
+      expect(room?.desired?.inputs.map((t) => t.streamId)).not.toContain(bad);
+      expect(unmixable(room)?.unmixable).toMatch(/letters, digits or underscores/);
+      expect(await stack.violations()).toEqual([]);
+    });
+  });
+
   describe('platform errors', () => {
     test.each([-505, -10031])('%i twice, then success: three starts, mixing', async (code) => {
       const r4 = id('r4');

@@ -6,21 +6,29 @@ import { expectNoViolations, mixInputs, type Stack, startStack } from '../suppor
  * The api3 stack's resync trusts the platform's online list (DescribeLiveStreamOnlineList, asked
  * for the push domain and AppName its callbacks named) over the callbacks themselves: it repairs a
  * lost disconnect, and drops a push that was never live (a callback's signature does not cover
- * its body). A sweep every 200 ms here; an unlisted stream is gone 100 ms after it was learnt of.
+ * its body). A sweep every 200 ms here; an unlisted stream is gone 100 ms (1 s where a test says so)
+ * after it was learnt of.
  */
 
 let stack: Stack;
-beforeEach(async () => {
+let opened: Stack | undefined;
+/** The api3 stack, with the online list trusted `graceMs` after a stream is learnt of. */
+async function open(graceMs = 100): Promise<void> {
   stack = await startStack(
-    { RESYNC_INTERVAL_MS: '200', RESYNC_JITTER_MS: '0', LIVE_TRUTH_GRACE_MS: '100' },
+    { RESYNC_INTERVAL_MS: '200', RESYNC_JITTER_MS: '0', LIVE_TRUTH_GRACE_MS: String(graceMs) },
     { backend: 'api3' },
   );
+  opened = stack;
+}
+beforeEach(() => {
+  opened = undefined;
 });
 afterEach(async () => {
+  if (!opened) return;
   try {
-    await expectNoViolations(stack);
+    await expectNoViolations(opened);
   } finally {
-    await stack.close();
+    await opened.close();
   }
 });
 
@@ -30,6 +38,7 @@ const lastInputs = async () => mixInputs((await stack.starts()).at(-1)!).map((i)
 
 describe('the online list as the truth about who is live', () => {
   test('a disconnect whose callback is lost is repaired from the list', async () => {
+    await open();
     await stack.push('host_a', main('ol1'));
     await stack.push('guest_b', guest('ol1'));
     await stack.push('guest_c', guest('ol1'));
@@ -44,6 +53,9 @@ describe('the online list as the truth about who is live', () => {
   });
 
   test('a signed push for a stream that is not live is dropped', async () => {
+    // A grace (1 s) far beyond the readiness delay (50 ms): the reconcile asks for ghost_x before
+    // the resync may end it, so the platform's refusal is seen, not only the repair.
+    await open(1000);
     await stack.push('host_a', main('ol2'));
     await stack.push('guest_b', guest('ol2'));
     await stack.until(async () => expect((await stack.room('ol2'))?.status).toBe('mixing'));
@@ -82,10 +94,12 @@ describe('the online list as the truth about who is live', () => {
       ).toEqual(['host_a', 'guest_b']),
     );
     await stack.until(async () => expect((await stack.room('ol2'))?.status).toBe('mixing'));
-    // The platform refused every start that named ghost_x; what it mixes is what it mixed before.
+    // Starts named ghost_x, and the platform refused every one (-505: not live); what it mixes is
+    // what it mixed before.
     const starts = await stack.starts();
     const named = starts.filter((r) => mixInputs(r).some((i) => i.id === 'ghost_x'));
-    expect(named.map((r) => r.code).every((code) => code === -505)).toBe(true);
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.map((r) => r.code)).toEqual(named.map(() => -505));
     expect(mixInputs(starts.filter((r) => r.code === 0).at(-1)!).map((i) => i.id)).toEqual([
       'host_a',
       'guest_b',

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { issueSession, SESSION_COOKIE } from '../../src/http/admin-session.js';
-import { T0, TOKEN, useAdminApp } from '../support/admin-harness.js';
+import { ADMIN_MODES, T0, TOKEN, useAdminApp } from '../support/admin-harness.js';
 
 const h = useAdminApp();
 const ROOM = 'sec1';
@@ -25,23 +25,30 @@ const OTHER_ROUTES: [string, string][] = [
   ['GET', '/admin/queues/static/favicon-32x32.png'],
 ];
 
-let routes: [string, string][] = [];
-
 beforeAll(async () => {
   await h.push(ROOM, 'host_a', 'main');
   await h.push(ROOM, 'guest_b');
-  const doc = (await (await h.request('/openapi.json')).json()) as { paths: Record<string, object> };
+});
+
+/** Every route the operator surface serves: the OpenAPI document's, and the others. */
+async function operatorRoutes(app: ReturnType<typeof useAdminApp>): Promise<[string, string][]> {
+  const doc = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, object> };
   const documented = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.keys(methods).map((method): [string, string] => [method.toUpperCase(), path]),
   );
   expect(documented.length).toBeGreaterThanOrEqual(11);
-  routes = [...documented, ...OTHER_ROUTES];
-});
+  return [...documented, ...OTHER_ROUTES];
+}
 
-function send(method: string, path: string, headers: Record<string, string>) {
+function send(
+  app: ReturnType<typeof useAdminApp>,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+) {
   const body = BODIES[`${method} ${path}`];
   const url = path.replace('{id}', ROOM);
-  return h.app.request(url, {
+  return app.app.request(url, {
     method,
     headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
@@ -66,35 +73,44 @@ const CREDENTIALS: [string, Record<string, string>][] = [
   ],
 ];
 
-describe('every operator route refuses wrong credentials with 401', () => {
+// Served alone on ADMIN_PORT, or (the default) mounted in the main app beside the receiver.
+describe.each(ADMIN_MODES)('%s: every operator route refuses wrong credentials with 401', (mode) => {
+  const surface = useAdminApp({ mode });
+  let routes: [string, string][] = [];
+  beforeAll(async () => {
+    await surface.push(ROOM, 'host_a', 'main');
+    await surface.push(ROOM, 'guest_b');
+    routes = await operatorRoutes(surface);
+  });
+
   test.each(CREDENTIALS)('%s', async (_label, headers) => {
-    const versionBefore = (await h.store.read(ROOM))?.meta.version;
+    const versionBefore = (await surface.store.read(ROOM))?.meta.version;
     for (const [method, path] of routes) {
-      const res = await send(method, path, headers);
+      const res = await send(surface, method, path, headers);
       expect(res.status, `${method} ${path}`).toBe(401);
       expect(res.headers.get('www-authenticate'), `${method} ${path}`).toBe('Bearer realm="mixkeeper"');
       const body = (await res.json()) as { code: string };
       expect(body.code).toBe('unauthorized');
     }
     // Nothing a refused request asked for happened.
-    const state = await h.store.read(ROOM);
+    const state = await surface.store.read(ROOM);
     expect(state?.meta.version).toBe(versionBefore);
     expect(state?.config).toBeUndefined();
     expect(state?.override).toBeUndefined();
     expect(state?.meta.deleting).toBeUndefined();
-    expect(await h.reconcileJob(ROOM)).toBeUndefined();
+    expect(await surface.reconcileJob(ROOM)).toBeUndefined();
   });
 
   test('the same routes answer the right token (so the 401s above are about credentials)', async () => {
     for (const [method, path] of routes.filter(([m]) => m === 'GET')) {
-      const res = await send(method, path, { authorization: `Bearer ${TOKEN}` });
+      const res = await send(surface, method, path, { authorization: `Bearer ${TOKEN}` });
       expect(res.status, `${method} ${path}`).toBe(200);
       await res.body?.cancel();
     }
   });
 
   test('a browser asking for a page gets the login form, still with 401 and a strict CSP', async () => {
-    const res = await h.app.request(`/ui/rooms/${ROOM}?x=1`, { headers: { accept: 'text/html' } });
+    const res = await surface.app.request(`/ui/rooms/${ROOM}?x=1`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(401);
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     const html = await res.text();

@@ -12,7 +12,6 @@ import { createMetrics } from '../../src/metrics.js';
 import { producerConnection, waitUntilConnected } from '../../src/queue/connections.js';
 import { type LiveEventJob, liveEventJobId } from '../../src/queue/jobs.js';
 import { QUEUES } from '../../src/queue/names.js';
-import { RoomStore } from '../../src/rooms/room-store.js';
 import { md5Sign } from '../../src/tencent/md5-sign.js';
 import { useRedis } from '../support/redis.js';
 
@@ -28,14 +27,11 @@ function harness(redis: Redis, namespace: string, previousCallbackKey?: string) 
   const app = createApp({
     callbackKey: KEY,
     previousCallbackKey,
-    adminToken: 'a'.repeat(32),
     redis,
     eventsQueue,
     queues: [eventsQueue],
-    store: new RoomStore(redis, { namespace }),
     metrics,
     log: createLogger('silent'),
-    leaveGraceMs: 0,
     now: () => NOW,
   });
   return { app, eventsQueue, metrics };
@@ -105,6 +101,7 @@ describe('POST /callbacks/tencent', () => {
     expect(stored).not.toContain(md5Sign(KEY, NOW / 1000 + 600));
     expect(stored).not.toContain(KEY);
     expect(job?.data).not.toHaveProperty('sign');
+    expect(job?.data).not.toHaveProperty('t');
     expect(job?.data.params).not.toHaveProperty('txSecret');
   });
 
@@ -147,27 +144,105 @@ describe('POST /callbacks/tencent', () => {
     expect(job?.data.unmixable).toMatch(/letters, digits or underscores/);
   });
 
-  test('a body over 16 KB is 413, with or without a length', async () => {
-    const big = JSON.stringify(callback({ errmsg: 'x'.repeat(17_000) }));
-    expect((await post(app, big)).status).toBe(413);
-
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    const { port } = server.address() as AddressInfo;
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(
-        { port, method: 'POST', path: '/callbacks/tencent', headers: { 'transfer-encoding': 'chunked' } },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      );
-      req.on('error', reject);
-      for (let i = 0; i < 20; i++) req.write('x'.repeat(1024));
-      req.end();
+  describe('the 16 KB body limit, over a real socket', () => {
+    let port = 0;
+    let server: ReturnType<typeof serve>;
+    beforeAll(async () => {
+      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+      port = (server.address() as AddressInfo).port;
     });
-    await new Promise((resolve) => server.close(resolve));
-    expect(status).toBe(413);
+    afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+    /**
+     * POSTs `chunks` to the receiver with `headers`, and gives the status, or 0 when no answer
+     * comes within `waitMs` (the request is then abandoned).
+     */
+    const send = (headers: Record<string, string | number>, chunks: string[], waitMs = 3000) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          { port, host: '127.0.0.1', method: 'POST', path: '/callbacks/tencent', headers },
+          (res) => {
+            res.resume();
+            clearTimeout(timer);
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        const timer = setTimeout(() => {
+          req.destroy();
+          resolve(0);
+        }, waitMs);
+        // The server may answer and close before the whole body is written.
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return;
+          clearTimeout(timer);
+          reject(error);
+        });
+        for (const chunk of chunks) req.write(chunk);
+        req.end();
+      });
+
+    /** A signed push padded with trailing JSON whitespace to exactly `bytes` bytes. */
+    function paddedBody(bytes: number, sequence: string): string {
+      const json = JSON.stringify(callback({ stream_id: 'host_len', sequence }));
+      const body = json.padEnd(bytes, ' ');
+      expect(Buffer.byteLength(body)).toBe(bytes);
+      return body;
+    }
+    const stored = (sequence: string) =>
+      eventsQueue.getJob(liveEventJobId({ kind: 'push', streamId: 'host_len', sequence }));
+
+    test('over app.request (no length): 413', async () => {
+      const big = JSON.stringify(callback({ errmsg: 'x'.repeat(17_000) }));
+      expect((await post(app, big)).status).toBe(413);
+    });
+
+    test('a declared Content-Length of 17000 is 413 before any of the body is read', async () => {
+      // Only 1 KB is ever sent: an answer can only come from the declared length.
+      const status = await send({ 'content-type': 'application/json', 'content-length': 17_000 }, [
+        'x'.repeat(1024),
+      ]);
+      expect(status).toBe(413);
+    });
+
+    test('chunked, no length: 413 once more than 16 KB arrived', async () => {
+      const chunks = Array.from({ length: 20 }, () => 'x'.repeat(1024));
+      expect(await send({ 'transfer-encoding': 'chunked' }, chunks)).toBe(413);
+    });
+
+    test('a chunked, signed callback of about 1 KB is 200 and stored as one job', async () => {
+      const body = paddedBody(1024, '9001');
+      const chunks = [body.slice(0, 300), body.slice(300, 700), body.slice(700)];
+      const before = await eventsQueue.getJobCountByTypes('waiting', 'active', 'completed');
+      const status = await send(
+        { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        chunks,
+      );
+      expect(status).toBe(200);
+      expect(await eventsQueue.getJobCountByTypes('waiting', 'active', 'completed')).toBe(before + 1);
+      expect((await stored('9001'))?.data).toMatchObject({
+        kind: 'push',
+        streamId: 'host_len',
+        sequence: '9001',
+      });
+    });
+
+    test('a body of exactly 16384 bytes is within the limit', async () => {
+      const body = paddedBody(16_384, '9002');
+      const withLength = await send(
+        { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        [body],
+      );
+      expect(withLength).toBe(200);
+      expect(await stored('9002')).toBeDefined();
+      const chunked = await send({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, [
+        body.slice(0, 8000),
+        body.slice(8000),
+      ]);
+      expect(chunked).toBe(200);
+      const over = paddedBody(16_385, '9003');
+      expect(await send({ 'content-type': 'application/json', 'content-length': 16_385 }, [over])).toBe(413);
+    });
   });
 });
 

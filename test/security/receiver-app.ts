@@ -7,7 +7,6 @@ import type { Logger } from '../../src/log.js';
 import { createMetrics, type Metrics } from '../../src/metrics.js';
 import type { LiveEventJob } from '../../src/queue/jobs.js';
 import { QUEUES } from '../../src/queue/names.js';
-import { RoomStore } from '../../src/rooms/room-store.js';
 
 /**
  * The real HTTP app (createApp) in front of a real BullMQ `live-events` queue in the test's own
@@ -38,14 +37,11 @@ export function receiverApp(options: ReceiverAppOptions): ReceiverApp {
   const metrics = createMetrics();
   const app = createApp({
     callbackKey: options.callbackKey,
-    adminToken: undefined,
     redis,
     eventsQueue,
     queues: [eventsQueue],
-    store: new RoomStore(redis, { namespace }),
     metrics,
     log: options.log,
-    leaveGraceMs: 0,
     now: options.now,
     ...(options.callbackGuard ? { callbackGuard: options.callbackGuard } : {}),
   });

@@ -77,7 +77,6 @@ describe('secret canaries', () => {
             '/v1/rooms/canary2/events',
             '/v1/rooms/canary1/layout.svg',
             '/v1/rooms/canary1/applied.svg',
-            '/v1/rooms/canary2/plan',
             '/ui',
             '/ui/rooms/canary2',
             '/admin/queues/api/queues',
@@ -86,14 +85,27 @@ describe('secret canaries', () => {
             '/healthz',
             '/readyz',
           ].map((path): [string, RequestInit] => [path, { headers: auth }]),
+          ...['canary1', 'canary2'].map((room): [string, RequestInit] => [
+            `/v1/rooms/${room}/plan`,
+            planRequest(auth, { join: [{ streamId: 'guest_d' }] }),
+          ]),
           ['/v1/rooms/canary1', { headers: { authorization: `Bearer ${wrongToken}` } }],
           ['/ui/login', loginForm(stack.adminToken)],
           ['/ui/login', loginForm(wrongToken)],
         ];
+        const dryRuns: { request: { body: unknown } | null }[] = [];
         for (const [path, init] of reads) {
           const res = await fetch(`${stack.service.adminUrl ?? url}${path}`, { ...init, redirect: 'manual' });
-          answers.push(`${path} ${res.status} ${JSON.stringify([...res.headers])} ${await res.text()}`);
+          const text = await res.text();
+          answers.push(`${path} ${res.status} ${JSON.stringify([...res.headers])} ${text}`);
+          if (path.endsWith('/plan')) {
+            // The dry run answers with the request body it would send: it must be scanned too.
+            expect(res.status, `POST ${path}`).toBe(200);
+            dryRuns.push(JSON.parse(text));
+          }
         }
+        expect(dryRuns).toHaveLength(2);
+        expect(dryRuns.map((run) => run.request !== null)).toEqual([true, true]);
         await new Promise((resolve) => setTimeout(resolve, 200));
 
         const endS = Math.ceil(Date.now() / 1000);
@@ -150,6 +162,14 @@ describe('secret canaries', () => {
     60_000,
   );
 });
+
+function planRequest(auth: Record<string, string>, body: unknown): RequestInit {
+  return {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}
 
 function loginForm(token: string): RequestInit {
   return {

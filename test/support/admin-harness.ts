@@ -1,7 +1,9 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeEach } from 'vitest';
-import { createStandaloneAdminApp } from '../../src/http/admin-app.js';
+import { type AdminDeps, createStandaloneAdminApp } from '../../src/http/admin-app.js';
+import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
+import { createMetrics } from '../../src/metrics.js';
 import type { LiveEventJob, ReconcileJob } from '../../src/queue/jobs.js';
 import { QUEUES } from '../../src/queue/names.js';
 import type { Membership } from '../../src/rooms/membership.js';
@@ -10,15 +12,20 @@ import type { AppliedMix } from '../../src/rooms/stored.js';
 import { useRedis } from './redis.js';
 
 /**
- * The operator surface over a real Redis, serverless (`app.request`), as ADMIN_PORT serves it,
- * with a clock the test moves (back to T0 before each test) and a reconcile queue nobody works:
- * tests see which reconciles were asked for.
+ * The operator surface over a real Redis, serverless (`app.request`), with a clock the test moves
+ * (back to T0 before each test) and a reconcile queue nobody works: tests see which reconciles
+ * were asked for. Served as either deployment serves it:
+ * - `admin-port`: alone on ADMIN_PORT (createStandaloneAdminApp), the default here;
+ * - `same-port`: mounted in the main app beside the receiver, /metrics and health (createApp).
  */
 
 export const T0 = 1_800_000_000_000;
 export const TOKEN = 'operator-token-0123456789abcdef';
 
-export function useAdminApp(options: { adminToken?: string | undefined } = {}) {
+export type AdminMode = 'admin-port' | 'same-port';
+export const ADMIN_MODES: AdminMode[] = ['admin-port', 'same-port'];
+
+export function useAdminApp(options: { adminToken?: string | undefined; mode?: AdminMode } = {}) {
   const { redis, namespace } = useRedis();
   const store = new RoomStore(redis, { namespace, auditCap: 50 });
   const reconcileQueue = new Queue<ReconcileJob>(QUEUES.reconcile, {
@@ -38,20 +45,35 @@ export function useAdminApp(options: { adminToken?: string | undefined } = {}) {
     clock.now = T0;
   });
   const adminToken = 'adminToken' in options ? options.adminToken : TOKEN;
-  const app = createStandaloneAdminApp({
+  const log = createLogger('silent');
+  const now = () => clock.now;
+  const admin: AdminDeps = {
     adminToken,
     store,
     reconcileQueue,
     queues: [eventsQueue, reconcileQueue],
-    log: createLogger('silent'),
-    now: () => clock.now,
+    log,
+    now,
     leaveGraceMs: 1000,
     reconcileAttempts: 3,
     debounceMs: 0,
     timing: { readyDelayMs: 5000, cancelMinAgeMs: 5000, sessionReuseMs: 30_000, minStartIntervalMs: 1000 },
     appId: 1252500000,
     livePollMs: 20,
-  });
+  };
+  const app =
+    options.mode === 'same-port'
+      ? createApp({
+          callbackKey: 'admin-harness-callback-key',
+          redis,
+          eventsQueue,
+          queues: [eventsQueue, reconcileQueue],
+          metrics: createMetrics(),
+          log,
+          now,
+          admin,
+        })
+      : createStandaloneAdminApp(admin);
 
   let sequence = 0;
   const harness = {

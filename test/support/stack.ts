@@ -131,7 +131,9 @@ export interface RoomBody {
   id: string;
   status: string;
   lastError: { code: number | string } | null;
-  streams: { streamId: string; state: string }[];
+  streams: { streamId: string; state: string; role?: string; unmixable?: string }[];
+  /** What should be mixed now; null: no mix. */
+  desired?: { inputs: { streamId: string }[] } | null;
   applied: { sessionId: string } | null;
 }
 
