@@ -156,7 +156,12 @@ async function reconcileState(
         }),
       ];
       const result = recordOutcome(state, decision, outcome, attempt, deps.now());
-      await deps.store.update(roomId, { ...result.update, audit: entries, causesReported: state.causes.length }, now, lease);
+      await deps.store.update(
+        roomId,
+        { ...result.update, audit: entries, causesReported: state.causes.length },
+        now,
+        lease,
+      );
       return orDeparture(result.result);
     }
   }
