@@ -71,6 +71,9 @@ describe('mixkeeper layout flags', () => {
     [['--streams', 'a,b', '--size', 'a=wide'], /--size: "a=wide" is not ID=WIDTHxHEIGHT/],
     [['--streams', 'a,b', '--size', 'c=640x360'], /--size: c is not one of --streams/],
     [['--streams', 'a,b', '--preset', 'mosaic'], /--preset: "mosaic"/],
+    // the names the rooms API and mix_layout take: a template the platform has, by number
+    [['--streams', 'a,b', '--preset', 'template:999'], /--preset: "template:999" .*\(10, 20/],
+    [['--streams', 'a,b', '--room', 'r'.repeat(65)], /--room: .* is not 1-64 letters/],
     [['--streams', 'a,b', '--output-type', '2'], /--output-type: "2"/],
     [['--streams', 'a,b', '--room', 'my-room'], /--room: "my-room"/],
     [['--streams', 'a,b', '--format', 'yaml'], /--format: "yaml"/],

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { explain } from '../layout/explain.js';
-import { layout } from '../layout/layout.js';
-import { PRESETS, type Preset, type RoomSnapshot, type Size, type SnapshotStream } from '../layout/plan.js';
-import { CANVAS_SIDE } from '../layout/stage.js';
+import { compose } from '../layout/compose.js';
+import { PRESETS, type RoomSnapshot, type Size, type SnapshotStream } from '../layout/plan.js';
+import { CANVAS_SIDE, isUsableCanvas } from '../layout/stage.js';
 import { renderSvg } from '../layout/svg.js';
-import { STREAM_ID_PATTERN } from '../tencent/limits.js';
+import { parsePreset, ROOM_ID_PATTERN } from '../rooms/membership.js';
+import { STREAM_ID_PATTERN, TEMPLATES } from '../tencent/limits.js';
 import { startBody } from '../tencent/mix-stream-v2.js';
 
 /**
@@ -55,7 +55,6 @@ export type ParsedLayoutArgs =
   | { kind: 'run'; snapshot: RoomSnapshot; format: LayoutFormat }
   | { kind: 'error'; message: string };
 
-const ROOM_ID = /^[A-Za-z0-9_]{1,76}$/;
 const SIZE = /^(\d{1,5})x(\d{1,5})$/;
 
 /** Flags → the room they describe. Pure: every mistake comes back as one line to show. */
@@ -129,17 +128,18 @@ export function parseLayoutArgs(args: readonly string[]): ParsedLayoutArgs {
     sizes.set(id, size);
   }
 
-  const preset = flag('preset');
-  if (preset !== undefined && !isPresetName(preset)) {
-    return error(`--preset: ${JSON.stringify(preset)} is not one of ${PRESETS.join(', ')}, template:<id>`);
+  const presetFlag = flag('preset');
+  // The same names a push's mix_layout and the rooms API take.
+  const preset = presetFlag === undefined ? undefined : parsePreset(presetFlag);
+  if (presetFlag !== undefined && preset === undefined) {
+    return error(
+      `--preset: ${JSON.stringify(presetFlag)} is not one of ${PRESETS.join(', ')}, template:<id> (${Object.keys(TEMPLATES).join(', ')})`,
+    );
   }
   const canvasFlag = flag('canvas');
   const canvas = canvasFlag === undefined ? undefined : parseSize(canvasFlag);
   if (canvasFlag !== undefined) {
-    const ok =
-      canvas !== undefined &&
-      [canvas.width, canvas.height].every((v) => v >= CANVAS_SIDE.min && v <= CANVAS_SIDE.max);
-    if (!ok) {
+    if (canvas === undefined || !isUsableCanvas(canvas)) {
       return error(
         `--canvas: ${JSON.stringify(canvasFlag)} is not WIDTHxHEIGHT with sides ${CANVAS_SIDE.min} to ${CANVAS_SIDE.max}`,
       );
@@ -150,8 +150,8 @@ export function parseLayoutArgs(args: readonly string[]): ParsedLayoutArgs {
     return error(`--output-type: ${JSON.stringify(outputType)} is neither 0 nor 1`);
   }
   const roomId = flag('room') ?? 'room';
-  if (!ROOM_ID.test(roomId))
-    return error(`--room: ${JSON.stringify(roomId)} is not 1-76 letters, digits or underscores`);
+  if (!ROOM_ID_PATTERN.test(roomId))
+    return error(`--room: ${JSON.stringify(roomId)} is not 1-64 letters, digits or underscores`);
   const format = flag('format') ?? 'json';
   if (!isFormat(format))
     return error(`--format: ${JSON.stringify(format)} is not one of ${FORMATS.join(', ')}`);
@@ -187,17 +187,17 @@ export async function run(args: string[], io: CommandIo = processIo): Promise<nu
     return 2;
   }
   const { snapshot, format } = parsed;
+  const { plan, reasons } = compose(snapshot);
   if (format === 'explain') {
-    io.out(explain(snapshot).join('\n'));
+    io.out(reasons.join('\n'));
     return 0;
   }
-  const plan = layout(snapshot);
   if (!plan) {
-    io.err(`mixkeeper layout: ${explain(snapshot)[0] ?? 'no mix'}`);
+    io.err(`mixkeeper layout: ${reasons[0] ?? 'no mix'}`);
     return 1;
   }
   if (format === 'json') io.out(JSON.stringify(plan, null, 2));
-  else if (format === 'svg') io.out(renderSvg(plan, { notes: explain(snapshot) }));
+  else if (format === 'svg') io.out(renderSvg(plan, { notes: reasons }));
   else {
     const appId = parseAppId(io.env.TENCENT_APPID);
     if (appId === 0)
@@ -220,10 +220,6 @@ function parseSize(text: string): Size | undefined {
   const match = SIZE.exec(text.trim());
   if (!match?.[1] || !match[2]) return undefined;
   return { width: Number(match[1]), height: Number(match[2]) };
-}
-
-function isPresetName(p: string): p is Preset {
-  return (PRESETS as readonly string[]).includes(p) || /^template:\d{1,6}$/.test(p);
 }
 
 function isFormat(f: string): f is LayoutFormat {

@@ -13,8 +13,6 @@ import type { Stage } from './stage.js';
 
 /** The main's size to plan against when its push has not reported one yet (MLVB's default). */
 export const PIP_ASSUMED_MAIN: Size = { width: 540, height: 960 };
-/** One background plus 15 guests is the platform's 16 inputs. */
-export const PIP_MAX_GUESTS = 15;
 
 interface GuestTile {
   width: number;

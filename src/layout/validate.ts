@@ -10,11 +10,11 @@ import {
   MIN_INPUTS,
   MIN_LAYER,
   STREAM_ID_PATTERN,
-  TEMPLATES,
   VALID_INPUT_TYPES,
 } from '../tencent/limits.js';
 import type { Rect } from '../tencent/mix-stream-v2.js';
 import type { MixPlan, Size, Tile } from './plan.js';
+import { templateSpec } from './template.js';
 
 /**
  * Refuses, before it is sent, a plan the platform would refuse, with the code the platform would
@@ -97,7 +97,7 @@ export function validatePlan(plan: MixPlan): PlanCheck {
 
   // -20: template vs inputs, and canvas colours.
   if (plan.templateId !== 0) {
-    const template = Object.hasOwn(TEMPLATES, plan.templateId) ? TEMPLATES[plan.templateId] : undefined;
+    const template = templateSpec(plan.templateId);
     if (!template) return fail(-20, `template ${plan.templateId} is not one of Tencent's template ids`);
     if (template.inputs !== n) {
       return fail(
