@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
-import { roomListSchema } from '../http/rooms/schemas.js';
+import { describeIssues } from '../http/problem.js';
+import { listQuerySchema, roomListSchema } from '../http/rooms/schemas.js';
 import { getJson, type OperatorIo, processIo, utc } from './operator-api.js';
 import { textTable } from './text-table.js';
 
@@ -19,8 +20,6 @@ options:
   -h, --help        show this help
 
 environment: MIXKEEPER_URL (default http://127.0.0.1:8080; the admin port if ADMIN_PORT is set), ADMIN_TOKEN.`;
-
-const STATUSES = ['idle', 'pending', 'mixing', 'failed', 'deleting'];
 
 export async function run(args: string[], io: OperatorIo = processIo): Promise<number> {
   let values: {
@@ -52,15 +51,17 @@ export async function run(args: string[], io: OperatorIo = processIo): Promise<n
     io.out(USAGE);
     return 0;
   }
-  if (values.status !== undefined && !STATUSES.includes(values.status)) {
-    io.err(`mixkeeper rooms: --status must be one of ${STATUSES.join(', ')}`);
+  // The API's own query schema: the terminal refuses what the API would, in the same words.
+  const query = listQuerySchema.safeParse({
+    status: values.status,
+    limit: values.limit,
+    cursor: values.cursor,
+  });
+  if (!query.success) {
+    io.err(`mixkeeper rooms: ${describeIssues(query.error.issues, 'query').replace(/^(\w+):/, '--$1:')}`);
     return 2;
   }
-  const limit = Number(values.limit ?? 50);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
-    io.err('mixkeeper rooms: --limit must be a whole number from 1 to 200');
-    return 2;
-  }
+  const { limit } = query.data;
 
   const rows: string[][] = [];
   const pages: z.output<typeof roomListSchema>[] = [];

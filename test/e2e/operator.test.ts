@@ -202,6 +202,10 @@ describe('mixkeeper rooms / room in the terminal', () => {
     const usage = io();
     expect(await runRoom(['bad-id'], usage)).toBe(2);
     expect(await runRooms(['--status', 'sleepy'], usage)).toBe(2);
+    expect(await runRooms(['--limit', '201'], usage)).toBe(2);
+    // the API's own query rules, named by flag
+    expect(usage.errors.join('\n')).toMatch(/--status: .*"mixing"/);
+    expect(usage.errors.join('\n')).toMatch(/--limit: Too big/);
     const away = io({ MIXKEEPER_URL: 'http://127.0.0.1:9' });
     expect(await runRooms([], away)).toBe(1);
     expect(away.errors.join()).toMatch(/cannot reach/);
