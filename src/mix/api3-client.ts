@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { type Api3Action, type ApiError, parseApiAnswer, signRequest } from '../tencent/api3/envelope.js';
 import { TRANSPORT_CODES, type TransportCode } from '../tencent/errors.js';
+import { type PostAnswer, postJson, transportFailure } from './http-post.js';
 
 /**
  * A small Cloud API 3.0 client: one signed `POST /` per call, bounded by a timeout, no retries,
@@ -9,8 +10,8 @@ import { TRANSPORT_CODES, type TransportCode } from '../tencent/errors.js';
  * Why not `tencentcloud-sdk-nodejs`: mixkeeper calls three actions of one product, and this file
  * plus the signer (proven by the official test vector) is all they need. The SDK's full package
  * ships the models of every Tencent product and brings nine runtime dependencies (node-fetch 2,
- * form-data, https-proxy-agent, json-bigint, uuid, tslib, …); its HTTP goes through node-fetch 2 rather
- * than Node's fetch, so `AbortSignal` timeouts and the tests' plain HTTP doubles behave differently;
+ * form-data, https-proxy-agent, json-bigint, uuid, tslib, …); its HTTP goes through node-fetch 2,
+ * where both backends here share one kept-alive node:http transport (http-post.ts);
  * it throws exceptions where the backend wants values; and it signs the `service` as the first label
  * of the endpoint host (`127` for a simulator on 127.0.0.1), while this client always signs `live`.
  */
@@ -25,7 +26,6 @@ export interface Api3ClientOptions {
   /** Per request; a timeout is an unknown outcome. */
   timeoutMs: number;
   now?: () => number;
-  fetch?: typeof fetch;
 }
 
 export type Api3CallResult<T> = { durationMs: number } & (
@@ -42,7 +42,6 @@ export interface Api3Client {
 
 export function api3Client(options: Api3ClientOptions): Api3Client {
   const now = options.now ?? Date.now;
-  const doFetch = options.fetch ?? fetch;
   const url = new URL(options.url);
   // Signed as the Host header will carry it: with the port when it is not the scheme's default.
   const host = url.host;
@@ -68,25 +67,14 @@ export function api3Client(options: Api3ClientOptions): Api3Client {
         durationMs: elapsed(),
       });
 
-      let res: Response;
-      let text: string;
+      let res: PostAnswer;
       try {
-        res = await doFetch(url, {
-          method: 'POST',
-          headers,
-          body: payload,
-          signal: AbortSignal.timeout(options.timeoutMs),
-        });
-        text = await res.text();
+        res = await postJson(url.href, payload, options.timeoutMs, headers);
       } catch (error) {
-        const timedOut =
-          error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        if (timedOut) {
-          const message = `no answer within ${options.timeoutMs} ms`;
-          return transport(TRANSPORT_CODES.timeout, { error: message }, message);
-        }
-        return transport(TRANSPORT_CODES.network, { error: describe(error) }, describe(error));
+        const failure = transportFailure(error, options.timeoutMs);
+        return transport(failure.code, { error: failure.message }, failure.message);
       }
+      const { text } = res;
 
       const answer = parseApiAnswer(text, success);
       // An error envelope counts whatever the HTTP status (Tencent normally sends them with 200).
@@ -116,12 +104,4 @@ function safeJson(text: string): unknown {
   } catch {
     return text.slice(0, 200);
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as Error & { cause?: { code?: string } }).cause;
-    return cause?.code ? `${error.message} (${cause.code})` : error.message;
-  }
-  return String(error);
 }

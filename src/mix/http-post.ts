@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { TRANSPORT_CODES, type TransportCode } from '../tencent/errors.js';
 
 /**
  * One POST of a JSON body to a mix API over a kept-alive connection, bounded by a timeout.
@@ -18,8 +19,14 @@ const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent
 /**
  * Rejects with an error named `TimeoutError` when no full answer came within `timeoutMs`, and
  * with `cause` = the socket error (its `code`, e.g. ECONNREFUSED) when the request failed.
+ * `headers` replace the default content type (a signed API 3.0 call brings its own).
  */
-export function postJson(url: string, body: string, timeoutMs: number): Promise<PostAnswer> {
+export function postJson(
+  url: string,
+  body: string,
+  timeoutMs: number,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): Promise<PostAnswer> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const secure = target.protocol === 'https:';
@@ -33,7 +40,7 @@ export function postJson(url: string, body: string, timeoutMs: number): Promise<
       {
         method: 'POST',
         agent: secure ? agents.https : agents.http,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -53,4 +60,23 @@ export function postJson(url: string, body: string, timeoutMs: number): Promise<
     req.on('error', fail);
     req.end(body);
   });
+}
+
+/** A request that got no answer, in the transport vocabulary: timed out, or failed (and how). */
+export function transportFailure(
+  error: unknown,
+  timeoutMs: number,
+): { code: TransportCode; message: string } {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return { code: TRANSPORT_CODES.timeout, message: `no answer within ${timeoutMs} ms` };
+  }
+  return { code: TRANSPORT_CODES.network, message: describe(error) };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: { code?: string } }).cause;
+    return cause?.code ? `${error.message} (${cause.code})` : error.message;
+  }
+  return String(error);
 }

@@ -11,7 +11,7 @@ import {
   parseMixResponse,
   startBody,
 } from '../tencent/mix-stream-v2.js';
-import { type PostAnswer, postJson } from './http-post.js';
+import { type PostAnswer, postJson, transportFailure } from './http-post.js';
 import type { MixBackend, MixOutcome } from './mix-backend.js';
 
 export interface LegacyBackendOptions {
@@ -61,11 +61,8 @@ export function legacyBackend(options: LegacyBackendOptions): MixBackend {
     try {
       res = await post(url, JSON.stringify(body), options.timeoutMs);
     } catch (error) {
-      const timedOut =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      return timedOut
-        ? outcome(TRANSPORT_CODES.timeout, { error: `no answer within ${options.timeoutMs} ms` })
-        : outcome(TRANSPORT_CODES.network, { error: describe(error) }, describe(error));
+      const failure = transportFailure(error, options.timeoutMs);
+      return outcome(failure.code, { error: failure.message }, failure.message);
     }
     if (res.status >= 500)
       return outcome(TRANSPORT_CODES.http5xx, { status: res.status, body: res.text.slice(0, 200) });
@@ -88,12 +85,4 @@ export function legacyBackend(options: LegacyBackendOptions): MixBackend {
     cancel: (sessionId, outputStreamId) =>
       call('cancel', cancelBody(outputStreamId, { appId: options.appId, sessionId, nowMs: now() })),
   };
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as Error & { cause?: { code?: string } }).cause;
-    return cause?.code ? `${error.message} (${cause.code})` : error.message;
-  }
-  return String(error);
 }
