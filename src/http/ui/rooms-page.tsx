@@ -57,7 +57,7 @@ export function RoomCards(props: { rooms: RoomSummary[]; more: boolean }) {
           </div>
         ))}
       </div>
-      {props.more ? <p class="muted">Showing the 100 most recently active rooms.</p> : null}
+      {props.more ? <p class="muted">Showing the {props.rooms.length} most recently active rooms.</p> : null}
     </>
   );
 }

@@ -39,12 +39,10 @@ export function registerUiPages(app: OpenAPIHono, deps: UiDeps): void {
     };
   };
   const renderRoom = async (id: string) => {
-    const state = await deps.store.read(id);
+    // Both at once: an open page asks every livePollMs.
+    const [state, events] = await Promise.all([deps.store.read(id), deps.store.audit(id, TIMELINE_LIMIT)]);
     if (!state) return null;
-    return {
-      room: describeRoom(state, deps.now(), deps.leaveGraceMs),
-      events: await deps.store.audit(id, TIMELINE_LIMIT),
-    };
+    return { room: describeRoom(state, deps.now(), deps.leaveGraceMs), events };
   };
   const statusOf = (value: string | undefined): StatusFilter =>
     STATUS_FILTERS.find((filter) => filter === value) ?? 'all';
