@@ -1,4 +1,5 @@
 import { freePort } from '../../src/commands/local-redis.js';
+import { platformTimingEnv } from '../support/platform-timing.js';
 import type { BenchContext } from './context.js';
 import { type ApiProcess, startApi, startWorker } from './mixkeeper-process.js';
 import type { BenchProcess } from './processes.js';
@@ -17,18 +18,6 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
-/** The service's platform timings at the simulator's time scale, with the margin the e2e stack uses. */
-export function platformTiming(timeScale: number): Record<string, number> {
-  // Scaled runs add 5 ms so the service never lands a hair inside a rule the simulator rounds the other way.
-  const margin = timeScale < 1 ? 5 : 0;
-  return {
-    MIX_READY_DELAY_MS: Math.round(5000 * timeScale),
-    MIX_CANCEL_MIN_AGE_MS: Math.round(5000 * timeScale) + margin,
-    MIX_SESSION_REUSE_MS: Math.round(30_000 * timeScale),
-    MIX_MIN_START_INTERVAL_MS: Math.round(1000 * timeScale) + margin,
-  };
-}
-
 export interface StackOptions {
   name: string;
   timeScale: number;
@@ -41,7 +30,10 @@ export interface StackOptions {
 export async function startBenchStack(ctx: BenchContext, options: StackOptions): Promise<BenchStack> {
   await ctx.redis.flushall();
   const env = Object.fromEntries(
-    Object.entries({ ...platformTiming(options.timeScale), ...options.env }).map(([k, v]) => [k, String(v)]),
+    Object.entries({ ...platformTimingEnv(options.timeScale), ...options.env }).map(([k, v]) => [
+      k,
+      String(v),
+    ]),
   );
   const base = {
     runtime: ctx.runtime,

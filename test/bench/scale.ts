@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_PREFIX, QUEUES } from '../../src/queue/names.js';
-import { platformTiming } from './bench-stack.js';
+import { platformTimingEnv } from '../support/platform-timing.js';
 import type { BenchContext } from './context.js';
 import { startApi, startWorker } from './mixkeeper-process.js';
 import { cpuMsOf, waitUntil } from './processes.js';
@@ -76,7 +76,7 @@ export async function measureScale(ctx: BenchContext): Promise<ScaleResult> {
     nodeArgs: ctx.nodeArgs,
   };
   const env = {
-    ...Object.fromEntries(Object.entries(platformTiming(1)).map(([k, v]) => [k, String(v)])),
+    ...platformTimingEnv(1),
     MIX_READY_DELAY_MS: '0',
     MIX_MIN_START_INTERVAL_MS: '0',
     MIX_LEAVE_GRACE_MS: '0',

@@ -11,6 +11,7 @@ import { RoomStore } from '../../src/rooms/room-store.js';
 import { type Simulator, startSimulator } from '../../src/sim/server.js';
 import { md5Sign } from '../../src/tencent/md5-sign.js';
 import { type MixkeeperProcess, type Role, spawnMixkeeper } from './mixkeeper-process.js';
+import { platformTimingEnv } from './platform-timing.js';
 
 /**
  * The chaos tests' world: a private redis-server of their own (killable, restartable on the same
@@ -64,7 +65,6 @@ export interface ChaosRig {
 
 export async function startChaosRig(options: ChaosRigOptions = {}): Promise<ChaosRig> {
   const timeScale = options.timeScale ?? 0.05;
-  const scaled = (ms: number) => Math.max(1, Math.round(ms * timeScale));
   const appId = 1252500000;
   const callbackKey = `cb${randomUUID()}`;
   const mixKey = `mix${randomUUID()}`;
@@ -94,10 +94,7 @@ export async function startChaosRig(options: ChaosRigOptions = {}): Promise<Chao
       TENCENT_MIX_KEY: mixKey,
       TENCENT_MIX_URL: sim.mixUrl,
       ADMIN_TOKEN: `admin-${randomUUID()}`,
-      MIX_READY_DELAY_MS: String(scaled(5000)),
-      MIX_CANCEL_MIN_AGE_MS: String(scaled(5000) + 5),
-      MIX_SESSION_REUSE_MS: String(scaled(30_000)),
-      MIX_MIN_START_INTERVAL_MS: String(scaled(1000) + 5),
+      ...platformTimingEnv(timeScale),
       MIX_DEBOUNCE_MS: '20',
       MIX_LEAVE_GRACE_MS: '40',
       MIX_RETRY_BASE_MS: '20',

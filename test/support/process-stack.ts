@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { expect, vi } from 'vitest';
 import { freePort, type LocalRedis, startLocalRedis } from '../../src/commands/local-redis.js';
 import { QUEUE_PREFIX, QUEUES } from '../../src/queue/names.js';
+import { platformTimingEnv } from './platform-timing.js';
 import { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.js';
 import { type SimRequest, type StackDriver, stackDriver, TIME_SCALE } from './stack.js';
 
@@ -17,7 +18,6 @@ import { type SimRequest, type StackDriver, stackDriver, TIME_SCALE } from './st
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const scaled = (ms: number) => Math.round(ms * TIME_SCALE);
 
 export interface ChildRole {
   role: 'api' | 'worker' | 'sim';
@@ -74,10 +74,7 @@ export async function startProcessStack(options: { apis: number; workers: number
       TENCENT_MIX_KEY: mixKey,
       TENCENT_MIX_URL: `http://127.0.0.1:${simPort}/common_access`,
       ADMIN_TOKEN: adminToken,
-      MIX_READY_DELAY_MS: String(scaled(5000)),
-      MIX_CANCEL_MIN_AGE_MS: String(scaled(5000) + 5),
-      MIX_SESSION_REUSE_MS: String(scaled(30_000)),
-      MIX_MIN_START_INTERVAL_MS: String(scaled(1000) + 5),
+      ...platformTimingEnv(TIME_SCALE),
       MIX_DEBOUNCE_MS: '20',
       MIX_LEAVE_GRACE_MS: '40',
       MIX_RETRY_BASE_MS: '20',

@@ -4,6 +4,7 @@ import { type Service, startService } from '../../src/commands/service.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { type Simulator, startSimulator } from '../../src/sim/server.js';
+import { platformTimingEnv } from './platform-timing.js';
 
 /**
  * The whole system on loopback, time-scaled: the platform simulator, and mixkeeper's API and
@@ -12,7 +13,6 @@ import { type Simulator, startSimulator } from '../../src/sim/server.js';
  */
 
 export const TIME_SCALE = 0.01;
-const scaled = (ms: number) => Math.round(ms * TIME_SCALE);
 
 /** What a test does to the system, whichever way it runs: through the simulator and the rooms API. */
 export interface StackDriver<Request = AnySimRequest> {
@@ -172,10 +172,7 @@ export async function startStack(
     TENCENT_MIX_KEY: mixKey,
     TENCENT_MIX_URL: sim.mixUrl,
     ADMIN_TOKEN: adminToken,
-    MIX_READY_DELAY_MS: String(scaled(5000)),
-    MIX_CANCEL_MIN_AGE_MS: String(scaled(5000) + 5),
-    MIX_SESSION_REUSE_MS: String(scaled(30_000)),
-    MIX_MIN_START_INTERVAL_MS: String(scaled(1000) + 5),
+    ...platformTimingEnv(TIME_SCALE),
     MIX_DEBOUNCE_MS: '20',
     MIX_LEAVE_GRACE_MS: '40',
     MIX_RETRY_BASE_MS: '20',
