@@ -1,5 +1,6 @@
-import type { Cluster, Redis } from 'ioredis';
-import { RoomScript } from './scripts.js';
+import type { Cluster, Redis, Result } from 'ioredis';
+import { keyMap } from './keys.js';
+import { defineScript, withScript } from './scripts/define.js';
 
 /**
  * The (push domain, AppName) pairs seen in push callbacks (`app` / `appname`): what the platform's
@@ -23,13 +24,24 @@ export function isPushOrigin(origin: PushOrigin): boolean {
   return DOMAIN_PATTERN.test(origin.domain) && APP_NAME_PATTERN.test(origin.appName);
 }
 
-/** Adds a member unless present or the set is full. ARGV: 1 member, 2 cap. → 1 added, 0 present, -1 full. */
-const ADD_BOUNDED = new RoomScript(`
-if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
-if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
-redis.call('SADD', KEYS[1], ARGV[1])
+/** Adds a member unless present or the set is full. → 1 added, 0 present, -1 full. */
+const ADD_BOUNDED = defineScript({
+  name: 'mkAddBounded',
+  keys: ['set'],
+  args: { member: 'string', cap: 'number' },
+  body: `
+if redis.call('SISMEMBER', set, member) == 1 then return 0 end
+if redis.call('SCARD', set) >= cap then return -1 end
+redis.call('SADD', set, member)
 return 1
-`);
+`,
+});
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    mkAddBounded(...argv: (string | number)[]): Result<number, Context>;
+  }
+}
 
 export type RecordOutcome = 'added' | 'known' | 'full' | 'invalid';
 
@@ -43,7 +55,7 @@ export class PushOrigins {
     private readonly redis: Redis | Cluster,
     options: { namespace?: string; max?: number; now?: () => number } = {},
   ) {
-    this.key = `${options.namespace ?? 'mk'}:push-origins`;
+    this.key = keyMap(options.namespace).pushOrigins;
     this.max = options.max ?? 64;
     this.now = options.now ?? Date.now;
   }
@@ -56,7 +68,9 @@ export class PushOrigins {
     // still re-add it within a minute should Redis lose the set).
     const now = this.now();
     if ((this.knownUntil.get(member) ?? 0) > now) return 'known';
-    const result = Number(await ADD_BOUNDED.run(this.redis, [this.key], [member, this.max]));
+    const result = await withScript(this.redis, ADD_BOUNDED).mkAddBounded(
+      ...ADD_BOUNDED.argv({ set: this.key }, { member, cap: this.max }),
+    );
     if (result >= 0) this.knownUntil.set(member, now + 60_000);
     return result === 1 ? 'added' : result === 0 ? 'known' : 'full';
   }

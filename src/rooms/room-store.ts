@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { RoomConfig } from '../layout/plan.js';
+import { type KeyMap, keyMap, type RoomKeys } from './keys.js';
 import type { Membership } from './membership.js';
 import { parseRoomConfig } from './room-config.js';
 import { parseStoredOverride, type RoomOverride } from './room-override.js';
-import {
-  APPLY_OBSERVATION,
-  CONFIRM_STREAMS,
-  FORGET_ROOM,
-  OPERATOR_CHANGE,
-  PRUNE_DEPARTED,
-  READ_ROOM,
-  RELEASE_LEASE,
-  WRITE_ROOM,
-} from './scripts.js';
+import type { ObservationOutcome } from './scripts/observation.js';
+import * as observationScripts from './scripts/observation.js';
+import * as operatorScripts from './scripts/operator.js';
+import * as roomScripts from './scripts/room-io.js';
 import {
   type AppliedMix,
   type AuditEntry,
@@ -52,7 +47,7 @@ export interface Observation {
   unmixable?: string;
 }
 
-export type ObservationOutcome = 'applied' | 'duplicate' | 'stale' | 'unknown';
+export type { ObservationOutcome };
 
 /** Everything a reconcile needs, read in one round trip. */
 export interface RoomState {
@@ -113,6 +108,7 @@ export interface RoomLease {
 
 export class RoomStore {
   readonly namespace: string;
+  private readonly keyMap: KeyMap;
   private readonly auditCap: number;
   private readonly tombstoneTtlMs: number;
 
@@ -121,30 +117,18 @@ export class RoomStore {
     options: RoomStoreOptions = {},
   ) {
     this.namespace = options.namespace ?? 'mk';
+    this.keyMap = keyMap(this.namespace);
     this.auditCap = options.auditCap ?? 12;
     this.tombstoneTtlMs = options.tombstoneTtlMs ?? 20 * 60_000;
   }
 
-  keys(roomId: string) {
-    const base = `${this.namespace}:{room:${roomId}}`;
-    return {
-      meta: `${base}:meta`,
-      streams: `${base}:streams`,
-      config: `${base}:config`,
-      applied: `${base}:applied`,
-      audit: `${base}:audit`,
-      causes: `${base}:causes`,
-      override: `${base}:override`,
-      lease: `${base}:lease`,
-      /** Latest push event time per stream, for the retry window; expires by itself. */
-      latestPush: `${base}:latest-push`,
-      tombstones: `${base}:tombs`,
-    };
+  keys(roomId: string): RoomKeys {
+    return this.keyMap.room(roomId);
   }
 
   /** Rooms by last activity; the listing and the resync walk it. */
   get indexKey(): string {
-    return `${this.namespace}:rooms`;
+    return this.keyMap.index;
   }
 
   async applyObservation(
@@ -193,24 +177,18 @@ export class RoomStore {
     audit: object,
     nowMs: number,
   ): Promise<{ outcome: ObservationOutcome; version: number }> {
-    const k = this.keys(roomId);
-    const [outcome, version] = (await APPLY_OBSERVATION.run(
-      this.redis,
-      [k.streams, k.meta, k.tombstones, k.audit, k.causes, k.latestPush],
-      [
-        obs.kind,
-        obs.streamId,
-        obs.sequence,
-        obs.eventTimeMs,
-        record,
-        nowMs,
-        this.tombstoneTtlMs,
-        preset ?? '',
-        this.auditCap,
-        JSON.stringify(audit),
-      ],
-    )) as [ObservationOutcome, number];
-    return { outcome, version: Number(version) };
+    return observationScripts.applyObservation(this.redis, this.keys(roomId), {
+      kind: obs.kind,
+      streamId: obs.streamId,
+      sequence: obs.sequence,
+      eventTime: obs.eventTimeMs,
+      record,
+      now: nowMs,
+      tombstoneTtl: this.tombstoneTtlMs,
+      preset: preset ?? '',
+      auditCap: this.auditCap,
+      entry: JSON.stringify(audit),
+    });
   }
 
   async read(roomId: string): Promise<RoomState | null> {
@@ -241,7 +219,7 @@ export class RoomStore {
       release: async () => {
         if (lease.released) return;
         lease.released = true;
-        await RELEASE_LEASE.run(this.redis, [key], [token]);
+        await roomScripts.releaseLease(this.redis, { lease: key }, { token });
       },
     };
     return { state: found, lease };
@@ -252,18 +230,13 @@ export class RoomStore {
     leaseToken: string,
     ttlMs: number,
   ): Promise<RoomState | null | { heldForMs: number }> {
-    const k = this.keys(roomId);
-    const reply = (await READ_ROOM.run(
-      this.redis,
-      [k.meta, k.streams, k.config, k.applied, k.causes, k.override, k.lease],
-      [leaseToken, ttlMs],
-    )) as [number, string[], string[], string | null, string | null, string[], string | null];
-    if (reply[0] === 0) return { heldForMs: Math.max(0, Number(reply[1])) };
-    const metaHash = pairs(reply[1]);
-    const streamHash = pairs(reply[2]);
-    const configRaw = reply[3];
-    const appliedRaw = reply[4];
-    const overrideRaw = reply[6];
+    const raw = await roomScripts.readRoom(this.redis, this.keys(roomId), { leaseToken, leaseTtl: ttlMs });
+    if ('heldForMs' in raw) return raw;
+    const metaHash = pairs(raw.meta);
+    const streamHash = pairs(raw.streams);
+    const configRaw = raw.config;
+    const appliedRaw = raw.applied;
+    const overrideRaw = raw.override;
     if (
       Object.keys(metaHash).length === 0 &&
       Object.keys(streamHash).length === 0 &&
@@ -280,7 +253,7 @@ export class RoomStore {
         .map((raw) => storedStreamSchema.parse(JSON.parse(raw)))
         .sort((a, b) => a.pushedAt - b.pushedAt || a.streamId.localeCompare(b.streamId)),
       applied: appliedRaw ? appliedMixSchema.parse(JSON.parse(appliedRaw)) : null,
-      causes: reply[5],
+      causes: raw.causes,
       ...(overrideRaw ? { override: parseStoredOverride(JSON.parse(overrideRaw)) } : {}),
     };
   }
@@ -413,14 +386,7 @@ export class RoomStore {
     const k = this.keys(roomId);
     // Index out first: a callback re-creating the room meanwhile re-adds it (it indexes before it writes).
     await this.redis.zrem(this.indexKey, roomId);
-    // Every key of the room but those that expire by themselves and guard against late callbacks
-    // (tombstones, latest pushes) or belong to the running reconcile (its lease).
-    const rest = Object.entries(k)
-      .filter(([name]) => !SELF_EXPIRING_KEYS.has(name))
-      .map(([, key]) => key)
-      .filter((key) => key !== k.meta && key !== k.applied);
-    const forgotten = Number(await FORGET_ROOM.run(this.redis, [k.meta, k.applied, ...rest], [version]));
-    if (forgotten === 1) return true;
+    if (await operatorScripts.forgetRoom(this.redis, k, { version })) return true;
     await this.redis.zadd(this.indexKey, 'NX', nowMs, roomId);
     return false;
   }
@@ -435,21 +401,19 @@ export class RoomStore {
     cause: string,
     audit: Omit<AuditEntry, 'at' | 'v'>,
   ): Promise<number> {
-    const k = this.keys(roomId);
-    const version = await OPERATOR_CHANGE.run(
+    return operatorScripts.operatorChange(
       this.redis,
-      [k.meta, k.audit, k.causes, key],
-      [
+      { ...this.keys(roomId), target: key },
+      {
         mutation,
         value,
-        Math.round(ttlMs),
-        nowMs,
-        this.auditCap,
-        JSON.stringify({ at: nowMs, ...audit }),
+        ttl: Math.round(ttlMs),
+        now: nowMs,
+        auditCap: this.auditCap,
+        entry: JSON.stringify({ at: nowMs, ...audit }),
         cause,
-      ],
+      },
     );
-    return Number(version);
   }
 
   /** Writes the outcome of a reconcile in one command, releasing the reconcile's lease when given. */
@@ -469,18 +433,18 @@ export class RoomStore {
     const applied =
       update.applied === undefined ? '' : update.applied === null ? '-' : JSON.stringify(update.applied);
     const releasing = lease && !lease.released ? lease.token : '';
-    await WRITE_ROOM.run(
+    await roomScripts.writeRoom(
       this.redis,
-      [k.meta, k.applied, k.audit, k.causes, k.lease],
-      [
-        JSON.stringify(set),
-        JSON.stringify(del),
-        applied,
-        this.auditCap,
-        update.causesReported ?? 0,
-        releasing,
-        ...(update.audit ?? []).map((entry) => JSON.stringify(entry)),
-      ],
+      k,
+      {
+        metaSet: JSON.stringify(set),
+        metaDel: JSON.stringify(del),
+        appliedMix: applied,
+        auditCap: this.auditCap,
+        causesReported: update.causesReported ?? 0,
+        leaseToken: releasing,
+      },
+      (update.audit ?? []).map((entry) => JSON.stringify(entry)),
     );
     if (releasing && lease) lease.released = true;
   }
@@ -491,7 +455,7 @@ export class RoomStore {
 
   /** Removes streams whose leave grace has passed; returns how many. */
   async pruneDeparted(roomId: string, nowMs: number, graceMs: number): Promise<number> {
-    return Number(await PRUNE_DEPARTED.run(this.redis, [this.keys(roomId).streams], [nowMs, graceMs]));
+    return observationScripts.pruneDeparted(this.redis, this.keys(roomId), { now: nowMs, grace: graceMs });
   }
 
   /** One page of the room index, in no particular order (ZSCAN: a room indexed throughout is seen at least once). */
@@ -529,8 +493,7 @@ export class RoomStore {
     nowMs: number,
   ): Promise<number> {
     if (!streams.length) return 0;
-    const args = streams.flatMap((s) => [s.streamId, s.sequence]);
-    return Number(await CONFIRM_STREAMS.run(this.redis, [this.keys(roomId).streams], [nowMs, ...args]));
+    return observationScripts.confirmStreams(this.redis, this.keys(roomId), { now: nowMs }, streams);
   }
 
   /**
@@ -539,14 +502,14 @@ export class RoomStore {
    */
   async reindex(nowMs: number): Promise<number> {
     const nodes = this.redis.isCluster ? (this.redis as Cluster).nodes('master') : [this.redis as Redis];
-    const pattern = `${this.namespace}:{room:*}:meta`;
+    const pattern = this.keyMap.metaPattern;
     let added = 0;
     for (const node of nodes) {
       let cursor = '0';
       do {
         const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
         cursor = next;
-        const roomIds = keys.flatMap((key) => /\{room:([^}]*)\}:meta$/.exec(key)?.[1] ?? []);
+        const roomIds = keys.flatMap((key) => this.keyMap.roomIdOfMetaKey(key) ?? []);
         for (const roomId of roomIds) added += await this.redis.zadd(this.indexKey, 'NX', nowMs, roomId);
       } while (cursor !== '0');
     }
@@ -558,8 +521,6 @@ export class RoomStore {
     return raw.map((line) => JSON.parse(line) as AuditEntry);
   }
 }
-
-const SELF_EXPIRING_KEYS: ReadonlySet<string> = new Set(['lease', 'latestPush', 'tombstones']);
 
 /** A flat HGETALL reply from Lua, as an object. */
 function pairs(flat: string[]): Record<string, string> {

@@ -1,0 +1,68 @@
+/**
+ * Every Redis key mixkeeper keeps outside BullMQ (whose keys live under `{mk}`), in one namespace.
+ * A room's keys share the hash tag `{room:<id>}`, so its scripts stay in one Cluster slot; the
+ * namespace keys (the room index, the push origins, the marker) are the only ones across rooms.
+ */
+
+export interface RoomKeys {
+  /** Hash: version, status, epoch, timings, last error (`RoomMeta`). */
+  meta: string;
+  /** Hash: stream id → `StoredStream` JSON. */
+  streams: string;
+  /** String: the operator's `RoomConfig`. */
+  config: string;
+  /** String: the `AppliedMix`. */
+  applied: string;
+  /** List: audit entries, newest first, capped. */
+  audit: string;
+  /** List: what changed since the last request (`push <stream> <sequence>`, `config`, …). */
+  causes: string;
+  /** String with a TTL: an operator's temporary layout. */
+  override: string;
+  /** String with a TTL: the running reconcile's token. */
+  lease: string;
+  /** Sorted set with a TTL: latest push event time per stream, for the retry window. */
+  latestPush: string;
+  /** Sorted set with a TTL: `<sequence> <stream>` of disconnects seen → when they lapse. */
+  tombstones: string;
+}
+
+export interface KeyMap {
+  namespace: string;
+  /** Sorted set: room id → last activity (ms). The listing and the resync walk it. */
+  index: string;
+  /** Set: `<domain>/<AppName>` seen in push callbacks (src/rooms/push-origins.ts). */
+  pushOrigins: string;
+  /** String: set at a worker's first start on this Redis; its absence means the data was lost. */
+  marker: string;
+  room(roomId: string): RoomKeys;
+  /** SCAN pattern matching every room's meta key, and the room id in such a key. */
+  metaPattern: string;
+  roomIdOfMetaKey(key: string): string | undefined;
+}
+
+export function keyMap(namespace = 'mk'): KeyMap {
+  return {
+    namespace,
+    index: `${namespace}:rooms`,
+    pushOrigins: `${namespace}:push-origins`,
+    marker: `${namespace}:marker`,
+    room(roomId) {
+      const base = `${namespace}:{room:${roomId}}`;
+      return {
+        meta: `${base}:meta`,
+        streams: `${base}:streams`,
+        config: `${base}:config`,
+        applied: `${base}:applied`,
+        audit: `${base}:audit`,
+        causes: `${base}:causes`,
+        override: `${base}:override`,
+        lease: `${base}:lease`,
+        latestPush: `${base}:latest-push`,
+        tombstones: `${base}:tombs`,
+      };
+    },
+    metaPattern: `${namespace}:{room:*}:meta`,
+    roomIdOfMetaKey: (key) => /\{room:([^}]*)\}:meta$/.exec(key)?.[1],
+  };
+}

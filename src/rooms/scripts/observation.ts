@@ -1,0 +1,192 @@
+import type { Cluster, Redis, Result } from 'ioredis';
+import type { RoomKeys } from '../keys.js';
+import { defineScript, withScript } from './define.js';
+import { BUMP_VERSION, PUSH_AUDIT } from './fragments.js';
+
+/** Scripts that apply what the platform told about a room's streams (callbacks, the resync). */
+
+type Client = Redis | Cluster;
+
+/** applied: the room changed; duplicate: seen before; stale: superseded; unknown: a disconnect of nothing stored. */
+export type ObservationOutcome = 'applied' | 'duplicate' | 'stale' | 'unknown';
+
+const APPLY_OBSERVATION = defineScript({
+  name: 'mkApplyObservation',
+  keys: ['streams', 'meta', 'tombstones', 'audit', 'causes', 'latestPush'],
+  args: {
+    kind: 'string',
+    streamId: 'string',
+    sequence: 'string',
+    eventTime: 'number',
+    /** The push's `StoredStream` JSON ('' for a disconnect). */
+    record: 'string',
+    now: 'number',
+    tombstoneTtl: 'number',
+    /** The main's preset ('' = none). */
+    preset: 'string',
+    auditCap: 'number',
+    /** Its audit entry, without the version and outcome the script adds. */
+    entry: 'string',
+  },
+  fragments: [BUMP_VERSION, PUSH_AUDIT],
+  body: `
+local outcome = 'applied'
+local existingRaw = redis.call('HGET', streams, streamId)
+local existing = existingRaw and cjson.decode(existingRaw) or nil
+-- Tombstones: disconnects seen, kept for the retry window in one small zset per room (one key each
+-- would cost ~100 bytes of key overhead apiece). The sequence is digits only, so the first space ends it.
+local tomb = sequence .. ' ' .. streamId
+redis.call('ZREMRANGEBYSCORE', tombstones, '-inf', now)
+
+if kind == 'push' then
+  -- Only a stream's latest push counts. Its time is kept apart from the stream's record, which is
+  -- pruned after the leave grace or never written (push after its own disconnect), so a late retry
+  -- of an older push still finds it; forgotten once older than the retry window (like tombstones).
+  local latest = tonumber(redis.call('ZSCORE', latestPush, streamId) or '')
+  if not latest or eventTime > latest then redis.call('ZADD', latestPush, eventTime, streamId) end
+  redis.call('ZREMRANGEBYSCORE', latestPush, '-inf', string.format('(%.0f', eventTime - tombstoneTtl))
+  redis.call('PEXPIRE', latestPush, tombstoneTtl)
+  if redis.call('ZSCORE', tombstones, tomb) then
+    -- its disconnect came first (or a retry of a push that has ended): stays gone
+    outcome = 'stale'
+    if existing and existing.sequence ~= sequence and not existing.leftAt and eventTime > existing.eventTimeMs then
+      -- ...and it had replaced the older push stored here (one push per stream name at a time),
+      -- whose own disconnect may never come: that push has ended too
+      existing.leftAt = now
+      redis.call('HSET', streams, streamId, cjson.encode(existing))
+      outcome = 'applied'
+    end
+  elseif existing and existing.sequence == sequence then
+    outcome = 'duplicate'
+  elseif (existing and eventTime < existing.eventTimeMs) or (latest and eventTime < latest) then
+    -- an older push delivered after the one that replaced it
+    outcome = 'stale'
+  else
+    redis.call('HSET', streams, streamId, record)
+    if preset ~= '' then redis.call('HSET', meta, 'pushPreset', preset) end
+  end
+else
+  redis.call('ZADD', tombstones, now + tombstoneTtl, tomb)
+  redis.call('PEXPIRE', tombstones, tombstoneTtl)
+  if not existing then
+    outcome = 'unknown'
+  elseif existing.sequence ~= sequence then
+    -- the late disconnect of a push that another push already replaced
+    outcome = 'stale'
+  elseif existing.leftAt then
+    outcome = 'duplicate'
+  else
+    existing.leftAt = now
+    redis.call('HSET', streams, streamId, cjson.encode(existing))
+  end
+end
+
+local version
+if outcome == 'applied' then
+  version = bumpVersion(meta, causes, now, kind .. ' ' .. streamId .. ' ' .. sequence)
+else
+  version = tonumber(redis.call('HGET', meta, 'version') or '0')
+end
+pushAudit(audit, auditCap, { auditEntry(entry, version, outcome) })
+return {outcome, version}
+`,
+});
+
+export interface ApplyObservationArgs {
+  kind: 'push' | 'disconnect';
+  streamId: string;
+  sequence: string;
+  eventTime: number;
+  record: string;
+  now: number;
+  tombstoneTtl: number;
+  preset: string;
+  auditCap: number;
+  entry: string;
+}
+
+/** One push or disconnect, with its audit entry, atomically. */
+export async function applyObservation(
+  redis: Client,
+  keys: Pick<RoomKeys, 'streams' | 'meta' | 'tombstones' | 'audit' | 'causes' | 'latestPush'>,
+  args: ApplyObservationArgs,
+): Promise<{ outcome: ObservationOutcome; version: number }> {
+  const script = APPLY_OBSERVATION;
+  const [outcome, version] = await withScript(redis, script).mkApplyObservation(...script.argv(keys, args));
+  return { outcome, version };
+}
+
+const PRUNE_DEPARTED = defineScript({
+  name: 'mkPruneDeparted',
+  keys: ['streams'],
+  args: { now: 'number', grace: 'number' },
+  body: `
+local removed = 0
+local all = redis.call('HGETALL', streams)
+for i = 1, #all, 2 do
+  local s = cjson.decode(all[i + 1])
+  if s.leftAt and s.leftAt + grace <= now then
+    redis.call('HDEL', streams, all[i])
+    removed = removed + 1
+  end
+end
+return removed
+`,
+});
+
+/** Forgets streams whose leave grace has passed (the disconnect's sequence still matches); returns how many. */
+export function pruneDeparted(
+  redis: Client,
+  keys: Pick<RoomKeys, 'streams'>,
+  args: { now: number; grace: number },
+): Promise<number> {
+  const script = PRUNE_DEPARTED;
+  return withScript(redis, script).mkPruneDeparted(...script.argv(keys, args));
+}
+
+const CONFIRM_STREAMS = defineScript({
+  name: 'mkConfirmStreams',
+  keys: ['streams'],
+  args: { now: 'number' },
+  /** Stream id and sequence, pair after pair. */
+  rest: 'refs',
+  body: `
+local confirmed = 0
+for i = 1, #refs, 2 do
+  local streamId, sequence = refs[i], refs[i + 1]
+  local raw = redis.call('HGET', streams, streamId)
+  if raw then
+    local s = cjson.decode(raw)
+    if s.sequence == sequence and not s.leftAt then
+      s.confirmedAt = now
+      redis.call('HSET', streams, streamId, cjson.encode(s))
+      confirmed = confirmed + 1
+    end
+  end
+end
+return confirmed
+`,
+});
+
+/**
+ * Records that the platform's live list still shows these pushes (same sequence, not leaving), so
+ * the resync's silence rule does not expire them. No version bump: the desired mix does not change.
+ */
+export function confirmStreams(
+  redis: Client,
+  keys: Pick<RoomKeys, 'streams'>,
+  args: { now: number },
+  streams: readonly { streamId: string; sequence: string }[],
+): Promise<number> {
+  const script = CONFIRM_STREAMS;
+  const refs = streams.flatMap((s) => [s.streamId, s.sequence]);
+  return withScript(redis, script).mkConfirmStreams(...script.argv(keys, args, refs));
+}
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    mkApplyObservation(...argv: (string | number)[]): Result<[ObservationOutcome, number], Context>;
+    mkPruneDeparted(...argv: (string | number)[]): Result<number, Context>;
+    mkConfirmStreams(...argv: (string | number)[]): Result<number, Context>;
+  }
+}

@@ -1,0 +1,104 @@
+import type { Cluster, Redis, Result } from 'ioredis';
+import type { RoomKeys } from '../keys.js';
+import { defineScript, withScript } from './define.js';
+import { BUMP_VERSION, PUSH_AUDIT } from './fragments.js';
+
+/** Scripts for an operator's changes to a room, and for forgetting a deleted one. */
+
+type Client = Redis | Cluster;
+
+const OPERATOR_CHANGE = defineScript({
+  name: 'mkOperatorChange',
+  keys: ['meta', 'audit', 'causes', 'target'],
+  args: {
+    /** set: `value` into `target` (with `ttl` ms when > 0); del: delete `target`; deleting: mark the room. */
+    mutation: 'string',
+    value: 'string',
+    ttl: 'number',
+    now: 'number',
+    auditCap: 'number',
+    /** Its audit entry, without the version the script adds. */
+    entry: 'string',
+    /** What the next request will report as its cause. */
+    cause: 'string',
+  },
+  fragments: [BUMP_VERSION, PUSH_AUDIT],
+  body: `
+if mutation == 'set' then
+  if ttl > 0 then
+    redis.call('SET', target, value, 'PX', ttl)
+  else
+    redis.call('SET', target, value)
+  end
+elseif mutation == 'del' then
+  redis.call('DEL', target)
+elseif mutation == 'deleting' then
+  redis.call('HSET', meta, 'deleting', now)
+end
+local version = bumpVersion(meta, causes, now, cause)
+pushAudit(audit, auditCap, { auditEntry(entry, version) })
+return version
+`,
+});
+
+export interface OperatorChangeArgs {
+  mutation: 'set' | 'del' | 'deleting';
+  value: string;
+  ttl: number;
+  now: number;
+  auditCap: number;
+  entry: string;
+  cause: string;
+}
+
+/**
+ * An operator's change to a room (config, override, deletion): applies it, bumps the version so
+ * the reconcile (and a room failed at the old version) looks again, and logs it. Returns the new version.
+ */
+export function operatorChange(
+  redis: Client,
+  keys: Pick<RoomKeys, 'meta' | 'audit' | 'causes'> & { target: string },
+  args: OperatorChangeArgs,
+): Promise<number> {
+  const script = OPERATOR_CHANGE;
+  return withScript(redis, script).mkOperatorChange(...script.argv(keys, args));
+}
+
+const FORGET_ROOM = defineScript({
+  name: 'mkForgetRoom',
+  keys: ['meta', 'applied', 'streams', 'config', 'audit', 'causes', 'override'],
+  args: { version: 'string' },
+  body: `
+if (redis.call('HGET', meta, 'version') or '0') ~= version then return 0 end
+if redis.call('HEXISTS', meta, 'deleting') == 0 then return 0 end
+if redis.call('EXISTS', applied) == 1 then return 0 end
+redis.call('DEL', meta, applied, streams, config, audit, causes, override)
+return 1
+`,
+});
+
+/**
+ * Forgets a room an operator deleted, once its reconcile saw nothing left to cancel: every key but
+ * those that expire by themselves (tombstones and latest pushes, which still guard against late
+ * callbacks, and the running reconcile's lease). Refuses (false) when the room changed since that
+ * reconcile read it, is no longer marked for deletion, or has a mix again, so a callback racing
+ * the deletion is never lost silently.
+ */
+export async function forgetRoom(
+  redis: Client,
+  keys: Pick<RoomKeys, 'meta' | 'applied' | 'streams' | 'config' | 'audit' | 'causes' | 'override'>,
+  args: { version: number },
+): Promise<boolean> {
+  const script = FORGET_ROOM;
+  const forgotten = await withScript(redis, script).mkForgetRoom(
+    ...script.argv(keys, { version: String(args.version) }),
+  );
+  return forgotten === 1;
+}
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    mkOperatorChange(...argv: (string | number)[]): Result<number, Context>;
+    mkForgetRoom(...argv: (string | number)[]): Result<number, Context>;
+  }
+}
