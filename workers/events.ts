@@ -3,6 +3,7 @@ import type { Metrics } from '../src/metrics.js';
 import { type LiveEventJob, liveEventJobSchema, type ReconcileJob } from '../src/queue/jobs.js';
 import { requestReconcile } from '../src/queue/reconcile-requests.js';
 import { readMembership } from '../src/rooms/membership.js';
+import { applyObservation } from '../src/rooms/observations.js';
 import type { PushOrigin } from '../src/rooms/push-origins.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
 
@@ -31,7 +32,8 @@ export function eventsProcessor(deps: EventsProcessorDeps) {
     }
     const { roomId } = member.membership;
     if (event.kind === 'push') await deps.origins?.record({ domain: event.domain, appName: event.appName });
-    const { outcome, version } = await deps.store.applyObservation(
+    const { outcome, version } = await applyObservation(
+      deps.store,
       {
         kind: event.kind,
         streamId: event.streamId,

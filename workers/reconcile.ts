@@ -1,6 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { type ReconcileJob, reconcileJobSchema } from '../src/queue/jobs.js';
 import { type ReconcileDeps, reconcileRoom } from '../src/reconcile/reconcile-room.js';
+import { roomVersion } from '../src/rooms/room-state.js';
 
 /** Thrown for a transient mix error so BullMQ retries the job with the `mix` backoff. */
 export class MixRetryError extends Error {
@@ -30,7 +31,7 @@ export function reconcileProcessor(deps: ReconcileProcessorDeps) {
         // Waiting is not a failure: the job comes back at `until` without spending an attempt.
         await job.moveToDelayed(Math.max(result.until, deps.now()), token);
         // A callback that arrived while this run was active could not move the job; look once more.
-        if (result.version >= 0 && (await deps.store.version(roomId)) !== result.version) {
+        if (result.version >= 0 && (await roomVersion(deps.store, roomId)) !== result.version) {
           await job.changeDelay(deps.debounceMs).catch(() => {});
         }
         throw new DelayedError(result.summary);

@@ -6,7 +6,11 @@ import { reconcileQueued, requestReconcile } from '../src/queue/reconcile-reques
 import { type ResyncJob, resyncJobSchema } from '../src/queue/resync-schedule.js';
 import type { LiveTruth } from '../src/reconcile/live-truth.js';
 import { type LiveList, planRoomResync, type ResyncPolicy } from '../src/reconcile/resync-plan.js';
+import { confirmStreams, expireStream } from '../src/rooms/observations.js';
+import { scanRoomIds } from '../src/rooms/room-index.js';
+import { readRoom } from '../src/rooms/room-state.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
+import { updateRoom } from '../src/rooms/room-update.js';
 
 /**
  * The periodic sweep: every room in the index is compared with what it should be; lost
@@ -64,7 +68,7 @@ export async function resyncRooms(deps: ResyncDeps): Promise<ResyncReport> {
   const seen = new Set<string>();
   let cursor = '0';
   do {
-    const page = await deps.store.scanRoomIds(cursor, PAGE);
+    const page = await scanRoomIds(deps.store, cursor, PAGE);
     cursor = page.cursor;
     const fresh = page.roomIds.filter((id) => !seen.has(id));
     for (const id of fresh) seen.add(id);
@@ -103,18 +107,18 @@ async function resyncRoom(
   deps: ResyncDeps,
   report: ResyncReport,
 ): Promise<void> {
-  const state = await deps.store.read(roomId);
+  const state = await readRoom(deps.store, roomId);
   if (!state) return;
   const now = deps.now();
   const plan = planRoomResync(state, live, now, deps.policy);
   if (plan.confirm.length) {
     // Awaited first: `report.confirmed += await …` would read the total before other rooms' sweeps add to it.
-    const confirmed = await deps.store.confirmStreams(roomId, plan.confirm, now);
+    const confirmed = await confirmStreams(deps.store, roomId, plan.confirm, now);
     report.confirmed += confirmed;
   }
   let changed = false;
   for (const stream of plan.expire) {
-    const { outcome } = await deps.store.expireStream(roomId, stream, stream.reason, now);
+    const { outcome } = await expireStream(deps.store, roomId, stream, stream.reason, now);
     if (outcome !== 'applied') continue;
     changed = true;
     report.expired += 1;
@@ -124,7 +128,8 @@ async function resyncRoom(
     );
   }
   if (plan.retryFailed) {
-    await deps.store.update(
+    await updateRoom(
+      deps.store,
       roomId,
       {
         failedVersion: null,

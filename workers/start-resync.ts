@@ -7,6 +7,7 @@ import type { ReconcileJob } from '../src/queue/jobs.js';
 import { QUEUES } from '../src/queue/names.js';
 import { type ResyncJob, resyncNow, scheduleResync } from '../src/queue/resync-schedule.js';
 import type { LiveTruth } from '../src/reconcile/live-truth.js';
+import { reindexRooms } from '../src/rooms/room-index.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
 import { claimMarker, watchForRedisLoss } from './redis-loss-watch.js';
 import { releaseOnCancel } from './release-on-cancel.js';
@@ -44,7 +45,7 @@ export async function startResync(options: ResyncOptions): Promise<RunningResync
 
   const rebuild = async (reason: 'start-up' | 'redis-empty') => {
     if (reason === 'redis-empty') {
-      const reindexed = await store.reindex(now());
+      const reindexed = await reindexRooms(store, now());
       if (reindexed) log.warn({ reindexed }, 'rooms that survived were re-indexed');
     }
     await scheduleResync(queue, config.RESYNC_INTERVAL_MS);
@@ -53,10 +54,10 @@ export async function startResync(options: ResyncOptions): Promise<RunningResync
     await resyncNow(queue, reason);
   };
 
-  const markerKey = `${store.namespace}:marker`;
+  const markerKey = store.keys.marker;
   if (await claimMarker(connection, markerKey, now())) {
     // A first start on this Redis, or one that lost its data: room keys that survived get indexed.
-    const reindexed = await store.reindex(now());
+    const reindexed = await reindexRooms(store, now());
     log.info({ reindexed }, 'no marker in Redis (first start, or its data was lost): rooms re-indexed');
   }
   await rebuild('start-up');

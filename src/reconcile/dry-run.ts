@@ -1,7 +1,7 @@
 import { explain } from '../layout/explain.js';
 import type { Media, MixPlan, Role, RoomConfig, RoomSnapshot } from '../layout/plan.js';
 import { type PlanCheck, validatePlan } from '../layout/validate.js';
-import type { RoomState } from '../rooms/room-store.js';
+import type { RoomState } from '../rooms/room-state.js';
 import type { StoredStream } from '../rooms/stored.js';
 import { type CancelBody, cancelBody, type StartBody, startBody } from '../tencent/mix-stream-v2.js';
 import type { Decision, Timing } from './decide.js';

@@ -1,7 +1,12 @@
 import type { MixPlan } from '../layout/plan.js';
 import type { Metrics } from '../metrics.js';
 import type { MixBackend, MixOutcome } from '../mix/mix-backend.js';
-import type { RoomLease, RoomState, RoomStore, RoomUpdate } from '../rooms/room-store.js';
+import { type RoomLease, readLeased } from '../rooms/lease.js';
+import { pruneDeparted } from '../rooms/observations.js';
+import { forgetRoom } from '../rooms/operator-changes.js';
+import type { RoomState } from '../rooms/room-state.js';
+import type { RoomStore } from '../rooms/room-store.js';
+import { type RoomUpdate, updateRoom } from '../rooms/room-update.js';
 import type { AppliedMix, AuditEntry, LastError } from '../rooms/stored.js';
 import type { MixErrorInfo, MixOperation } from '../tencent/errors.js';
 import { type Decision, statusOf, type Timing } from './decide.js';
@@ -42,7 +47,7 @@ export async function reconcileRoom(
   attempt: Attempt,
   deps: ReconcileDeps,
 ): Promise<ReconcileResult> {
-  const leased = await deps.store.readLeased(roomId, deps.leaseMs);
+  const leased = await readLeased(deps.store, roomId, deps.leaseMs);
   if ('heldForMs' in leased) {
     deps.metrics?.reconciles.inc({ decision: 'skipped' });
     // A holder that finishes releases the lease at once, so look again within a second; a holder
@@ -74,11 +79,11 @@ async function reconcileState(
   const version = meta.version;
   const now = deps.now();
   const view = viewRoom(state, now, deps.leaveGraceMs);
-  if (view.departed.length) await deps.store.pruneDeparted(roomId, now, deps.leaveGraceMs);
+  if (view.departed.length) await pruneDeparted(deps.store, roomId, now, deps.leaveGraceMs);
 
   if (meta.deleting !== undefined && !state.applied) {
     // Deleted by an operator and no mix left to cancel: forget the room, unless it changed meanwhile.
-    if (await deps.store.forget(roomId, version, now))
+    if (await forgetRoom(deps.store, roomId, version, now))
       return { kind: 'done', summary: 'room deleted', version };
     return { kind: 'wait', until: now, summary: 'the room changed while being deleted', version };
   }
@@ -111,11 +116,12 @@ async function reconcileState(
     case 'noop': {
       const status = statusOf(desired, state.applied);
       if (status !== meta.status)
-        await deps.store.update(roomId, { status, failedVersion: null }, now, lease);
+        await updateRoom(deps.store, roomId, { status, failedVersion: null }, now, lease);
       return orDeparture({ kind: 'done', summary: decision.reason, version });
     }
     case 'wait': {
-      await deps.store.update(
+      await updateRoom(
+        deps.store,
         roomId,
         {
           status: 'pending',
@@ -156,7 +162,8 @@ async function reconcileState(
         }),
       ];
       const result = recordOutcome(state, decision, outcome, attempt, deps.now());
-      await deps.store.update(
+      await updateRoom(
+        deps.store,
         roomId,
         { ...result.update, audit: entries, causesReported: state.causes.length },
         now,

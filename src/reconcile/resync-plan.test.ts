@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { RoomState } from '../rooms/room-store.js';
+import type { RoomState } from '../rooms/room-state.js';
 import type { AppliedMix, StoredStream } from '../rooms/stored.js';
 import { type LiveList, planRoomResync, type ResyncPolicy } from './resync-plan.js';
 import { desiredPlan, viewRoom } from './snapshot.js';

@@ -1,4 +1,4 @@
-import type { RoomState } from '../rooms/room-store.js';
+import type { RoomState } from '../rooms/room-state.js';
 import type { StoredStream } from '../rooms/stored.js';
 import { statusOf } from './decide.js';
 import { desiredPlan, viewRoom } from './snapshot.js';

@@ -2,7 +2,7 @@ import { layout } from '../layout/layout.js';
 import type { MixPlan, RoomConfig, RoomSnapshot } from '../layout/plan.js';
 import { parsePreset } from '../rooms/membership.js';
 import { activeOverride } from '../rooms/room-override.js';
-import type { RoomState } from '../rooms/room-store.js';
+import type { RoomState } from '../rooms/room-state.js';
 import type { AppliedMix } from '../rooms/stored.js';
 import { type Decision, decide, samePlan, type Timing } from './decide.js';
 

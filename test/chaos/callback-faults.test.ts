@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { readRoom } from '../../src/rooms/room-state.js';
 import {
   type ChaosRig,
   describeViolations,
@@ -71,7 +72,7 @@ test('dropped, duplicated and reordered callbacks: one resync period later every
   const truthLive = new Set(rig.sim.streams().map((s) => s.streamId));
   let ghostsAtSettle = 0;
   for (const { roomId } of rooms) {
-    const state = await rig.store.read(roomId);
+    const state = await readRoom(rig.store, roomId);
     ghostsAtSettle += (state?.streams ?? []).filter(
       (s) => s.leftAt === undefined && !truthLive.has(s.streamId),
     ).length;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { readAudit } from '../../src/rooms/audit.js';
 import {
   type ChaosRig,
   describeViolations,
@@ -75,7 +76,7 @@ test('200 rooms under churn with 30% timeouts, 20% -10031, 10% 5xx: all converge
     otherAnswers.set(key, (otherAnswers.get(key) ?? 0) + 1);
   }
   const failedJobs = await rig.queue('reconcile').getFailedCount();
-  const retriedByResync = (await Promise.all(rooms.map((r) => rig.store.audit(r.roomId, 32)))).filter(
+  const retriedByResync = (await Promise.all(rooms.map((r) => readAudit(rig.store, r.roomId, 32)))).filter(
     (audit) => audit.some((e) => e.type === 'resync' && e.action === 'retry-failed'),
   ).length;
   printFigures(

@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RedisClient, workerConnection } from '../../src/queue/connections.js';
-import type { Observation } from '../../src/rooms/room-store.js';
+import { readLeased } from '../../src/rooms/lease.js';
+import { applyObservation, type Observation } from '../../src/rooms/observations.js';
+import {
+  clearOverride,
+  forgetRoom,
+  markDeleting,
+  setConfig,
+  setOverride,
+} from '../../src/rooms/operator-changes.js';
+import { listRooms } from '../../src/rooms/room-index.js';
+import { readRoom } from '../../src/rooms/room-state.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
+import { updateRoom } from '../../src/rooms/room-update.js';
 import { keysByNode, type LocalRedisCluster, startRedisCluster } from '../support/redis-cluster.js';
 
 /**
@@ -43,47 +54,47 @@ const ROOMS = Array.from({ length: 12 }, (_, i) => `room${i}`);
 describe('room store on a Redis Cluster', () => {
   test('observations, reads, updates and the lease work per room, on every master', async () => {
     for (const [i, roomId] of ROOMS.entries()) {
-      expect(await store.applyObservation(push(roomId, 'a', '11'), T + i)).toEqual({
+      expect(await applyObservation(store, push(roomId, 'a', '11'), T + i)).toEqual({
         outcome: 'applied',
         version: 1,
       });
-      await store.update(roomId, { status: i % 2 ? 'mixing' : 'idle', causesReported: 16 }, T + i);
+      await updateRoom(store, roomId, { status: i % 2 ? 'mixing' : 'idle', causesReported: 16 }, T + i);
     }
     const byNode = await keysByNode(cluster, `${namespace}:{room:*`);
     expect([...byNode.values()].filter((keys) => keys.length > 0)).toHaveLength(3);
 
-    const state = await store.read('room1');
+    const state = await readRoom(store, 'room1');
     expect(state?.streams.map((s) => s.streamId)).toEqual(['a']);
     expect(state?.meta.status).toBe('mixing');
     expect(state?.causes).toEqual([]);
 
-    const leased = await store.readLeased('room1', 5000);
+    const leased = await readLeased(store, 'room1', 5000);
     if (!('lease' in leased)) throw new Error('the first reader must get the lease');
-    expect(await store.readLeased('room1', 5000)).toHaveProperty('heldForMs');
+    expect(await readLeased(store, 'room1', 5000)).toHaveProperty('heldForMs');
     await leased.lease.release();
-    const again = await store.readLeased('room1', 5000);
+    const again = await readLeased(store, 'room1', 5000);
     expect(again).toHaveProperty('lease');
     if ('lease' in again) await again.lease.release();
   });
 
   test('the listing spans rooms on all masters, with and without a status filter', async () => {
-    const all = await store.listRooms({ limit: 50 });
+    const all = await listRooms(store, { limit: 50 });
     expect(all.rooms.map((r) => r.state.roomId).sort()).toEqual([...ROOMS].sort());
-    const mixing = await store.listRooms({ limit: 50, status: 'mixing' });
+    const mixing = await listRooms(store, { limit: 50, status: 'mixing' });
     expect(mixing.rooms.map((r) => r.state.roomId).sort()).toEqual(ROOMS.filter((_, i) => i % 2).sort());
   });
 
   test('operator changes and deletion work per room', async () => {
-    const version = await store.setConfig('room2', { preset: 'grid' }, T + 100);
+    const version = await setConfig(store, 'room2', { preset: 'grid' }, T + 100);
     expect(version).toBe(2);
-    await store.setOverride('room2', { config: { preset: 'pk' }, at: T + 100, until: T + 60_000 }, T + 100);
-    expect((await store.read('room2'))?.override?.config.preset).toBe('pk');
-    await store.clearOverride('room2', T + 200);
-    expect((await store.read('room2'))?.override).toBeUndefined();
+    await setOverride(store, 'room2', { config: { preset: 'pk' }, at: T + 100, until: T + 60_000 }, T + 100);
+    expect((await readRoom(store, 'room2'))?.override?.config.preset).toBe('pk');
+    await clearOverride(store, 'room2', T + 200);
+    expect((await readRoom(store, 'room2'))?.override).toBeUndefined();
 
-    const deleting = await store.markDeleting('room2', T + 300);
-    expect(await store.forget('room2', deleting, T + 300)).toBe(true);
-    expect(await store.read('room2')).toBeNull();
-    expect((await store.listRooms({ limit: 50 })).rooms.map((r) => r.state.roomId)).not.toContain('room2');
+    const deleting = await markDeleting(store, 'room2', T + 300);
+    expect(await forgetRoom(store, 'room2', deleting, T + 300)).toBe(true);
+    expect(await readRoom(store, 'room2')).toBeNull();
+    expect((await listRooms(store, { limit: 50 })).rooms.map((r) => r.state.roomId)).not.toContain('room2');
   });
 });

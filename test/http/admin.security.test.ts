@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { issueSession, SESSION_COOKIE } from '../../src/http/admin-session.js';
+import { readRoom } from '../../src/rooms/room-state.js';
 import { ADMIN_MODES, T0, TOKEN, useAdminApp } from '../support/admin-harness.js';
 
 const h = useAdminApp();
@@ -84,7 +85,7 @@ describe.each(ADMIN_MODES)('%s: every operator route refuses wrong credentials w
   });
 
   test.each(CREDENTIALS)('%s', async (_label, headers) => {
-    const versionBefore = (await surface.store.read(ROOM))?.meta.version;
+    const versionBefore = (await readRoom(surface.store, ROOM))?.meta.version;
     for (const [method, path] of routes) {
       const res = await send(surface, method, path, headers);
       expect(res.status, `${method} ${path}`).toBe(401);
@@ -93,7 +94,7 @@ describe.each(ADMIN_MODES)('%s: every operator route refuses wrong credentials w
       expect(body.code).toBe('unauthorized');
     }
     // Nothing a refused request asked for happened.
-    const state = await surface.store.read(ROOM);
+    const state = await readRoom(surface.store, ROOM);
     expect(state?.meta.version).toBe(versionBefore);
     expect(state?.config).toBeUndefined();
     expect(state?.override).toBeUndefined();

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { readRoom } from '../../src/rooms/room-state.js';
 import { useAdminApp } from '../support/admin-harness.js';
 
 const h = useAdminApp();
@@ -30,7 +31,7 @@ describe('PUT /v1/rooms/:id with an invalid config', () => {
     await h.push(id, 'host_a', 'main');
     const res = await h.json(`/v1/rooms/${id}`, 'PUT', config);
     await expectProblem(res, 400, 'bad_request', field);
-    const state = await h.store.read(id);
+    const state = await readRoom(h.store, id);
     expect(state?.config).toBeUndefined();
     expect(state?.meta.version).toBe(1);
     expect(await h.reconcileJob(id)).toBeUndefined();
@@ -53,7 +54,7 @@ describe('PUT /v1/rooms/:id with an invalid config', () => {
       415,
       'unsupported_media_type',
     );
-    expect(await h.store.read(id)).toBeNull();
+    expect(await readRoom(h.store, id)).toBeNull();
   });
 
   test('a body over 64 kB is refused with 413', async () => {
@@ -75,7 +76,7 @@ describe('PUT /v1/rooms/:id with an invalid config', () => {
       409,
       'conflict',
     );
-    expect((await h.store.read(id))?.config).toBeUndefined();
+    expect((await readRoom(h.store, id))?.config).toBeUndefined();
   });
 });
 
@@ -129,7 +130,7 @@ describe('bad queries and bodies', () => {
     const id = roomId('badoverride');
     await h.push(id, 'host_a', 'main');
     await expectProblem(await h.json(`/v1/rooms/${id}/override`, 'POST', body), 400, 'bad_request', field);
-    expect((await h.store.read(id))?.override).toBeUndefined();
+    expect((await readRoom(h.store, id))?.override).toBeUndefined();
   });
 
   test.each([

@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import type { RoomBody } from '../../src/http/rooms/room-view.js';
 import type { MixPlan } from '../../src/layout/plan.js';
+import { readAudit } from '../../src/rooms/audit.js';
+import { forgetRoom } from '../../src/rooms/operator-changes.js';
+import { readRoom } from '../../src/rooms/room-state.js';
+import { updateRoom } from '../../src/rooms/room-update.js';
 import { T0, useAdminApp } from '../support/admin-harness.js';
 
 const h = useAdminApp();
@@ -127,13 +131,13 @@ describe('PUT /v1/rooms/:id', () => {
     expect(body.version).toBe(3);
     expect(body.desired?.preset).toBe('grid');
     expect(body.desired?.canvas).toEqual({ width: 1280, height: 720 });
-    expect((await h.store.read(id))?.config).toEqual({
+    expect((await readRoom(h.store, id))?.config).toEqual({
       preset: 'grid',
       canvas: { width: 1280, height: 720 },
       output: { type: 1 },
       background: { color: '0x112233' },
     });
-    expect((await h.store.audit(id, 1))[0]).toMatchObject({ type: 'config', v: 3 });
+    expect((await readAudit(h.store, id, 1))[0]).toMatchObject({ type: 'config', v: 3 });
     expect((await h.reconcileJob(id))?.data).toEqual({ roomId: id });
   });
 
@@ -151,7 +155,7 @@ describe('POST /v1/rooms/:id/plan', () => {
   test('a join: the plan, the wait for readiness, the start body that would follow; nothing stored or queued', async () => {
     const id = await mixingRoom('plan');
     const versionBefore = (await room(id)).version;
-    const auditBefore = await h.store.audit(id);
+    const auditBefore = await readAudit(h.store, id);
     const res = await h.json(`/v1/rooms/${id}/plan`, 'POST', {
       join: [{ streamId: 'guest_c', width: 540, height: 960 }],
     });
@@ -179,7 +183,7 @@ describe('POST /v1/rooms/:id/plan', () => {
     expect(body.explain.length).toBeGreaterThan(0);
 
     expect((await room(id)).version).toBe(versionBefore);
-    expect(await h.store.audit(id)).toEqual(auditBefore);
+    expect(await readAudit(h.store, id)).toEqual(auditBefore);
     expect(await h.reconcileJob(id)).toBeUndefined();
   });
 
@@ -212,7 +216,7 @@ describe('POST /v1/rooms/:id/plan', () => {
     const body = (await res.json()) as { plan: MixPlan; decision: { kind: string } };
     expect(body.plan.preset).toBe('grid');
     expect(body.decision.kind).toBe('start');
-    expect((await h.store.read(id))?.config).toBeUndefined();
+    expect((await readRoom(h.store, id))?.config).toBeUndefined();
   });
 });
 
@@ -221,14 +225,14 @@ describe('POST /v1/rooms/:id/reconcile', () => {
     const id = roomId('force');
     await h.push(id, 'host_a', 'main');
     await h.push(id, 'guest_b');
-    await h.store.update(id, { status: 'failed', failedVersion: 2 }, T0);
+    await updateRoom(h.store, id, { status: 'failed', failedVersion: 2 }, T0);
     const res = await h.request(`/v1/rooms/${id}/reconcile`, { method: 'POST' });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ roomId: id, accepted: 'reconcile, failure cleared' });
-    expect((await h.store.read(id))?.meta.failedVersion).toBeUndefined();
+    expect((await readRoom(h.store, id))?.meta.failedVersion).toBeUndefined();
     const job = await h.reconcileJob(id);
     expect(job?.opts.delay).toBe(0);
-    expect((await h.store.audit(id, 1))[0]).toMatchObject({ type: 'operator', action: 'reconcile' });
+    expect((await readAudit(h.store, id, 1))[0]).toMatchObject({ type: 'operator', action: 'reconcile' });
   });
 });
 
@@ -273,14 +277,14 @@ describe('DELETE /v1/rooms/:id', () => {
     const id = roomId('forget');
     await h.push(id, 'host_a', 'main');
     await h.request(`/v1/rooms/${id}`, { method: 'DELETE' });
-    const version = (await h.store.read(id))!.meta.version;
+    const version = (await readRoom(h.store, id))!.meta.version;
     await h.push(id, 'guest_b');
-    expect(await h.store.forget(id, version, T0)).toBe(false);
-    expect(await h.redis.zscore(h.store.indexKey, id)).not.toBeNull();
-    const now = (await h.store.read(id))!.meta.version;
-    expect(await h.store.forget(id, now, T0)).toBe(true);
-    expect(await h.store.read(id)).toBeNull();
-    expect(await h.redis.zscore(h.store.indexKey, id)).toBeNull();
+    expect(await forgetRoom(h.store, id, version, T0)).toBe(false);
+    expect(await h.redis.zscore(h.store.keys.index, id)).not.toBeNull();
+    const now = (await readRoom(h.store, id))!.meta.version;
+    expect(await forgetRoom(h.store, id, now, T0)).toBe(true);
+    expect(await readRoom(h.store, id)).toBeNull();
+    expect(await h.redis.zscore(h.store.keys.index, id)).toBeNull();
     const left = await h.redis.keys(`${h.namespace}:{room:${id}}:*`);
     expect(left.filter((key) => !/:(latest-push|tombs)$/.test(key))).toEqual([]);
   });

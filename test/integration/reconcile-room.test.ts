@@ -1,7 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import type { MixBackend, MixOutcome } from '../../src/mix/mix-backend.js';
 import { type ReconcileDeps, reconcileRoom } from '../../src/reconcile/reconcile-room.js';
+import { readLeased } from '../../src/rooms/lease.js';
 import type { Membership } from '../../src/rooms/membership.js';
+import { applyObservation } from '../../src/rooms/observations.js';
+import { readRoom } from '../../src/rooms/room-state.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import { classifyMixError, type MixErrorCode } from '../../src/tencent/errors.js';
 import type { MixSpec } from '../../src/tencent/mix-stream-v2.js';
@@ -60,7 +63,8 @@ function setup(script: MixErrorCode[] = [], leaveGraceMs = 3000) {
     ...(role === 'main' ? { preset: 'pip' as const } : {}),
   });
   const push = (streamId: string, role: 'main' | 'guest', sequence = '1') =>
-    store.applyObservation(
+    applyObservation(
+      store,
       {
         kind: 'push',
         streamId,
@@ -74,7 +78,8 @@ function setup(script: MixErrorCode[] = [], leaveGraceMs = 3000) {
       clock.now,
     );
   const disconnect = (streamId: string, role: 'main' | 'guest', sequence = '1') =>
-    store.applyObservation(
+    applyObservation(
+      store,
       {
         kind: 'disconnect',
         streamId,
@@ -101,7 +106,7 @@ describe('reconcileRoom', () => {
     expect(await r.run()).toMatchObject({ kind: 'done' });
     expect(await r.run()).toMatchObject({ kind: 'done', summary: 'the platform runs the desired plan' });
     expect(r.calls.map((c) => `${c.op} ${c.sessionId}`)).toEqual([`start ${r.roomId}_1`]);
-    expect((await store.read(r.roomId))?.meta.status).toBe('mixing');
+    expect((await readRoom(store, r.roomId))?.meta.status).toBe('mixing');
   });
 
   test('a timed-out start is applied again to the same session, never a second one', async () => {
@@ -110,14 +115,14 @@ describe('reconcileRoom', () => {
     await r.push('guest', 'guest');
     r.clock.now = T0 + 5000;
     expect(await r.run(1)).toMatchObject({ kind: 'retry', error: { code: 'timeout' } });
-    expect((await store.read(r.roomId))?.applied).toMatchObject({
+    expect((await readRoom(store, r.roomId))?.applied).toMatchObject({
       sessionId: `${r.roomId}_1`,
       uncertain: true,
     });
     r.clock.now += 1000;
     expect(await r.run(2)).toMatchObject({ kind: 'done' });
     expect(r.calls.map((c) => c.sessionId)).toEqual([`${r.roomId}_1`, `${r.roomId}_1`]);
-    expect((await store.read(r.roomId))?.applied?.uncertain).toBeUndefined();
+    expect((await readRoom(store, r.roomId))?.applied?.uncertain).toBeUndefined();
   });
 
   test('a permanent error fails the room once; it is retried only after the room changes', async () => {
@@ -126,7 +131,7 @@ describe('reconcileRoom', () => {
     await r.push('guest', 'guest');
     r.clock.now = T0 + 5000;
     await r.run();
-    const state = await store.read(r.roomId);
+    const state = await readRoom(store, r.roomId);
     expect(state?.meta).toMatchObject({ status: 'failed', lastError: { code: -2, op: 'start' } });
     expect(await r.run()).toMatchObject({
       kind: 'done',
@@ -137,7 +142,7 @@ describe('reconcileRoom', () => {
     r.clock.now += 5000;
     await r.run();
     expect(r.calls).toHaveLength(2);
-    expect((await store.read(r.roomId))?.meta.status).toBe('mixing');
+    expect((await readRoom(store, r.roomId))?.meta.status).toBe('mixing');
   });
 
   test('transient errors exhaust the attempts into failed with the last code', async () => {
@@ -146,10 +151,13 @@ describe('reconcileRoom', () => {
     await r.push('guest', 'guest');
     r.clock.now = T0 + 5000;
     expect(await r.run(1, 2)).toMatchObject({ kind: 'retry', error: { code: -505 } });
-    expect((await store.read(r.roomId))?.meta.status).toBe('pending');
+    expect((await readRoom(store, r.roomId))?.meta.status).toBe('pending');
     r.clock.now += 1000;
     expect(await r.run(2, 2)).toMatchObject({ kind: 'done' });
-    expect((await store.read(r.roomId))?.meta).toMatchObject({ status: 'failed', lastError: { code: -505 } });
+    expect((await readRoom(store, r.roomId))?.meta).toMatchObject({
+      status: 'failed',
+      lastError: { code: -505 },
+    });
   });
 
   test('the main leaving a PiP room cancels after its grace and the minimum age; it returns in a new session', async () => {
@@ -165,7 +173,7 @@ describe('reconcileRoom', () => {
     expect(await r.run()).toMatchObject({ kind: 'wait', until: T0 + 5000 + 5000 });
     r.clock.now = T0 + 10_000;
     expect(await r.run()).toMatchObject({ kind: 'wait', summary: `cancelled ${r.roomId}_1` });
-    expect((await store.read(r.roomId))?.streams.map((s) => s.streamId)).toEqual(['guest']);
+    expect((await readRoom(store, r.roomId))?.streams.map((s) => s.streamId)).toEqual(['guest']);
     await r.push('host', 'main', '2');
     r.clock.now += 5000;
     await r.run();
@@ -202,7 +210,7 @@ describe('reconcileRoom', () => {
   test('a room held by another reconcile is left alone', async () => {
     const r = setup();
     await r.push('host', 'main');
-    const other = await store.readLeased(r.roomId, 10_000);
+    const other = await readLeased(store, r.roomId, 10_000);
     const before = r.clock.now;
     const result = await r.run();
     expect(result).toMatchObject({ kind: 'wait', summary: 'another reconcile holds the room' });

@@ -6,8 +6,13 @@ import { QUEUES } from '../../src/queue/names.js';
 import { reconcileDeduplicationId, requestReconcile } from '../../src/queue/reconcile-requests.js';
 import type { LiveTruth } from '../../src/reconcile/live-truth.js';
 import { reconcileRoom } from '../../src/reconcile/reconcile-room.js';
+import { readAudit } from '../../src/rooms/audit.js';
 import type { Membership } from '../../src/rooms/membership.js';
+import { applyObservation, expireStream } from '../../src/rooms/observations.js';
+import { reindexRooms } from '../../src/rooms/room-index.js';
+import { readRoom } from '../../src/rooms/room-state.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
+import { updateRoom } from '../../src/rooms/room-update.js';
 import { type ResyncDeps, resyncRooms } from '../../workers/resync.js';
 import { manualClock } from '../support/manual-clock.js';
 import { recordingMixBackend } from '../support/recording-mix-backend.js';
@@ -54,7 +59,8 @@ function newRoom() {
 }
 
 async function push(roomId: string, streamId: string, role: 'main' | 'guest', sequence = '1') {
-  return store.applyObservation(
+  return applyObservation(
+    store,
     {
       kind: 'push',
       streamId,
@@ -87,7 +93,7 @@ async function mixed(roomId: string) {
     },
   );
   expect(result.kind).toBe('done');
-  expect((await store.read(roomId))?.meta.status).toBe('mixing');
+  expect((await readRoom(store, roomId))?.meta.status).toBe('mixing');
 }
 
 const queued = async (roomId: string) => {
@@ -152,9 +158,9 @@ describe('resyncRooms', () => {
     const report = await resyncRooms(deps());
     expect(report.liveList).toBe('none');
     expect(report.expired).toBeGreaterThanOrEqual(2);
-    const state = await store.read(roomId);
+    const state = await readRoom(store, roomId);
     expect(state?.streams.every((s) => s.leftAt === clock.now())).toBe(true);
-    const audit = await store.audit(roomId, 5);
+    const audit = await readAudit(store, roomId, 5);
     expect(audit.filter((e) => e.type === 'resync')).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ action: 'expire', stream: `${roomId}_guest`, outcome: 'applied' }),
@@ -170,7 +176,7 @@ describe('resyncRooms', () => {
     clock.advance(4 * HOUR);
     const report = await resyncRooms(deps({ liveTruth: truth([`${roomId}_host`]) }));
     expect(report.liveList).toBe('used');
-    const state = await store.read(roomId);
+    const state = await readRoom(store, roomId);
     const byId = new Map(state?.streams.map((s) => [s.streamId, s]));
     expect(byId.get(`${roomId}_guest`)?.leftAt).toBe(clock.now());
     expect(byId.get(`${roomId}_host`)?.leftAt).toBeUndefined();
@@ -181,9 +187,9 @@ describe('resyncRooms', () => {
     clock.advance(3 * HOUR);
     const blind = await resyncRooms(deps({ liveTruth: truth(null) }));
     expect(blind.liveList).toBe('unavailable');
-    expect((await store.read(roomId))?.streams.find((s) => s.streamId === `${roomId}_host`)?.leftAt).toBe(
-      undefined,
-    );
+    expect(
+      (await readRoom(store, roomId))?.streams.find((s) => s.streamId === `${roomId}_host`)?.leftAt,
+    ).toBe(undefined);
   });
 
   test('an expiry ends only the push it names: a replacing push survives', async () => {
@@ -192,14 +198,15 @@ describe('resyncRooms', () => {
     await push(roomId, `${roomId}_guest`, 'guest', '200');
     clock.advance(1000);
     await push(roomId, `${roomId}_guest`, 'guest', '201');
-    const stale = await store.expireStream(
+    const stale = await expireStream(
+      store,
       roomId,
       { streamId: `${roomId}_guest`, sequence: '200' },
       'test',
       clock.now(),
     );
     expect(stale.outcome).toBe('stale');
-    const guest = (await store.read(roomId))?.streams.find((s) => s.streamId === `${roomId}_guest`);
+    const guest = (await readRoom(store, roomId))?.streams.find((s) => s.streamId === `${roomId}_guest`);
     expect(guest).toMatchObject({ sequence: '201' });
     expect(guest?.leftAt).toBeUndefined();
   });
@@ -210,7 +217,8 @@ describe('resyncRooms', () => {
     await push(roomId, `${roomId}_host`, 'main');
     await push(roomId, `${roomId}_guest`, 'guest');
     const { version } = await push(roomId, `${roomId}_guest2`, 'guest');
-    await store.update(
+    await updateRoom(
+      store,
       roomId,
       {
         status: 'failed',
@@ -222,23 +230,23 @@ describe('resyncRooms', () => {
     clock.advance(60_000);
     await resyncRooms(deps());
     expect(await queued(roomId)).toBeUndefined();
-    expect((await store.read(roomId))?.meta.failedVersion).toBe(version);
+    expect((await readRoom(store, roomId))?.meta.failedVersion).toBe(version);
 
     clock.advance(5 * 60_000);
     const report = await resyncRooms(deps());
     expect(report.retriedFailed).toBeGreaterThanOrEqual(1);
-    expect((await store.read(roomId))?.meta.failedVersion).toBeUndefined();
+    expect((await readRoom(store, roomId))?.meta.failedVersion).toBeUndefined();
     expect(await queued(roomId)).toBeDefined();
-    expect((await store.audit(roomId, 1))[0]).toMatchObject({ type: 'resync', action: 'retry-failed' });
+    expect((await readAudit(store, roomId, 1))[0]).toMatchObject({ type: 'resync', action: 'retry-failed' });
   });
 
   test('reindex puts rooms whose index entry was lost back in the index', async () => {
     const roomId = newRoom();
     await push(roomId, `${roomId}_host`, 'main');
-    await redis.zrem(store.indexKey, roomId);
-    expect(await redis.zscore(store.indexKey, roomId)).toBeNull();
-    expect(await store.reindex(clock.now())).toBeGreaterThanOrEqual(1);
-    expect(await redis.zscore(store.indexKey, roomId)).not.toBeNull();
-    expect(await store.reindex(clock.now())).toBe(0);
+    await redis.zrem(store.keys.index, roomId);
+    expect(await redis.zscore(store.keys.index, roomId)).toBeNull();
+    expect(await reindexRooms(store, clock.now())).toBeGreaterThanOrEqual(1);
+    expect(await redis.zscore(store.keys.index, roomId)).not.toBeNull();
+    expect(await reindexRooms(store, clock.now())).toBe(0);
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { Membership } from '../../src/rooms/membership.js';
-import { type ListRoomsOptions, type RoomCursor, RoomStore } from '../../src/rooms/room-store.js';
+import { applyObservation } from '../../src/rooms/observations.js';
+import { type ListRoomsOptions, listRooms, type RoomCursor } from '../../src/rooms/room-index.js';
+import { RoomStore } from '../../src/rooms/room-store.js';
+import { updateRoom } from '../../src/rooms/room-update.js';
 import { useRedis } from '../support/redis.js';
 
 /** `listRooms`: cursor paging over the room index, with and without a status filter. */
@@ -14,7 +17,7 @@ async function walk(store: RoomStore, options: Omit<ListRoomsOptions, 'after'>) 
   const seen: string[] = [];
   let after: RoomCursor | undefined;
   for (let pages = 0; pages < 100; pages += 1) {
-    const page = await store.listRooms({ ...options, ...(after ? { after } : {}) });
+    const page = await listRooms(store, { ...options, ...(after ? { after } : {}) });
     expect(page.rooms.length).toBeLessThanOrEqual(options.limit);
     seen.push(...page.rooms.map((r) => r.state.roomId));
     if (!page.next) return seen;
@@ -25,7 +28,8 @@ async function walk(store: RoomStore, options: Omit<ListRoomsOptions, 'after'>) 
 
 async function room(store: RoomStore, roomId: string, at: number) {
   const membership: Membership = { roomId, role: 'guest', media: 'av', notes: [] };
-  await store.applyObservation(
+  await applyObservation(
+    store,
     {
       kind: 'push',
       streamId: 's',
@@ -57,7 +61,7 @@ describe('listRooms', () => {
       const id = `r${String(i).padStart(2, '0')}`;
       await room(store, id, T + i);
       if (i % 7 === 3) {
-        await store.update(id, { status: 'failed', failedVersion: 1 }, T + i);
+        await updateRoom(store, id, { status: 'failed', failedVersion: 1 }, T + i);
         failed.push(id);
       }
     }

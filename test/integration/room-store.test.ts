@@ -1,6 +1,11 @@
 import { describe, expect, test } from 'vitest';
+import { readAudit } from '../../src/rooms/audit.js';
+import { readLeased } from '../../src/rooms/lease.js';
 import type { Membership } from '../../src/rooms/membership.js';
-import { type Observation, RoomStore } from '../../src/rooms/room-store.js';
+import { applyObservation, type Observation, pruneDeparted } from '../../src/rooms/observations.js';
+import { readRoom } from '../../src/rooms/room-state.js';
+import { RoomStore } from '../../src/rooms/room-store.js';
+import { updateRoom } from '../../src/rooms/room-update.js';
 import { useRedis } from '../support/redis.js';
 
 const { redis, namespace } = useRedis();
@@ -32,22 +37,22 @@ function room() {
 describe('observations', () => {
   test('a push makes the stream live and bumps the version; the same push again is a no-op', async () => {
     const r = room();
-    expect(await store.applyObservation(r.push('a', '11'), T)).toEqual({ outcome: 'applied', version: 1 });
-    expect(await store.applyObservation(r.push('a', '11'), T + 5)).toEqual({
+    expect(await applyObservation(store, r.push('a', '11'), T)).toEqual({ outcome: 'applied', version: 1 });
+    expect(await applyObservation(store, r.push('a', '11'), T + 5)).toEqual({
       outcome: 'duplicate',
       version: 1,
     });
-    const state = await store.read(r.roomId);
+    const state = await readRoom(store, r.roomId);
     expect(state?.streams).toMatchObject([{ streamId: 'a', sequence: '11', pushedAt: T }]);
     expect(state?.causes).toEqual(['push a 11']);
   });
 
   test('a late disconnect of an old push keeps the new one', async () => {
     const r = room();
-    await store.applyObservation(r.push('a', '11', T), T);
-    await store.applyObservation(r.push('a', '22', T + 2000), T + 2000);
-    expect((await store.applyObservation(r.disc('a', '11', T + 2000), T + 2100)).outcome).toBe('stale');
-    const state = await store.read(r.roomId);
+    await applyObservation(store, r.push('a', '11', T), T);
+    await applyObservation(store, r.push('a', '22', T + 2000), T + 2000);
+    expect((await applyObservation(store, r.disc('a', '11', T + 2000), T + 2100)).outcome).toBe('stale');
+    const state = await readRoom(store, r.roomId);
     expect(state?.streams).toHaveLength(1);
     expect(state?.streams[0]).toMatchObject({ sequence: '22' });
     expect(state?.streams[0]?.leftAt).toBeUndefined();
@@ -55,43 +60,43 @@ describe('observations', () => {
 
   test('an old push delivered after its replacement is stale', async () => {
     const r = room();
-    await store.applyObservation(r.push('a', '22', T + 2000), T + 2000);
-    expect((await store.applyObservation(r.push('a', '11', T), T + 2100)).outcome).toBe('stale');
-    expect((await store.read(r.roomId))?.streams[0]?.sequence).toBe('22');
+    await applyObservation(store, r.push('a', '22', T + 2000), T + 2000);
+    expect((await applyObservation(store, r.push('a', '11', T), T + 2100)).outcome).toBe('stale');
+    expect((await readRoom(store, r.roomId))?.streams[0]?.sequence).toBe('22');
   });
 
   test('a disconnect before its push leaves a tombstone: the late push is ignored', async () => {
     const r = room();
-    expect((await store.applyObservation(r.disc('a', '33'), T)).outcome).toBe('unknown');
-    expect((await store.applyObservation(r.push('a', '33'), T + 10)).outcome).toBe('stale');
-    expect((await store.read(r.roomId))?.streams ?? []).toEqual([]);
+    expect((await applyObservation(store, r.disc('a', '33'), T)).outcome).toBe('unknown');
+    expect((await applyObservation(store, r.push('a', '33'), T + 10)).outcome).toBe('stale');
+    expect((await readRoom(store, r.roomId))?.streams ?? []).toEqual([]);
     // another push of the same stream is a new push and is taken
-    expect((await store.applyObservation(r.push('a', '34', T + 20), T + 20)).outcome).toBe('applied');
+    expect((await applyObservation(store, r.push('a', '34', T + 20), T + 20)).outcome).toBe('applied');
   });
 
   test('the matching disconnect starts the leave; a second one is a no-op; grace end forgets it', async () => {
     const r = room();
-    await store.applyObservation(r.push('a', '11'), T);
-    expect(await store.applyObservation(r.disc('a', '11'), T + 100)).toEqual({
+    await applyObservation(store, r.push('a', '11'), T);
+    expect(await applyObservation(store, r.disc('a', '11'), T + 100)).toEqual({
       outcome: 'applied',
       version: 2,
     });
-    expect(await store.applyObservation(r.disc('a', '11'), T + 200)).toEqual({
+    expect(await applyObservation(store, r.disc('a', '11'), T + 200)).toEqual({
       outcome: 'duplicate',
       version: 2,
     });
-    expect((await store.read(r.roomId))?.streams[0]?.leftAt).toBe(T + 100);
-    expect(await store.pruneDeparted(r.roomId, T + 2000, 3000)).toBe(0);
-    expect(await store.pruneDeparted(r.roomId, T + 3100, 3000)).toBe(1);
-    expect((await store.read(r.roomId))?.streams).toEqual([]);
+    expect((await readRoom(store, r.roomId))?.streams[0]?.leftAt).toBe(T + 100);
+    expect(await pruneDeparted(store, r.roomId, T + 2000, 3000)).toBe(0);
+    expect(await pruneDeparted(store, r.roomId, T + 3100, 3000)).toBe(1);
+    expect((await readRoom(store, r.roomId))?.streams).toEqual([]);
   });
 
   test('a push retried after its disconnect does not bring the stream back', async () => {
     const r = room();
-    await store.applyObservation(r.push('a', '11'), T);
-    await store.applyObservation(r.disc('a', '11'), T + 100);
-    await store.pruneDeparted(r.roomId, T + 10_000, 3000);
-    expect((await store.applyObservation(r.push('a', '11'), T + 60_000)).outcome).toBe('stale');
+    await applyObservation(store, r.push('a', '11'), T);
+    await applyObservation(store, r.disc('a', '11'), T + 100);
+    await pruneDeparted(store, r.roomId, T + 10_000, 3000);
+    expect((await applyObservation(store, r.push('a', '11'), T + 60_000)).outcome).toBe('stale');
   });
 
   test('the main’s push sets the room preset; the audit log is capped', async () => {
@@ -106,11 +111,11 @@ describe('observations', () => {
         notes: [],
       },
     };
-    await store.applyObservation(main, T);
-    for (let i = 0; i < 8; i++) await store.applyObservation(r.push(`g${i}`, '1'), T + i);
-    const state = await store.read(r.roomId);
+    await applyObservation(store, main, T);
+    for (let i = 0; i < 8; i++) await applyObservation(store, r.push(`g${i}`, '1'), T + i);
+    const state = await readRoom(store, r.roomId);
     expect(state?.meta.pushPreset).toBe('pk');
-    const audit = await store.audit(r.roomId);
+    const audit = await readAudit(store, r.roomId);
     expect(audit).toHaveLength(5);
     expect(audit[0]).toMatchObject({
       type: 'callback',
@@ -125,11 +130,11 @@ describe('observations', () => {
 describe('reconcile bookkeeping', () => {
   test('update writes status, applied and audit in one go, and null clears', async () => {
     const r = room();
-    await store.applyObservation(r.push('a', '1'), T);
-    const read = await store.read(r.roomId);
+    await applyObservation(store, r.push('a', '1'), T);
+    const read = await readRoom(store, r.roomId);
     expect(read?.causes).toHaveLength(1);
     // A callback lands between the reconcile's read and its write: its cause is kept for the next run.
-    await store.applyObservation(r.push('b', '1'), T);
+    await applyObservation(store, r.push('b', '1'), T);
     const plan = {
       preset: 'pip' as const,
       canvas: { width: 540, height: 960 },
@@ -138,7 +143,8 @@ describe('reconcile bookkeeping', () => {
       templateId: 0,
       inputs: [],
     };
-    await store.update(
+    await updateRoom(
+      store,
       r.roomId,
       {
         status: 'mixing',
@@ -150,37 +156,37 @@ describe('reconcile bookkeeping', () => {
       },
       T,
     );
-    let state = await store.read(r.roomId);
+    let state = await readRoom(store, r.roomId);
     expect(state?.meta).toMatchObject({ status: 'mixing', epoch: 3, lastError: { code: -505 } });
     expect(state?.applied?.sessionId).toBe(`${r.roomId}_3`);
     expect(state?.causes).toEqual([expect.stringMatching(/^push b /)]);
-    await store.update(r.roomId, { applied: null, lastError: null, status: 'idle' }, T + 1);
-    state = await store.read(r.roomId);
+    await updateRoom(store, r.roomId, { applied: null, lastError: null, status: 'idle' }, T + 1);
+    state = await readRoom(store, r.roomId);
     expect(state?.applied).toBeNull();
     expect(state?.meta.lastError).toBeUndefined();
   });
 
   test('the lease admits one reconcile at a time; its final write releases it, and only its own', async () => {
     const r = room();
-    await store.applyObservation(r.push('a', '1'), T);
-    const first = await store.readLeased(r.roomId, 5000);
+    await applyObservation(store, r.push('a', '1'), T);
+    const first = await readLeased(store, r.roomId, 5000);
     if (!('lease' in first)) throw new Error('the first reader must get the lease');
     expect(first.state?.streams).toHaveLength(1);
-    const held = await store.readLeased(r.roomId, 5000);
+    const held = await readLeased(store, r.roomId, 5000);
     expect(held).toEqual({ heldForMs: expect.any(Number) });
     if ('heldForMs' in held) expect(held.heldForMs).toBeGreaterThan(4000);
-    await store.update(r.roomId, { status: 'pending' }, T, first.lease);
+    await updateRoom(store, r.roomId, { status: 'pending' }, T, first.lease);
     expect(first.lease.released).toBe(true);
-    const second = await store.readLeased(r.roomId, 5000);
+    const second = await readLeased(store, r.roomId, 5000);
     if (!('lease' in second)) throw new Error('the write must have released the lease');
     // a stale holder (its lease expired and was taken) must not free the new holder's
-    await store.update(r.roomId, { status: 'pending' }, T, { ...first.lease, released: false });
-    expect(await store.readLeased(r.roomId, 5000)).toHaveProperty('heldForMs');
+    await updateRoom(store, r.roomId, { status: 'pending' }, T, { ...first.lease, released: false });
+    expect(await readLeased(store, r.roomId, 5000)).toHaveProperty('heldForMs');
     await second.lease.release();
-    expect(await store.readLeased(r.roomId, 5000)).toHaveProperty('lease');
+    expect(await readLeased(store, r.roomId, 5000)).toHaveProperty('lease');
   });
 
   test('an unknown room reads as null', async () => {
-    expect(await store.read('nobody_here')).toBeNull();
+    expect(await readRoom(store, 'nobody_here')).toBeNull();
   });
 });

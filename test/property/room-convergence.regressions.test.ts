@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { RoomConfig } from '../../src/layout/index.js';
+import { readRoom } from '../../src/rooms/room-state.js';
 import { roomOfSession } from '../support/recording-mix-backend.js';
 import { useRedis } from '../support/redis.js';
 import { LEAVE_GRACE_MS, type RoomRun, roomHarness, SETTLE_AFTER_MS, TIMING } from './room-harness.js';
@@ -110,7 +111,7 @@ describe('room convergence: found cases', () => {
     // The leave grace passes and a reconcile forgets the guest's record.
     h.clock.advance(LEAVE_GRACE_MS + TIMING.readyDelayMs);
     await h.settle(run);
-    expect((await h.store.read(run.roomId))?.streams.map((s) => s.streamId)).toEqual(['host']);
+    expect((await readRoom(h.store, run.roomId))?.streams.map((s) => s.streamId)).toEqual(['host']);
     await deliverAll(run, [event(guest, 'push', '61', 1)]);
     h.clock.advance(SETTLE_AFTER_MS);
     await h.settle(run);

@@ -7,7 +7,11 @@ import {
   type ReconcileResult,
   reconcileRoom,
 } from '../../src/reconcile/reconcile-room.js';
-import { type ObservationOutcome, RoomStore } from '../../src/rooms/room-store.js';
+import { readAudit } from '../../src/rooms/audit.js';
+import { applyObservation, type ObservationOutcome } from '../../src/rooms/observations.js';
+import { setConfig } from '../../src/rooms/operator-changes.js';
+import { readRoom } from '../../src/rooms/room-state.js';
+import { RoomStore } from '../../src/rooms/room-store.js';
 import { type ManualClock, manualClock } from '../support/manual-clock.js';
 import {
   type RecordingMixBackend,
@@ -86,7 +90,7 @@ export function roomHarness(redis: Redis, namespace: string): RoomHarness {
     async begin(history) {
       rooms += 1;
       const roomId = `r${process.pid}x${rooms}`;
-      await store.setConfig(roomId, history.config, clock.now());
+      await setConfig(store, roomId, history.config, clock.now());
       return { roomId, history, firstReceivedAt: new Map() };
     },
     deliver(run, event) {
@@ -94,9 +98,9 @@ export function roomHarness(redis: Redis, namespace: string): RoomHarness {
       const key = eventKey(event);
       // Recorded before the Redis call: calls on one connection reach Redis in call order.
       if (!run.firstReceivedAt.has(key)) run.firstReceivedAt.set(key, receivedAt);
-      return store
-        .applyObservation(observationOf(run.roomId, event, receivedAt), receivedAt)
-        .then((r) => r.outcome);
+      return applyObservation(store, observationOf(run.roomId, event, receivedAt), receivedAt).then(
+        (r) => r.outcome,
+      );
     },
     reconcile: (run) => reconcileRoom(run.roomId, attempt, deps),
     async settle(run) {
@@ -127,7 +131,7 @@ export function roomHarness(redis: Redis, namespace: string): RoomHarness {
         const calls = backend.calls
           .filter((c) => roomOfSession(c.sessionId) === run.roomId)
           .map((c) => `${c.op} ${c.sessionId} [${c.inputs.join(',')}] ${c.outcome}`);
-        const audit = (await store.audit(run.roomId, 100)).reverse().map((e) => JSON.stringify(e));
+        const audit = (await readAudit(store, run.roomId, 100)).reverse().map((e) => JSON.stringify(e));
         throw new Error(
           `${String(error)}\nmix calls:\n  ${calls.join('\n  ')}\naudit:\n  ${audit.join('\n  ')}`,
         );
@@ -136,7 +140,7 @@ export function roomHarness(redis: Redis, namespace: string): RoomHarness {
   };
 
   async function expectConverged(run: RoomRun, { exact }: { exact: boolean }) {
-    const state = await store.read(run.roomId);
+    const state = await readRoom(store, run.roomId);
     const applied = state?.applied ?? null;
     const plan = applied?.plan ?? null;
     const expected = harness.expectedPlan(run);

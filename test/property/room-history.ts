@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Media, Preset, Role, RoomConfig, SnapshotStream } from '../../src/layout/index.js';
 import { readMembership } from '../../src/rooms/membership.js';
-import type { Observation } from '../../src/rooms/room-store.js';
+import type { Observation } from '../../src/rooms/observations.js';
 
 /**
  * Random push / disconnect histories of one room, as Tencent produces them (reference §1): each

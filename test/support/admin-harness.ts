@@ -7,7 +7,9 @@ import { createMetrics } from '../../src/metrics.js';
 import type { LiveEventJob, ReconcileJob } from '../../src/queue/jobs.js';
 import { QUEUES } from '../../src/queue/names.js';
 import type { Membership } from '../../src/rooms/membership.js';
+import { applyObservation } from '../../src/rooms/observations.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
+import { updateRoom } from '../../src/rooms/room-update.js';
 import type { AppliedMix } from '../../src/rooms/stored.js';
 import { useRedis } from './redis.js';
 
@@ -107,7 +109,8 @@ export function useAdminApp(options: { adminToken?: string | undefined; mode?: A
         notes: [],
         ...(role === 'main' ? { preset: 'pip' as const } : {}),
       };
-      return store.applyObservation(
+      return applyObservation(
+        store,
         {
           kind: 'push',
           streamId,
@@ -123,7 +126,8 @@ export function useAdminApp(options: { adminToken?: string | undefined; mode?: A
     },
     /** What the reconcile would record after a successful start of the room's desired plan. */
     async markMixing(roomId: string, plan: AppliedMix['plan'], at = clock.now) {
-      await store.update(
+      await updateRoom(
+        store,
         roomId,
         {
           status: 'mixing',

@@ -1,5 +1,6 @@
 import { samePlan } from '../../src/reconcile/decide.js';
 import { desiredPlan, viewRoom } from '../../src/reconcile/snapshot.js';
+import { readRoom } from '../../src/rooms/room-state.js';
 import type { RoomStore } from '../../src/rooms/room-store.js';
 import type { Simulator } from '../../src/sim/server.js';
 import { roomOf } from './chaos-rig.js';
@@ -40,7 +41,7 @@ export async function checkTruth(options: TruthOptions): Promise<TruthCheck> {
   for (const roomId of options.rooms) {
     rooms += 1;
     const truth = [...(live.get(roomId) ?? [])].sort();
-    const state = await options.store.read(roomId);
+    const state = await readRoom(options.store, roomId);
     const known = (state?.streams ?? [])
       .filter((s) => s.leftAt === undefined)
       .map((s) => s.streamId)

@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { markDeleting } from '../../rooms/operator-changes.js';
 import {
   askForReconcile,
   COMMON_ERRORS,
@@ -31,7 +32,7 @@ export function registerDeleteRoom(app: RoomsApp, deps: RoomsApiDeps): void {
     const { id } = c.req.valid('param');
     const room = await loadRoom(c, deps, id);
     if ('response' in room) return room.response;
-    await deps.store.markDeleting(id, deps.now());
+    await markDeleting(deps.store, id, deps.now());
     await askForReconcile(deps, id, 0);
     return c.json({ roomId: id, accepted: 'delete' }, 202);
   });

@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { updateRoom } from '../../rooms/room-update.js';
 import {
   askForReconcile,
   COMMON_ERRORS,
@@ -32,7 +33,8 @@ export function registerForceReconcile(app: RoomsApp, deps: RoomsApiDeps): void 
     const { meta } = room.state;
     const failed = meta.failedVersion !== undefined;
     const now = deps.now();
-    await deps.store.update(
+    await updateRoom(
+      deps.store,
       id,
       {
         failedVersion: null,

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { RoomCursor } from '../../rooms/room-store.js';
+import { listRooms, type RoomCursor } from '../../rooms/room-index.js';
 import { problem } from '../problem.js';
 import { summarizeRoom } from './room-view.js';
 import { COMMON_ERRORS, type RoomsApiDeps, type RoomsApp } from './rooms-api-deps.js';
@@ -25,7 +25,7 @@ export function registerListRooms(app: RoomsApp, deps: RoomsApiDeps): void {
     const { status, limit, cursor } = c.req.valid('query');
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (after === null) return problem(c, 'bad_request', 'cursor: not a cursor this API gave out');
-    const page = await deps.store.listRooms({
+    const page = await listRooms(deps.store, {
       limit,
       ...(status ? { status } : {}),
       ...(after ? { after } : {}),

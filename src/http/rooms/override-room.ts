@@ -1,5 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
+import { clearOverride, setOverride } from '../../rooms/operator-changes.js';
 import { parseRoomConfig } from '../../rooms/room-config.js';
+import { readRoom } from '../../rooms/room-state.js';
 import { problem } from '../problem.js';
 import { describeRoom } from './room-view.js';
 import {
@@ -63,9 +65,9 @@ export function registerOverrideRoom(app: RoomsApp, deps: RoomsApiDeps): void {
     if (room.state.meta.deleting !== undefined) return problem(c, 'conflict', `room ${id} is being deleted`);
     const now = deps.now();
     const until = now + Math.round(minutes * 60_000);
-    await deps.store.setOverride(id, { config: parseRoomConfig(config), at: now, until }, now);
+    await setOverride(deps.store, id, { config: parseRoomConfig(config), at: now, until }, now);
     await askForReconcile(deps, id);
-    const state = await deps.store.read(id);
+    const state = await readRoom(deps.store, id);
     if (!state) return problem(c, 'conflict', `room ${id} was deleted meanwhile`);
     return c.json(describeRoom(state, deps.now(), deps.leaveGraceMs), 200);
   });
@@ -74,9 +76,9 @@ export function registerOverrideRoom(app: RoomsApp, deps: RoomsApiDeps): void {
     const { id } = c.req.valid('param');
     const room = await loadRoom(c, deps, id);
     if ('response' in room) return room.response;
-    await deps.store.clearOverride(id, deps.now());
+    await clearOverride(deps.store, id, deps.now());
     await askForReconcile(deps, id);
-    const state = (await deps.store.read(id)) ?? room.state;
+    const state = (await readRoom(deps.store, id)) ?? room.state;
     return c.json(describeRoom(state, deps.now(), deps.leaveGraceMs), 200);
   });
 }

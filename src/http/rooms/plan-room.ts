@@ -2,6 +2,7 @@ import { createRoute, type z } from '@hono/zod-openapi';
 import { renderSvg } from '../../layout/svg.js';
 import { type DryRunChanges, type DryRunJoin, dryRun } from '../../reconcile/dry-run.js';
 import { parseRoomConfig } from '../../rooms/room-config.js';
+import { readRoom } from '../../rooms/room-state.js';
 import { COMMON_ERRORS, type RoomsApiDeps, type RoomsApp } from './rooms-api-deps.js';
 import { planBodySchema, planResultSchema, roomIdParams } from './schemas.js';
 
@@ -31,7 +32,7 @@ export function registerPlanRoom(app: RoomsApp, deps: RoomsApiDeps): void {
     const now = deps.now();
     const result = dryRun({
       roomId: id,
-      state: await deps.store.read(id),
+      state: await readRoom(deps.store, id),
       changes: toChanges(body),
       now,
       leaveGraceMs: deps.leaveGraceMs,

@@ -1,5 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
+import { setConfig } from '../../rooms/operator-changes.js';
 import { parseRoomConfig } from '../../rooms/room-config.js';
+import { readRoom } from '../../rooms/room-state.js';
 import { problem } from '../problem.js';
 import { describeRoom } from './room-view.js';
 import {
@@ -41,13 +43,13 @@ export function registerPutRoomConfig(app: RoomsApp, deps: RoomsApiDeps): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
     const config = parseRoomConfig(c.req.valid('json'));
-    const before = await deps.store.read(id);
+    const before = await readRoom(deps.store, id);
     if (before?.meta.deleting !== undefined) {
       return problem(c, 'conflict', `room ${id} is being deleted; configure it again once it is gone`);
     }
-    await deps.store.setConfig(id, config, deps.now());
+    await setConfig(deps.store, id, config, deps.now());
     await askForReconcile(deps, id);
-    const state = await deps.store.read(id);
+    const state = await readRoom(deps.store, id);
     if (!state) return problem(c, 'conflict', `room ${id} was deleted meanwhile`);
     return c.json(describeRoom(state, deps.now(), deps.leaveGraceMs), 200);
   });

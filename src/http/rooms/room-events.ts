@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { readAudit } from '../../rooms/audit.js';
 import {
   COMMON_ERRORS,
   errorResponse,
@@ -30,6 +31,6 @@ export function registerRoomEvents(app: RoomsApp, deps: RoomsApiDeps): void {
     const { limit } = c.req.valid('query');
     const room = await loadRoom(c, deps, id);
     if ('response' in room) return room.response;
-    return c.json({ roomId: id, events: await deps.store.audit(id, limit) }, 200);
+    return c.json({ roomId: id, events: await readAudit(deps.store, id, limit) }, 200);
   });
 }

@@ -3,7 +3,7 @@ import { explain } from '../../layout/explain.js';
 import { statusOf } from '../../reconcile/decide.js';
 import { desiredPlan, viewRoom } from '../../reconcile/snapshot.js';
 import { activeOverride } from '../../rooms/room-override.js';
-import type { RoomState } from '../../rooms/room-store.js';
+import type { RoomState } from '../../rooms/room-state.js';
 import type { roomSchema, roomSummarySchema } from './schemas.js';
 
 /**

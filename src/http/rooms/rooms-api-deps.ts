@@ -5,6 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import type { ReconcileJob } from '../../queue/jobs.js';
 import { requestReconcile } from '../../queue/reconcile-requests.js';
 import type { Timing } from '../../reconcile/decide.js';
+import { readRoom } from '../../rooms/room-state.js';
 import type { RoomStore } from '../../rooms/room-store.js';
 import { problem } from '../problem.js';
 import { errorSchema } from './schemas.js';
@@ -28,7 +29,7 @@ export type RoomsApp = OpenAPIHono;
 
 /** The room, or a 404 answer. */
 export async function loadRoom(c: Context, deps: RoomsApiDeps, roomId: string) {
-  const state = await deps.store.read(roomId);
+  const state = await readRoom(deps.store, roomId);
   return state ? { state } : { response: problem(c, 'not_found', `no room ${roomId}`) };
 }
 

@@ -1,7 +1,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { Logger } from '../../log.js';
+import { readAudit } from '../../rooms/audit.js';
 import { ROOM_ID_PATTERN } from '../../rooms/membership.js';
+import { listRooms } from '../../rooms/room-index.js';
+import { readRoom } from '../../rooms/room-state.js';
 import type { RoomStore } from '../../rooms/room-store.js';
 import { problem } from '../problem.js';
 import { describeRoom, summarizeRoom } from '../rooms/room-view.js';
@@ -31,7 +34,7 @@ const HEARTBEAT_MS = 15_000;
 
 export function registerUiPages(app: OpenAPIHono, deps: UiDeps): void {
   const renderList = async (status: StatusFilter) => {
-    const page = await deps.store.listRooms({ limit: LIST_LIMIT, ...(status !== 'all' ? { status } : {}) });
+    const page = await listRooms(deps.store, { limit: LIST_LIMIT, ...(status !== 'all' ? { status } : {}) });
     const now = deps.now();
     return {
       rooms: page.rooms.map(({ state, activeAt }) => summarizeRoom(state, activeAt, now)),
@@ -40,7 +43,10 @@ export function registerUiPages(app: OpenAPIHono, deps: UiDeps): void {
   };
   const renderRoom = async (id: string) => {
     // Both at once: an open page asks every livePollMs.
-    const [state, events] = await Promise.all([deps.store.read(id), deps.store.audit(id, TIMELINE_LIMIT)]);
+    const [state, events] = await Promise.all([
+      readRoom(deps.store, id),
+      readAudit(deps.store, id, TIMELINE_LIMIT),
+    ]);
     if (!state) return null;
     return { room: describeRoom(state, deps.now(), deps.leaveGraceMs), events };
   };

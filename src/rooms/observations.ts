@@ -1,0 +1,122 @@
+import type { Membership } from './membership.js';
+import { indexRoom } from './room-index.js';
+import type { RoomStore } from './room-store.js';
+import type { ObservationOutcome } from './scripts/observation.js';
+import * as scripts from './scripts/observation.js';
+import type { StoredStream } from './stored.js';
+
+/**
+ * What the platform says about a room's streams: callbacks (a push or a disconnect), and the
+ * resync's repairs (a push the platform no longer lists, one it still does, ones whose leave grace
+ * has passed). Each is one script on the room's keys.
+ */
+
+export type { ObservationOutcome };
+
+export interface Observation {
+  kind: 'push' | 'disconnect';
+  streamId: string;
+  sequence: string;
+  eventTimeMs: number;
+  receivedAt: number;
+  width: number;
+  height: number;
+  membership: Membership;
+  unmixable?: string;
+}
+
+export async function applyObservation(
+  store: RoomStore,
+  obs: Observation,
+  nowMs: number,
+): Promise<{ outcome: ObservationOutcome; version: number }> {
+  const { roomId } = obs.membership;
+  const record: StoredStream = {
+    streamId: obs.streamId,
+    sequence: obs.sequence,
+    role: obs.membership.role,
+    media: obs.membership.media,
+    pushedAt: obs.receivedAt,
+    eventTimeMs: obs.eventTimeMs,
+    width: obs.width,
+    height: obs.height,
+    ...(obs.unmixable ? { unmixable: obs.unmixable } : {}),
+  };
+  const audit = {
+    at: nowMs,
+    type: 'callback',
+    kind: obs.kind,
+    stream: obs.streamId,
+    seq: obs.sequence,
+    ...(obs.membership.notes.length ? { notes: obs.membership.notes.join('; ') } : {}),
+    ...(obs.unmixable ? { unmixable: obs.unmixable } : {}),
+  };
+  // Index first: an index entry without state is harmless, state without an entry is invisible.
+  await indexRoom(store, roomId, nowMs);
+  return scripts.applyObservation(store.redis, store.keys.room(roomId), {
+    kind: obs.kind,
+    streamId: obs.streamId,
+    sequence: obs.sequence,
+    eventTime: obs.eventTimeMs,
+    record: JSON.stringify(record),
+    now: nowMs,
+    tombstoneTtl: store.tombstoneTtlMs,
+    preset: (obs.kind === 'push' && obs.membership.preset) || '',
+    auditCap: store.auditCap,
+    entry: JSON.stringify(audit),
+  });
+}
+
+/**
+ * Ends a stream's push as its lost disconnect would have (same sequence only, tombstoned, version
+ * bumped, audited as `resync`), when the resync finds it silent or unlisted by the platform.
+ */
+export function expireStream(
+  store: RoomStore,
+  roomId: string,
+  stream: { streamId: string; sequence: string },
+  reason: string,
+  nowMs: number,
+): Promise<{ outcome: ObservationOutcome; version: number }> {
+  const audit = {
+    at: nowMs,
+    type: 'resync',
+    action: 'expire',
+    stream: stream.streamId,
+    seq: stream.sequence,
+    reason,
+  };
+  return scripts.applyObservation(store.redis, store.keys.room(roomId), {
+    kind: 'disconnect',
+    streamId: stream.streamId,
+    sequence: stream.sequence,
+    eventTime: 0,
+    record: '',
+    now: nowMs,
+    tombstoneTtl: store.tombstoneTtlMs,
+    preset: '',
+    auditCap: store.auditCap,
+    entry: JSON.stringify(audit),
+  });
+}
+
+/** Removes streams whose leave grace has passed; returns how many. */
+export function pruneDeparted(
+  store: RoomStore,
+  roomId: string,
+  nowMs: number,
+  graceMs: number,
+): Promise<number> {
+  return scripts.pruneDeparted(store.redis, store.keys.room(roomId), { now: nowMs, grace: graceMs });
+}
+
+/** Marks streams as seen live by the platform now (same sequence, not leaving); returns how many. */
+export async function confirmStreams(
+  store: RoomStore,
+  roomId: string,
+  streams: { streamId: string; sequence: string }[],
+  nowMs: number,
+): Promise<number> {
+  if (!streams.length) return 0;
+  return scripts.confirmStreams(store.redis, store.keys.room(roomId), { now: nowMs }, streams);
+}

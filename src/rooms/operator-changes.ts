@@ -1,0 +1,108 @@
+import type { RoomConfig } from '../layout/plan.js';
+import { indexRoom } from './room-index.js';
+import type { RoomOverride } from './room-override.js';
+import type { RoomStore } from './room-store.js';
+import {
+  forgetRoom as forgetRoomScript,
+  type OperatorChangeArgs,
+  operatorChange,
+} from './scripts/operator.js';
+import type { AuditEntry } from './stored.js';
+
+/**
+ * An operator's changes to a room (`/v1/rooms/:id`): each applies, bumps the room's version (so
+ * its reconcile looks again, failed or not) and logs itself in one script; each returns the new
+ * version. Deleting is two steps: marked here, forgotten by the reconcile once no mix runs.
+ */
+
+/** Replaces the operator config (`PUT /v1/rooms/:id`); creates the room if need be. */
+export async function setConfig(
+  store: RoomStore,
+  roomId: string,
+  config: RoomConfig,
+  nowMs: number,
+): Promise<number> {
+  await indexRoom(store, roomId, nowMs);
+  return change(store, roomId, nowMs, 'config', store.keys.room(roomId).config, {
+    mutation: 'set',
+    value: JSON.stringify(config),
+    audit: { type: 'config', config },
+  });
+}
+
+/** Lays `override.config` over the room's config until `override.until`. */
+export function setOverride(
+  store: RoomStore,
+  roomId: string,
+  override: RoomOverride,
+  nowMs: number,
+): Promise<number> {
+  return change(store, roomId, nowMs, 'override', store.keys.room(roomId).override, {
+    mutation: 'set',
+    value: JSON.stringify(override),
+    // The key outlives `until` a little: readers compare `until`, the TTL only cleans up.
+    ttlMs: Math.max(1, override.until - nowMs) + 60_000,
+    audit: { type: 'operator', action: 'override', config: override.config, until: override.until },
+  });
+}
+
+/** Ends an override early. */
+export function clearOverride(store: RoomStore, roomId: string, nowMs: number): Promise<number> {
+  return change(store, roomId, nowMs, 'override ended', store.keys.room(roomId).override, {
+    mutation: 'del',
+    audit: { type: 'operator', action: 'override-ended' },
+  });
+}
+
+/** Marks the room for deletion: its reconcile cancels any mix, then `forgetRoom`s it. */
+export function markDeleting(store: RoomStore, roomId: string, nowMs: number): Promise<number> {
+  return change(store, roomId, nowMs, 'delete', store.keys.room(roomId).meta, {
+    mutation: 'deleting',
+    audit: { type: 'operator', action: 'delete' },
+  });
+}
+
+/**
+ * Removes every key of a room marked for deletion, and its index entry, if it is still at
+ * `version` with no mix applied. Returns false (and keeps the room) otherwise.
+ */
+export async function forgetRoom(
+  store: RoomStore,
+  roomId: string,
+  version: number,
+  nowMs: number,
+): Promise<boolean> {
+  // Index out first: a callback re-creating the room meanwhile re-adds it (it indexes before it writes).
+  await store.redis.zrem(store.keys.index, roomId);
+  if (await forgetRoomScript(store.redis, store.keys.room(roomId), { version })) return true;
+  await store.redis.zadd(store.keys.index, 'NX', nowMs, roomId);
+  return false;
+}
+
+function change(
+  store: RoomStore,
+  roomId: string,
+  nowMs: number,
+  cause: string,
+  target: string,
+  what: {
+    mutation: OperatorChangeArgs['mutation'];
+    value?: string;
+    ttlMs?: number;
+    audit: Omit<AuditEntry, 'at' | 'v'>;
+  },
+): Promise<number> {
+  return operatorChange(
+    store.redis,
+    { ...store.keys.room(roomId), target },
+    {
+      mutation: what.mutation,
+      value: what.value ?? '',
+      ttl: Math.round(what.ttlMs ?? 0),
+      now: nowMs,
+      auditCap: store.auditCap,
+      entry: JSON.stringify({ at: nowMs, ...what.audit }),
+      cause,
+    },
+  );
+}

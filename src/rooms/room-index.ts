@@ -1,0 +1,141 @@
+import type { Cluster, Redis } from 'ioredis';
+import { type RoomState, readRoom } from './room-state.js';
+import type { RoomStore } from './room-store.js';
+import type { RoomStatus } from './stored.js';
+
+/**
+ * The room index: one sorted set of room ids by last activity, the only key across rooms. The
+ * listing pages it, the resync scans it, and `reindexRooms` rebuilds it from the rooms' own keys.
+ */
+
+/** Where a listing page ended: rooms are listed by last activity, newest first. */
+export interface RoomCursor {
+  activeAt: number;
+  roomId: string;
+}
+
+export interface ListRoomsOptions {
+  /** A room status, or `deleting` for rooms an operator deleted that are not gone yet. */
+  status?: RoomStatus | 'deleting';
+  limit: number;
+  after?: RoomCursor;
+  /** With a status filter, stop after looking at this many rooms and hand back a cursor. */
+  scanLimit?: number;
+}
+
+export interface RoomPage {
+  rooms: { state: RoomState; activeAt: number }[];
+  /** Absent when the listing is complete. */
+  next?: RoomCursor;
+}
+
+/** Marks the room active now (adding it to the index if need be). */
+export async function indexRoom(store: RoomStore, roomId: string, nowMs: number): Promise<void> {
+  await store.redis.zadd(store.keys.index, nowMs, roomId);
+}
+
+/**
+ * A page of rooms, most recently active first. The cursor is the last room's (activity, id), so
+ * a room that becomes active while an operator pages moves to the front instead of shifting
+ * every later page.
+ */
+export async function listRooms(store: RoomStore, options: ListRoomsOptions): Promise<RoomPage> {
+  const { after, status, limit } = options;
+  const scanLimit = options.scanLimit ?? 2000;
+  const batch = Math.max(limit, 50);
+  const found: RoomCursor[] = [];
+  let offset = 0;
+  let scanned = 0;
+  let last: RoomCursor | undefined;
+  let exhausted = false;
+  while (found.length < limit && scanned < scanLimit) {
+    const raw = await store.redis.zrevrangebyscore(
+      store.keys.index,
+      after ? after.activeAt : '+inf',
+      '-inf',
+      'WITHSCORES',
+      'LIMIT',
+      offset,
+      batch,
+    );
+    offset += raw.length / 2;
+    if (raw.length < batch * 2) exhausted = true;
+    const candidates: RoomCursor[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const entry = { roomId: raw[i]!, activeAt: Number(raw[i + 1]) };
+      // Equal scores come in reverse lexicographic order, so "after" means a smaller id.
+      if (after && entry.activeAt === after.activeAt && entry.roomId >= after.roomId) continue;
+      candidates.push(entry);
+    }
+    const matches = status ? await withStatus(store, candidates, status) : candidates.map(() => true);
+    for (const [i, entry] of candidates.entries()) {
+      if (found.length >= limit) break;
+      scanned += 1;
+      last = entry;
+      if (matches[i]) found.push(entry);
+    }
+    if (found.length >= limit) {
+      // More may follow unless this batch was the index's last and we used all of it.
+      if (exhausted && last === candidates.at(-1)) last = undefined;
+      break;
+    }
+    if (exhausted) {
+      last = undefined;
+      break;
+    }
+  }
+  const states = await Promise.all(found.map((entry) => readRoom(store, entry.roomId)));
+  const rooms = found.flatMap((entry, i) => {
+    const state = states[i];
+    return state ? [{ state, activeAt: entry.activeAt }] : [];
+  });
+  return last ? { rooms, next: last } : { rooms };
+}
+
+async function withStatus(
+  store: RoomStore,
+  entries: RoomCursor[],
+  status: RoomStatus | 'deleting',
+): Promise<boolean[]> {
+  if (entries.length === 0) return [];
+  // Concurrent commands rather than one pipeline: on Redis Cluster a pipeline must stay in one
+  // slot, and these rooms hash to many. All are in flight at once either way.
+  const results = await Promise.all(
+    entries.map((entry) => store.redis.hmget(store.keys.room(entry.roomId).meta, 'status', 'deleting')),
+  );
+  return results.map(([stored, deleting]) =>
+    status === 'deleting' ? deleting != null : (stored ?? 'idle') === status,
+  );
+}
+
+/** One page of the room index, in no particular order (ZSCAN: a room indexed throughout is seen at least once). */
+export async function scanRoomIds(
+  store: RoomStore,
+  cursor: string,
+  count: number,
+): Promise<{ cursor: string; roomIds: string[] }> {
+  const [next, flat] = await store.redis.zscan(store.keys.index, cursor, 'COUNT', count);
+  return { cursor: next, roomIds: flat.filter((_, i) => i % 2 === 0) };
+}
+
+/**
+ * Puts every room that has state back into the index (after the index was lost while room keys
+ * survived). Scans each primary on a Cluster. Returns how many were missing.
+ */
+export async function reindexRooms(store: RoomStore, nowMs: number): Promise<number> {
+  const { redis, keys } = store;
+  const nodes: Redis[] = redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];
+  let added = 0;
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, found] = await node.scan(cursor, 'MATCH', keys.metaPattern, 'COUNT', 1000);
+      cursor = next;
+      for (const key of found) {
+        const roomId = keys.roomIdOfMetaKey(key);
+        if (roomId !== undefined) added += await redis.zadd(keys.index, 'NX', nowMs, roomId);
+      }
+    } while (cursor !== '0');
+  }
+  return added;
+}
