@@ -2,7 +2,7 @@ import type { MixPlan } from '../layout/plan.js';
 import type { Metrics } from '../metrics.js';
 import type { MixBackend, MixOutcome } from '../mix/mix-backend.js';
 import { type RoomLease, readLeased } from '../rooms/lease.js';
-import { pruneDeparted } from '../rooms/observations.js';
+import { forgetDeparted } from '../rooms/observations.js';
 import { forgetRoom } from '../rooms/operator-changes.js';
 import type { RoomState } from '../rooms/room-state.js';
 import type { RoomStore } from '../rooms/room-store.js';
@@ -79,7 +79,10 @@ async function reconcileState(
   const version = meta.version;
   const now = deps.now();
   const view = viewRoom(state, now, deps.leaveGraceMs);
-  if (view.departed.length) await pruneDeparted(deps.store, roomId, now, deps.leaveGraceMs);
+  if (view.departed.length) {
+    const departed = state.streams.filter((s) => view.departed.includes(s.streamId));
+    await forgetDeparted(deps.store, roomId, departed);
+  }
 
   if (meta.deleting !== undefined && !state.applied) {
     // Deleted by an operator and no mix left to cancel: forget the room, unless it changed meanwhile.

@@ -7,8 +7,8 @@ import type { StoredStream } from './stored.js';
 
 /**
  * What the platform says about a room's streams: callbacks (a push or a disconnect), and the
- * resync's repairs (a push the platform no longer lists, one it still does, ones whose leave grace
- * has passed). Each is one script on the room's keys.
+ * resync's repairs (a push the platform no longer lists, one it still does), and the reconcile's
+ * forgetting of pushes whose leave grace has passed. Each is one script on the room's keys.
  */
 
 export type { ObservationOutcome };
@@ -100,14 +100,17 @@ export function expireStream(
   });
 }
 
-/** Removes streams whose leave grace has passed; returns how many. */
-export function pruneDeparted(
+/**
+ * Removes pushes whose leave grace has passed, as the caller's view of the room decided
+ * (`viewRoom`'s `departed`); a stream pushed again since is kept. Returns how many were removed.
+ */
+export async function forgetDeparted(
   store: RoomStore,
   roomId: string,
-  nowMs: number,
-  graceMs: number,
+  streams: readonly { streamId: string; sequence: string }[],
 ): Promise<number> {
-  return scripts.pruneDeparted(store.redis, store.keys.room(roomId), { now: nowMs, grace: graceMs });
+  if (!streams.length) return 0;
+  return scripts.forgetStreams(store.redis, store.keys.room(roomId), streams);
 }
 
 /** Marks streams as seen live by the platform now (same sequence, not leaving); returns how many. */

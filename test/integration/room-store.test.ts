@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { viewRoom } from '../../src/reconcile/snapshot.js';
 import { readAudit } from '../../src/rooms/audit.js';
 import { readLeased } from '../../src/rooms/lease.js';
 import type { Membership } from '../../src/rooms/membership.js';
-import { applyObservation, type Observation, pruneDeparted } from '../../src/rooms/observations.js';
+import { applyObservation, forgetDeparted, type Observation } from '../../src/rooms/observations.js';
 import { readRoom } from '../../src/rooms/room-state.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import { updateRoom } from '../../src/rooms/room-update.js';
@@ -85,17 +86,38 @@ describe('observations', () => {
       outcome: 'duplicate',
       version: 2,
     });
-    expect((await readRoom(store, r.roomId))?.streams[0]?.leftAt).toBe(T + 100);
-    expect(await pruneDeparted(store, r.roomId, T + 2000, 3000)).toBe(0);
-    expect(await pruneDeparted(store, r.roomId, T + 3100, 3000)).toBe(1);
+    const state = await readRoom(store, r.roomId);
+    expect(state?.streams[0]?.leftAt).toBe(T + 100);
+    // The grace rule is the reconcile's view of the room; the store forgets what it names.
+    const departedAt = (at: number) =>
+      state ? state.streams.filter((s) => viewRoom(state, at, 3000).departed.includes(s.streamId)) : [];
+    expect(departedAt(T + 2000)).toEqual([]);
+    expect(await forgetDeparted(store, r.roomId, departedAt(T + 3100))).toBe(1);
     expect((await readRoom(store, r.roomId))?.streams).toEqual([]);
+  });
+
+  test('forgetting a departed push keeps a live one and a newer push of the same stream', async () => {
+    const r = room();
+    await applyObservation(store, r.push('a', '11', T), T);
+    await applyObservation(store, r.push('b', '11', T), T);
+    await applyObservation(store, r.disc('a', '11', T + 100), T + 100);
+    await applyObservation(store, r.push('a', '22', T + 2000), T + 2000);
+    const gone = [
+      { streamId: 'a', sequence: '11' },
+      { streamId: 'b', sequence: '11' },
+    ];
+    expect(await forgetDeparted(store, r.roomId, gone)).toBe(0);
+    expect((await readRoom(store, r.roomId))?.streams.map((s) => `${s.streamId} ${s.sequence}`)).toEqual([
+      'b 11',
+      'a 22',
+    ]);
   });
 
   test('a push retried after its disconnect does not bring the stream back', async () => {
     const r = room();
     await applyObservation(store, r.push('a', '11'), T);
     await applyObservation(store, r.disc('a', '11'), T + 100);
-    await pruneDeparted(store, r.roomId, T + 10_000, 3000);
+    expect(await forgetDeparted(store, r.roomId, [{ streamId: 'a', sequence: '11' }])).toBe(1);
     expect((await applyObservation(store, r.push('a', '11'), T + 60_000)).outcome).toBe('stale');
   });
 

@@ -116,32 +116,42 @@ export async function applyObservation(
   return { outcome, version };
 }
 
-const PRUNE_DEPARTED = defineScript({
-  name: 'mkPruneDeparted',
+const FORGET_STREAMS = defineScript({
+  name: 'mkForgetStreams',
   keys: ['streams'],
-  args: { now: 'number', grace: 'number' },
+  args: {},
+  /** Stream id and sequence, pair after pair. */
+  rest: 'refs',
   body: `
 local removed = 0
-local all = redis.call('HGETALL', streams)
-for i = 1, #all, 2 do
-  local s = cjson.decode(all[i + 1])
-  if s.leftAt and s.leftAt + grace <= now then
-    redis.call('HDEL', streams, all[i])
-    removed = removed + 1
+for i = 1, #refs, 2 do
+  local streamId, sequence = refs[i], refs[i + 1]
+  local raw = redis.call('HGET', streams, streamId)
+  if raw then
+    local s = cjson.decode(raw)
+    if s.sequence == sequence and s.leftAt then
+      redis.call('HDEL', streams, streamId)
+      removed = removed + 1
+    end
   end
 end
 return removed
 `,
 });
 
-/** Forgets streams whose leave grace has passed (the disconnect's sequence still matches); returns how many. */
-export function pruneDeparted(
+/**
+ * Forgets these pushes, each only while it is still the stored one and still leaving: the caller
+ * decided their leave grace has passed (that rule lives in src/reconcile/snapshot.ts alone), and a
+ * new push of the same stream since then must stay. Returns how many were removed.
+ */
+export function forgetStreams(
   redis: Client,
   keys: Pick<RoomKeys, 'streams'>,
-  args: { now: number; grace: number },
+  streams: readonly { streamId: string; sequence: string }[],
 ): Promise<number> {
-  const script = PRUNE_DEPARTED;
-  return withScript(redis, script).mkPruneDeparted(...script.argv(keys, args));
+  const script = FORGET_STREAMS;
+  const refs = streams.flatMap((s) => [s.streamId, s.sequence]);
+  return withScript(redis, script).mkForgetStreams(...script.argv(keys, {}, refs));
 }
 
 const CONFIRM_STREAMS = defineScript({
@@ -186,7 +196,7 @@ export function confirmStreams(
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     mkApplyObservation(...argv: (string | number)[]): Result<[ObservationOutcome, number], Context>;
-    mkPruneDeparted(...argv: (string | number)[]): Result<number, Context>;
+    mkForgetStreams(...argv: (string | number)[]): Result<number, Context>;
     mkConfirmStreams(...argv: (string | number)[]): Result<number, Context>;
   }
 }
