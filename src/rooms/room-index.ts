@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { type RoomState, readRoom } from './room-state.js';
+import { type RoomState, readRoom, STATUS_FIELDS, storedStatus } from './room-state.js';
 import type { RoomStore } from './room-store.js';
 import type { RoomStatus } from './stored.js';
 
@@ -101,11 +101,12 @@ async function withStatus(
   // Concurrent commands rather than one pipeline: on Redis Cluster a pipeline must stay in one
   // slot, and these rooms hash to many. All are in flight at once either way.
   const results = await Promise.all(
-    entries.map((entry) => store.redis.hmget(store.keys.room(entry.roomId).meta, 'status', 'deleting')),
+    entries.map((entry) => store.redis.hmget(store.keys.room(entry.roomId).meta, ...STATUS_FIELDS)),
   );
-  return results.map(([stored, deleting]) =>
-    status === 'deleting' ? deleting != null : (stored ?? 'idle') === status,
-  );
+  return results.map(([stored, deleting]) => {
+    const found = storedStatus({ status: stored, deleting });
+    return status === 'deleting' ? found.deleting : found.status === status;
+  });
 }
 
 /** One page of the room index, in no particular order (ZSCAN: a room indexed throughout is seen at least once). */

@@ -7,6 +7,7 @@ import {
   type AppliedMix,
   appliedMixSchema,
   lastErrorSchema,
+  ROOM_STATUSES,
   type RoomMeta,
   type RoomStatus,
   type StoredStream,
@@ -62,6 +63,22 @@ export function parseRoom(roomId: string, raw: RawRoom): RoomState | null {
   };
 }
 
+/** The meta fields a room's status is read from: the listing fetches just these. */
+export const STATUS_FIELDS = ['status', 'deleting'] as const;
+
+/**
+ * A room's status as stored: written by its reconcile (the outcome of its last decision), `idle`
+ * before the first, or `deleting` while an operator's deletion is under way. The one reading of
+ * those fields, for a full read and the listing's filter alike.
+ */
+export function storedStatus(fields: {
+  status?: string | null | undefined;
+  deleting?: string | null | undefined;
+}): { status: RoomStatus; deleting: boolean } {
+  const status = ROOM_STATUSES.find((known) => known === fields.status) ?? 'idle';
+  return { status, deleting: fields.deleting != null };
+}
+
 /** A flat HGETALL reply from Lua, as an object. */
 function pairs(flat: string[]): Record<string, string> {
   const hash: Record<string, string> = {};
@@ -72,7 +89,7 @@ function pairs(flat: string[]): Record<string, string> {
 function parseMeta(hash: Record<string, string>): RoomMeta {
   const meta: RoomMeta = {
     version: Number(hash.version ?? 0),
-    status: (hash.status as RoomStatus | undefined) ?? 'idle',
+    status: storedStatus(hash).status,
     epoch: Number(hash.epoch ?? 0),
   };
   if (hash.pushPreset) meta.pushPreset = hash.pushPreset;
