@@ -1,6 +1,6 @@
-import type { MixPlan } from '../layout/plan.js';
 import type { Metrics } from '../metrics.js';
 import type { MixBackend, MixOutcome } from '../mix/mix-backend.js';
+import { describeInput, inputChanges } from '../rooms/audit.js';
 import { type RoomLease, readLeased } from '../rooms/lease.js';
 import { forgetDeparted } from '../rooms/observations.js';
 import { forgetRoom } from '../rooms/operator-changes.js';
@@ -147,6 +147,7 @@ async function reconcileState(
       deps.metrics?.mixRequests.observe({ op: decision.kind, code: String(code) }, outcome.durationMs / 1000);
       // The audit keeps what was asked for in a line per input, not the wire body: the body is
       // derivable from the plan (and shown by the dry run), and it would be most of a room's memory.
+      // An update of a session logs only the inputs it changes; the plan on air is in `applied`.
       const entries = [
         audit({
           type: 'request',
@@ -154,7 +155,11 @@ async function reconcileState(
           session: decision.sessionId,
           reason: decision.reason,
           causes: state.causes,
-          ...(decision.kind === 'start' ? { inputs: decision.plan.inputs.map(describeInput) } : {}),
+          ...(decision.kind !== 'start'
+            ? {}
+            : decision.newSession || !state.applied
+              ? { inputs: decision.plan.inputs.map(describeInput) }
+              : { changes: inputChanges(state.applied.plan, decision.plan) }),
         }),
         audit({
           type: 'answer',
@@ -266,11 +271,4 @@ function recordOutcome(
       version,
     },
   };
-}
-
-/** `guest_b L2 380,630 160x240 crop` — an input of a start, as the audit log keeps it. */
-function describeInput(tile: MixPlan['inputs'][number]): string {
-  const rect = tile.rect ? ` ${tile.rect.x},${tile.rect.y} ${tile.rect.width}x${tile.rect.height}` : '';
-  const type = tile.inputType === 0 ? '' : ` type${tile.inputType}`;
-  return `${tile.streamId} L${tile.layer}${type}${rect}${tile.crop ? ' crop' : ''}`;
 }

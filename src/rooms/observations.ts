@@ -1,3 +1,4 @@
+import { encodeAuditFields } from './audit.js';
 import type { Membership } from './membership.js';
 import { indexRoom } from './room-index.js';
 import type { RoomStore } from './room-store.js';
@@ -12,6 +13,9 @@ import type { StoredStream } from './stored.js';
  */
 
 export type { ObservationOutcome };
+
+/** How many fields of an observation's audit entry the script decides: its outcome, the first. */
+const DECIDED_BY_SCRIPT = 1;
 
 export interface Observation {
   kind: 'push' | 'disconnect';
@@ -43,8 +47,6 @@ export async function applyObservation(
     ...(obs.unmixable ? { unmixable: obs.unmixable } : {}),
   };
   const audit = {
-    at: nowMs,
-    type: 'callback',
     kind: obs.kind,
     stream: obs.streamId,
     seq: obs.sequence,
@@ -63,7 +65,8 @@ export async function applyObservation(
     tombstoneTtl: store.tombstoneTtlMs,
     preset: (obs.kind === 'push' && obs.membership.preset) || '',
     auditCap: store.auditCap,
-    entry: JSON.stringify(audit),
+    auditType: 'callback',
+    auditFields: encodeAuditFields('callback', audit, DECIDED_BY_SCRIPT),
   });
 }
 
@@ -78,14 +81,7 @@ export function expireStream(
   reason: string,
   nowMs: number,
 ): Promise<{ outcome: ObservationOutcome; version: number }> {
-  const audit = {
-    at: nowMs,
-    type: 'resync',
-    action: 'expire',
-    stream: stream.streamId,
-    seq: stream.sequence,
-    reason,
-  };
+  const audit = { action: 'expire', stream: stream.streamId, seq: stream.sequence, reason };
   return scripts.applyObservation(store.redis, store.keys.room(roomId), {
     kind: 'disconnect',
     streamId: stream.streamId,
@@ -96,7 +92,8 @@ export function expireStream(
     tombstoneTtl: store.tombstoneTtlMs,
     preset: '',
     auditCap: store.auditCap,
-    entry: JSON.stringify(audit),
+    auditType: 'resync',
+    auditFields: encodeAuditFields('resync', audit, DECIDED_BY_SCRIPT),
   });
 }
 

@@ -1,4 +1,5 @@
 import type { RoomConfig } from '../layout/plan.js';
+import { encodeAuditFields } from './audit.js';
 import { indexRoom } from './room-index.js';
 import type { RoomOverride } from './room-override.js';
 import type { RoomStore } from './room-store.js';
@@ -7,7 +8,6 @@ import {
   type OperatorChangeArgs,
   operatorChange,
 } from './scripts/operator.js';
-import type { AuditEntry } from './stored.js';
 
 /**
  * An operator's changes to a room (`/v1/rooms/:id`): each applies, bumps the room's version (so
@@ -26,7 +26,7 @@ export async function setConfig(
   return change(store, roomId, nowMs, 'config', store.keys.room(roomId).config, {
     mutation: 'set',
     value: JSON.stringify(config),
-    audit: { type: 'config', config },
+    audit: { type: 'config', detail: { config } },
   });
 }
 
@@ -42,7 +42,10 @@ export function setOverride(
     value: JSON.stringify(override),
     // The key outlives `until` a little: readers compare `until`, the TTL only cleans up.
     ttlMs: Math.max(1, override.until - nowMs) + 60_000,
-    audit: { type: 'operator', action: 'override', config: override.config, until: override.until },
+    audit: {
+      type: 'operator',
+      detail: { action: 'override', config: override.config, until: override.until },
+    },
   });
 }
 
@@ -50,7 +53,7 @@ export function setOverride(
 export function clearOverride(store: RoomStore, roomId: string, nowMs: number): Promise<number> {
   return change(store, roomId, nowMs, 'override ended', store.keys.room(roomId).override, {
     mutation: 'del',
-    audit: { type: 'operator', action: 'override-ended' },
+    audit: { type: 'operator', detail: { action: 'override-ended' } },
   });
 }
 
@@ -58,7 +61,7 @@ export function clearOverride(store: RoomStore, roomId: string, nowMs: number): 
 export function markDeleting(store: RoomStore, roomId: string, nowMs: number): Promise<number> {
   return change(store, roomId, nowMs, 'delete', store.keys.room(roomId).meta, {
     mutation: 'deleting',
-    audit: { type: 'operator', action: 'delete' },
+    audit: { type: 'operator', detail: { action: 'delete' } },
   });
 }
 
@@ -89,7 +92,7 @@ function change(
     mutation: OperatorChangeArgs['mutation'];
     value?: string;
     ttlMs?: number;
-    audit: Omit<AuditEntry, 'at' | 'v'>;
+    audit: { type: 'config' | 'operator'; detail: Record<string, unknown> };
   },
 ): Promise<number> {
   return operatorChange(
@@ -101,7 +104,8 @@ function change(
       ttl: Math.round(what.ttlMs ?? 0),
       now: nowMs,
       auditCap: store.auditCap,
-      entry: JSON.stringify({ at: nowMs, ...what.audit }),
+      auditType: what.audit.type,
+      auditFields: encodeAuditFields(what.audit.type, what.audit.detail),
       cause,
     },
   );

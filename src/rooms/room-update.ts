@@ -1,7 +1,9 @@
+import { encodeAuditEntry } from './audit.js';
 import type { RoomLease } from './lease.js';
 import type { RoomStore } from './room-store.js';
 import { writeRoom } from './scripts/room-io.js';
 import type { AppliedMix, AuditEntry, LastError, RoomStatus } from './stored.js';
+import { storedPlan } from './stored-plan.js';
 
 /** What a reconcile (or an operator's forced one, or the resync) writes about a room. */
 export interface RoomUpdate {
@@ -39,7 +41,11 @@ export async function updateRoom(
   if (update.failedVersion === null) del.push('failedVersion');
   else if (update.failedVersion !== undefined) put('failedVersion', update.failedVersion);
   const applied =
-    update.applied === undefined ? '' : update.applied === null ? '-' : JSON.stringify(update.applied);
+    update.applied === undefined
+      ? ''
+      : update.applied === null
+        ? '-'
+        : JSON.stringify({ ...update.applied, plan: storedPlan(update.applied.plan) });
   const releasing = lease && !lease.released ? lease.token : '';
   await writeRoom(
     store.redis,
@@ -52,7 +58,7 @@ export async function updateRoom(
       causesReported: update.causesReported ?? 0,
       leaseToken: releasing,
     },
-    (update.audit ?? []).map((entry) => JSON.stringify(entry)),
+    (update.audit ?? []).map(encodeAuditEntry),
   );
   if (releasing && lease) lease.released = true;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MixPlan } from '../layout/plan.js';
+import { storedPlanSchema } from './stored-plan.js';
 
 /** What mixkeeper keeps about a room in Redis, one schema per stored shape. */
 
@@ -28,7 +28,8 @@ export type StoredStream = z.infer<typeof storedStreamSchema>;
 export const appliedMixSchema = z.object({
   sessionId: z.string(),
   epoch: z.number().int().positive(),
-  plan: z.custom<MixPlan>((v) => typeof v === 'object' && v !== null && 'inputs' in v),
+  /** Stored in a compact form (stored-plan.ts), read as a `MixPlan`. */
+  plan: storedPlanSchema,
   /** When the session was first started: cancel waits for the minimum age from here. */
   startedAt: z.number(),
   /** When the latest start (create or update) was sent. */

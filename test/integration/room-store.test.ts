@@ -3,7 +3,13 @@ import { viewRoom } from '../../src/reconcile/snapshot.js';
 import { readAudit } from '../../src/rooms/audit.js';
 import { readLeased } from '../../src/rooms/lease.js';
 import type { Membership } from '../../src/rooms/membership.js';
-import { applyObservation, forgetDeparted, type Observation } from '../../src/rooms/observations.js';
+import {
+  applyObservation,
+  expireStream,
+  forgetDeparted,
+  type Observation,
+} from '../../src/rooms/observations.js';
+import { setConfig } from '../../src/rooms/operator-changes.js';
 import { readRoom } from '../../src/rooms/room-state.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import { updateRoom } from '../../src/rooms/room-update.js';
@@ -139,6 +145,10 @@ describe('observations', () => {
     expect(state?.meta.pushPreset).toBe('pk');
     const audit = await readAudit(store, r.roomId);
     expect(audit).toHaveLength(5);
+    // stored compactly: [at, v, type, outcome, kind, stream, seq]
+    expect(await redis.lindex(store.keys.room(r.roomId).audit, 0)).toBe(
+      `[${T + 7},9,"callback","applied","push","g7","1"]`,
+    );
     expect(audit[0]).toMatchObject({
       type: 'callback',
       kind: 'push',
@@ -146,6 +156,40 @@ describe('observations', () => {
       outcome: 'applied',
       v: 9,
     });
+  });
+});
+
+describe('audit lines written by the scripts', () => {
+  test('an operator change and a resync expiry are logged with the version the script gave them', async () => {
+    const r = room();
+    await applyObservation(store, r.push('a', '11'), T);
+    expect(await setConfig(store, r.roomId, { preset: 'grid', include: [] }, T + 1)).toBe(2);
+    expect(
+      (await expireStream(store, r.roomId, { streamId: 'a', sequence: '11' }, 'silent', T + 2)).version,
+    ).toBe(3);
+    expect(await expireStream(store, r.roomId, { streamId: 'a', sequence: '11' }, 'silent', T + 3)).toEqual({
+      outcome: 'duplicate',
+      version: 3,
+    });
+    const key = store.keys.room(r.roomId).audit;
+    expect(await redis.lrange(key, 0, 2)).toEqual([
+      `[${T + 3},3,"resync","duplicate","expire","a","11","silent"]`,
+      `[${T + 2},3,"resync","applied","expire","a","11","silent"]`,
+      `[${T + 1},2,"config",{"preset":"grid","include":[]}]`,
+    ]);
+    expect((await readAudit(store, r.roomId)).slice(1, 3)).toEqual([
+      {
+        at: T + 2,
+        v: 3,
+        type: 'resync',
+        outcome: 'applied',
+        action: 'expire',
+        stream: 'a',
+        seq: '11',
+        reason: 'silent',
+      },
+      { at: T + 1, v: 2, type: 'config', config: { preset: 'grid', include: [] } },
+    ]);
   });
 });
 

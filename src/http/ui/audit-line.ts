@@ -21,7 +21,7 @@ export function auditLine(entry: AuditLike): string {
     case 'request': {
       const causes =
         Array.isArray(entry.causes) && entry.causes.length ? ` (after ${entry.causes.join(', ')})` : '';
-      return `${s('op')} ${s('session')}: ${s('reason')}${causes}`;
+      return `${s('op')} ${s('session')}: ${s('reason')}${causes}${tiles(entry)}`;
     }
     case 'answer':
       return `${s('op')} answered ${s('code')}${entry.code === 0 ? ' (ok)' : ''} in ${s('ms')} ms`;
@@ -32,6 +32,14 @@ export function auditLine(entry: AuditLike): string {
     default:
       return fields(entry);
   }
+}
+
+/** What a start asked for: the inputs it changed (`+` added, `~` changed, `-` removed), or all of them. */
+function tiles(entry: AuditLike): string {
+  if (Array.isArray(entry.changes))
+    return entry.changes.length ? `; ${entry.changes.join(', ')}` : '; same inputs';
+  if (Array.isArray(entry.inputs)) return `; inputs ${entry.inputs.join(', ')}`;
+  return '';
 }
 
 function operatorLine(entry: AuditLike): string {

@@ -17,18 +17,19 @@ local function bumpVersion(metaKey, causesKey, at, cause)
 end`;
 
 /**
- * Adds audit entries (encoded by src/rooms/audit.ts), newest first, and keeps the newest `cap`.
- * An entry a script completes (its version, an observation's outcome) is spliced by `auditEntry`.
+ * Audit lines (src/rooms/audit.ts: `[at, v, type, ...fields]`). `pushAudit` adds lines, newest
+ * first, and keeps the newest `cap`. `auditLine` completes an entry TS encoded without what only
+ * the script knows: its version, and values it decided (an observation's outcome), which come first
+ * among the fields; `fields` is TS's JSON array of the rest, appended as text.
  */
-export const PUSH_AUDIT = `
-local function pushAudit(auditKey, cap, entries)
-  if #entries == 0 then return end
-  redis.call('LPUSH', auditKey, unpack(entries))
+export const AUDIT = `
+local function pushAudit(auditKey, cap, lines)
+  if #lines == 0 then return end
+  redis.call('LPUSH', auditKey, unpack(lines))
   redis.call('LTRIM', auditKey, 0, cap - 1)
 end
-local function auditEntry(entry, version, outcome)
-  -- string splicing, not cjson: cjson would turn [] into {}
-  local head = '{"v":' .. version
-  if outcome then head = head .. ',"outcome":"' .. outcome .. '"' end
-  return head .. ',' .. string.sub(entry, 2)
+local function auditLine(at, version, auditType, decided, fields)
+  local head = cjson.encode({ at, version, auditType, unpack(decided) })
+  if fields == '[]' then return head end
+  return string.sub(head, 1, -2) .. ',' .. string.sub(fields, 2)
 end`;

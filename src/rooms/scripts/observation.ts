@@ -1,7 +1,7 @@
 import type { Cluster, Redis, Result } from 'ioredis';
 import type { RoomKeys } from '../keys.js';
 import { defineScript, withScript } from './define.js';
-import { BUMP_VERSION, PUSH_AUDIT } from './fragments.js';
+import { AUDIT, BUMP_VERSION } from './fragments.js';
 
 /** Scripts that apply what the platform told about a room's streams (callbacks, the resync). */
 
@@ -25,10 +25,11 @@ const APPLY_OBSERVATION = defineScript({
     /** The main's preset ('' = none). */
     preset: 'string',
     auditCap: 'number',
-    /** Its audit entry, without the version and outcome the script adds. */
-    entry: 'string',
+    /** Its audit entry's type and fields after the outcome (src/rooms/audit.ts). */
+    auditType: 'string',
+    auditFields: 'string',
   },
-  fragments: [BUMP_VERSION, PUSH_AUDIT],
+  fragments: [BUMP_VERSION, AUDIT],
   body: `
 local outcome = 'applied'
 local existingRaw = redis.call('HGET', streams, streamId)
@@ -87,7 +88,7 @@ if outcome == 'applied' then
 else
   version = tonumber(redis.call('HGET', meta, 'version') or '0')
 end
-pushAudit(audit, auditCap, { auditEntry(entry, version, outcome) })
+pushAudit(audit, auditCap, { auditLine(now, version, auditType, { outcome }, auditFields) })
 return {outcome, version}
 `,
 });
@@ -102,7 +103,8 @@ export interface ApplyObservationArgs {
   tombstoneTtl: number;
   preset: string;
   auditCap: number;
-  entry: string;
+  auditType: 'callback' | 'resync';
+  auditFields: string;
 }
 
 /** One push or disconnect, with its audit entry, atomically. */

@@ -1,7 +1,7 @@
 import type { Cluster, Redis, Result } from 'ioredis';
 import type { RoomKeys } from '../keys.js';
 import { defineScript, withScript } from './define.js';
-import { BUMP_VERSION, PUSH_AUDIT } from './fragments.js';
+import { AUDIT, BUMP_VERSION } from './fragments.js';
 
 /** Scripts for an operator's changes to a room, and for forgetting a deleted one. */
 
@@ -17,12 +17,13 @@ const OPERATOR_CHANGE = defineScript({
     ttl: 'number',
     now: 'number',
     auditCap: 'number',
-    /** Its audit entry, without the version the script adds. */
-    entry: 'string',
+    /** Its audit entry's type and fields (src/rooms/audit.ts). */
+    auditType: 'string',
+    auditFields: 'string',
     /** What the next request will report as its cause. */
     cause: 'string',
   },
-  fragments: [BUMP_VERSION, PUSH_AUDIT],
+  fragments: [BUMP_VERSION, AUDIT],
   body: `
 if mutation == 'set' then
   if ttl > 0 then
@@ -36,7 +37,7 @@ elseif mutation == 'deleting' then
   redis.call('HSET', meta, 'deleting', now)
 end
 local version = bumpVersion(meta, causes, now, cause)
-pushAudit(audit, auditCap, { auditEntry(entry, version) })
+pushAudit(audit, auditCap, { auditLine(now, version, auditType, {}, auditFields) })
 return version
 `,
 });
@@ -47,7 +48,8 @@ export interface OperatorChangeArgs {
   ttl: number;
   now: number;
   auditCap: number;
-  entry: string;
+  auditType: 'config' | 'operator';
+  auditFields: string;
   cause: string;
 }
 

@@ -1,7 +1,7 @@
 import type { Cluster, Redis, Result } from 'ioredis';
 import type { RoomKeys } from '../keys.js';
 import { defineScript, withScript } from './define.js';
-import { PUSH_AUDIT } from './fragments.js';
+import { AUDIT } from './fragments.js';
 
 /** A reconcile's two round trips: the room read under its lease, and its outcome written. */
 
@@ -82,9 +82,9 @@ const WRITE_ROOM = defineScript({
     /** '' keeps the lease. */
     leaseToken: 'string',
   },
-  /** Audit entries, newest last. */
+  /** Audit lines, newest last. */
   rest: 'entries',
-  fragments: [PUSH_AUDIT],
+  fragments: [AUDIT],
   body: `
 local set, del = cjson.decode(metaSet), cjson.decode(metaDel)
 if #set > 0 then redis.call('HSET', meta, unpack(set)) end
