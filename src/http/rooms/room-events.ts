@@ -15,7 +15,8 @@ const route = createRoute({
   summary: "A room's audit log, newest first",
   description:
     'Callbacks (with their outcome: applied, duplicate, stale, unknown), decisions (waits and why), ' +
-    'requests (body as sent, reason, the callbacks that caused them), answers (code, latency), ' +
+    'requests (reason, the callbacks that caused them, and the inputs: all of them for a new session, ' +
+    'else `changes`, each `+` added, `~` changed or `-` removed), answers (code, latency), ' +
     'config changes and operator actions; each with its time and the room version.',
   request: { params: roomIdParams, query: eventsQuerySchema },
   responses: {
