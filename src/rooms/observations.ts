@@ -7,9 +7,9 @@ import * as scripts from './scripts/observation.js';
 import type { StoredStream } from './stored.js';
 
 /**
- * What the platform says about a room's streams: callbacks (a push or a disconnect), and the
- * resync's repairs (a push the platform no longer lists, one it still does), and the reconcile's
- * forgetting of pushes whose leave grace has passed. Each is one script on the room's keys.
+ * What is known of a room's streams: callbacks (a push or a disconnect), the resync's repairs (a
+ * push the platform no longer lists, one it still does) and the reconcile's forgetting of pushes
+ * whose leave grace has passed. Each is one script on the room's keys.
  */
 
 export type { ObservationOutcome };
