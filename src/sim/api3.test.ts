@@ -198,6 +198,14 @@ describe('TC3 verification', () => {
     ['live', {}],
     ['the first label of the Host header (as the Node SDK signs it: 127)', { service: '127' }],
     ['a named host’s first label', { host: 'mixapi.example.test', service: 'mixapi' }],
+    [
+      '127 over the host without its port (as the Node SDK signs a 127.0.0.1:<port> endpoint)',
+      { service: '127', signedHost: '127.0.0.1' },
+    ],
+    [
+      'live over a named host without its port',
+      { host: 'live.example.test:8080', signedHost: 'live.example.test' },
+    ],
   ])('accepts the service %s', async (_name, options: Api3CallOptions) => {
     await t.pushReady(HOST, GUEST);
     expect((await create(okBody(), options)).response?.Error).toBeUndefined();
@@ -208,6 +216,12 @@ describe('TC3 verification', () => {
     ['an unknown SecretId', { secretId: 'AKIDnobody' }, 'AuthFailure.SecretIdNotFound'],
     ['another secret key', { secretKey: 'not-the-key' }, 'AuthFailure.SignatureFailure'],
     ['another service', { service: 'cvm' }, 'AuthFailure.SignatureFailure'],
+    [
+      'a signature over another host',
+      { signedHost: 'live.tencentcloudapi.com' },
+      'AuthFailure.SignatureFailure',
+    ],
+    ['a signature over another port', { signedHost: '127.0.0.1:1' }, 'AuthFailure.SignatureFailure'],
     [
       'a body changed after signing',
       { sentBody: '{"MixStreamSessionId":"other"}' },
