@@ -3,6 +3,7 @@ import type { OnlineListPage } from './api3-online-list.js';
 import type { MixRequestRecord } from './request-log.js';
 import type { SessionView } from './session-view.js';
 import { type Api3CallOptions, createBody, postApi3 } from './testing/api3-client.js';
+import { mixBody, startPara } from './testing/mix-client.js';
 import { startTestSim, type TestSim } from './testing/sim-harness.js';
 
 const KEYS = { secretId: 'AKIDsimtest0001', secretKey: 'sim-secret-key-7a91' };
@@ -188,6 +189,137 @@ describe('errors, worded as API 3.0 does', () => {
       OutputParams: { OutputStreamName: 'a' },
     });
     expect(answer.response?.Error?.Message).toMatch(/^InnerErrCode : \[ -1 \]/);
+  });
+});
+
+describe('API 3.0 limits, tighter than the legacy CGI’s (reference §4, §6.7)', () => {
+  const guestTile = (layout: Record<string, unknown>, crop?: Record<string, unknown>, output = {}) => {
+    const body = createBody('room_1', 'host_a', [
+      ['host_a', 1],
+      ['guest_b', 2, { ImageWidth: 160, ImageHeight: 240, LocationX: 380, LocationY: 630, ...layout }],
+    ]);
+    if (crop) (body.InputStreamList as Record<string, unknown>[])[1]!.CropParams = crop;
+    return { ...body, OutputParams: { OutputStreamName: 'host_a', ...output } };
+  };
+
+  test.each([
+    [
+      'ImageWidth 2400',
+      guestTile({ ImageWidth: 2400 }),
+      'InvalidParameter.InvalidLayerParam',
+      /ImageWidth 2400/,
+    ],
+    [
+      'ImageHeight 2001',
+      guestTile({ ImageHeight: 2001 }),
+      'InvalidParameter.InvalidLayerParam',
+      /ImageHeight/,
+    ],
+    ['LocationX 2500', guestTile({ LocationX: 2500 }), 'InvalidParameter.InvalidLayerParam', /LocationX/],
+    ['LocationY 2001', guestTile({ LocationY: 2001 }), 'InvalidParameter.InvalidLayerParam', /LocationY/],
+    ['CropWidth 2400', guestTile({}, { CropWidth: 2400 }), 'InvalidParameter.InvalidCropParam', /CropWidth/],
+    [
+      'CropHeight 2001',
+      guestTile({}, { CropHeight: 2001 }),
+      'InvalidParameter.InvalidCropParam',
+      /CropHeight/,
+    ],
+    [
+      'CropStartLocationX 2001',
+      guestTile({}, { CropStartLocationX: 2001 }),
+      'InvalidParameter.InvalidCropParam',
+      /CropStartLocationX/,
+    ],
+    [
+      'CropStartLocationY 3000',
+      guestTile({}, { CropStartLocationY: 3000 }),
+      'InvalidParameter.InvalidCropParam',
+      /CropStartLocationY/,
+    ],
+    [
+      'OutputStreamBitRate 0',
+      guestTile({}, undefined, { OutputStreamBitRate: 0 }),
+      'InvalidParameter.InvalidBitrate',
+      /\[1, 10000\]/,
+    ],
+    [
+      'OutputStreamBitRate 10001',
+      guestTile({}, undefined, { OutputStreamBitRate: 10001 }),
+      'InvalidParameter.InvalidBitrate',
+      /\[1, 10000\]/,
+    ],
+  ])('refuses %s', async (_name, body, code, message) => {
+    await t.pushReady(HOST, GUEST);
+    const answer = await create(body);
+    expect(answer.response?.Error?.Code).toBe(code);
+    expect(answer.response?.Error?.Message).toMatch(message);
+    expect(await t.getJson<SessionView[]>('/sim/sessions')).toEqual([]);
+  });
+
+  test('takes 2000 px layout and crop values, fractions and a bitrate of 10000', async () => {
+    await t.pushReady(
+      { streamId: 'host_a', width: 2000, height: 2000 },
+      { streamId: 'guest_b', width: 2000, height: 2000 },
+    );
+    const full = { ImageWidth: 2000, ImageHeight: 2000, LocationX: 0, LocationY: 0 };
+    const body = guestTile(
+      full,
+      { CropWidth: 2000, CropHeight: 2000, CropStartLocationX: 0, CropStartLocationY: 0 },
+      { OutputStreamBitRate: 10000 },
+    );
+    expect((await create(body)).response?.Error).toBeUndefined();
+    const fractions = guestTile({ ImageWidth: 0.5, ImageHeight: 0.5, LocationX: 0.25, LocationY: 0.25 });
+    expect(
+      (
+        await create({
+          ...fractions,
+          MixStreamSessionId: 'room_2',
+          OutputParams: { OutputStreamName: 'guest_b' },
+        })
+      ).response?.Error,
+    ).toBeUndefined();
+  });
+
+  test('the legacy CGI keeps its own limits: 2400 px and a bitrate of 20000 are taken there', async () => {
+    await t.pushReady(
+      { streamId: 'host_a', width: 2560, height: 1440 },
+      { streamId: 'guest_b', width: 2560, height: 1440 },
+    );
+    const legacy = await t.mix(
+      mixBody(
+        t.auth.appId,
+        startPara(
+          'room_1',
+          'host_a',
+          [
+            { id: 'host_a', layer: 1 },
+            {
+              id: 'guest_b',
+              layer: 2,
+              layout: { image_width: 2400, image_height: 1350, location_x: 0, location_y: 0 },
+              crop: { crop_width: 2400, crop_height: 1350, crop_x: 0, crop_y: 0 },
+            },
+          ],
+          { output_stream_bitrate: 20000 },
+        ),
+      ),
+    );
+    expect(legacy.json?.code).toBe(0);
+    const api3 = await create({
+      ...guestTile(
+        { ImageWidth: 2400, ImageHeight: 1350, LocationX: 0, LocationY: 0 },
+        { CropWidth: 2400, CropHeight: 1350, CropStartLocationX: 0, CropStartLocationY: 0 },
+      ),
+      MixStreamSessionId: 'room_2',
+      OutputParams: { OutputStreamName: 'guest_b', OutputStreamBitRate: 20000 },
+    });
+    expect(api3.response?.Error?.Code).toBe('InvalidParameter.InvalidBitrate');
+    const withoutBitrate = await create({
+      ...guestTile({ ImageWidth: 2400, ImageHeight: 1350, LocationX: 0, LocationY: 0 }),
+      MixStreamSessionId: 'room_2',
+      OutputParams: { OutputStreamName: 'guest_b' },
+    });
+    expect(withoutBitrate.response?.Error?.Code).toBe('InvalidParameter.InvalidLayerParam');
   });
 });
 
