@@ -29,9 +29,9 @@ export const appliedMixSchema = z.object({
   sessionId: z.string(),
   epoch: z.number().int().positive(),
   plan: z.custom<MixPlan>((v) => typeof v === 'object' && v !== null && 'inputs' in v),
-  /** When the session was first started: cancel waits for the minimum age from here. */
+  /** When the session was created (its first accepted start). */
   startedAt: z.number(),
-  /** When the latest start (create or update) was sent. */
+  /** When the latest start (create or update) was accepted: a cancel waits for the minimum age from here. */
   lastStartAt: z.number(),
   /** The room version the plan was computed from. */
   version: z.number().int(),

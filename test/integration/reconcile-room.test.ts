@@ -176,6 +176,35 @@ describe('reconcileRoom', () => {
     ]);
   });
 
+  test('an update restarts the cancel clock: the last guest leaving 200 ms after another waits 5 s from the update', async () => {
+    const r = setup([], 0);
+    await r.push('host', 'main');
+    await r.push('g1', 'guest');
+    await r.push('g2', 'guest');
+    r.clock.now = T0 + 5000;
+    await r.run();
+    r.clock.now = T0 + 60_000;
+    await r.disconnect('g2', 'guest');
+    expect(await r.run()).toMatchObject({ kind: 'done', summary: `started ${r.roomId}_1` });
+    expect((await store.read(r.roomId))?.applied).toMatchObject({
+      startedAt: T0 + 5000,
+      lastStartAt: T0 + 60_000,
+    });
+    r.clock.now = T0 + 60_200;
+    await r.disconnect('g1', 'guest');
+    // The session is 55 s old, but the update was accepted 200 ms ago.
+    expect(await r.run()).toMatchObject({ kind: 'wait', until: T0 + 65_000 });
+    r.clock.now = T0 + 64_999;
+    expect(await r.run()).toMatchObject({ kind: 'wait', until: T0 + 65_000 });
+    r.clock.now = T0 + 65_000;
+    expect(await r.run()).toMatchObject({ kind: 'wait', summary: `cancelled ${r.roomId}_1` });
+    expect(r.calls.map((c) => `${c.op} ${c.sessionId} ${c.spec?.inputs.length ?? ''}`.trim())).toEqual([
+      `start ${r.roomId}_1 3`,
+      `start ${r.roomId}_1 2`,
+      `cancel ${r.roomId}_1`,
+    ]);
+  });
+
   test('a leaving guest holds its tile without a request, but is left out of any request sent in its grace', async () => {
     const r = setup([], 20_000);
     await r.push('host', 'main');
