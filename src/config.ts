@@ -61,7 +61,7 @@ export const configSchema = z.object({
 
   /** Earliest mix start after an input's push (Tencent: wait ~5 s or get -505/-10031). */
   MIX_READY_DELAY_MS: ms.default(5000),
-  /** Earliest cancel after a start (Tencent: at least 5 s). */
+  /** Earliest cancel after the last accepted start, create or update (Tencent: at least 5 s). */
   MIX_CANCEL_MIN_AGE_MS: ms.default(5000),
   /** A cancelled session id may not be reused for this long (Tencent: half a minute). */
   MIX_SESSION_REUSE_MS: ms.default(30000),
