@@ -59,8 +59,11 @@ beforeAll(async () => {
   }
 });
 
-afterAll(() => {
-  sim?.child.kill('SIGTERM');
+afterAll(async () => {
+  if (!sim || sim.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => sim.child.once('exit', resolve));
+  sim.child.kill('SIGTERM');
+  await exited;
 });
 
 /** The SDK's client as stack-notes §9 constructs it, pointed at the simulator. */
