@@ -37,6 +37,7 @@ interface ShownError {
   code: number | string;
   apiCode?: string;
   message: string;
+  op: 'start' | 'cancel';
 }
 
 describe('transient API 3.0 codes are retried with backoff', () => {
@@ -64,6 +65,42 @@ describe('transient API 3.0 codes are retried with backoff', () => {
     const metrics = await scrape();
     expect(metrics).not.toMatch(/^mixkeeper_room_failures_total\{/m);
     expect(metrics).not.toMatch(/^mixkeeper_mix_unknown_errors_total\{/m);
+  });
+});
+
+describe('cancel answers', () => {
+  test('CancelSessionNotExist means already done; ResourceNotFound.StopService fails the room', async () => {
+    await open('api3');
+    await stack.faults({
+      script: [
+        { op: 'cancel', code: 'FailedOperation.CancelSessionNotExist' },
+        { op: 'cancel', code: 'ResourceNotFound.StopService' },
+      ],
+    });
+    for (const room of ['ec4', 'ec5']) {
+      await stack.push(`${room}_host`, main(room));
+      await stack.push(`${room}_guest`, guest(room));
+      await stack.until(async () => expect((await stack.room(room))?.status).toBe('mixing'));
+      await stack.stop(`${room}_guest`);
+      await stack.until(async () =>
+        expect(
+          (await stack.requests()).filter((r) => r.op === 'cancel' && r.sessionId.startsWith(room)),
+        ).toHaveLength(1),
+      );
+    }
+    await stack.until(async () => expect((await stack.room('ec4'))?.status).toBe('idle'));
+    expect((await stack.room('ec4'))?.applied).toBeNull();
+    await stack.until(async () => expect((await stack.room('ec5'))?.status).toBe('failed'));
+    expect((await stack.room('ec5'))?.lastError as ShownError | null).toMatchObject({
+      code: 'ResourceNotFound.StopService',
+      op: 'cancel',
+    });
+    expect(sample(await scrape(), 'mixkeeper_room_failures_total{op="cancel",reason="permanent"}')).toBe(1);
+    // Both were answered once: no retry.
+    expect((await stack.requests()).filter((r) => r.op === 'cancel').map((r) => r.apiCode)).toEqual([
+      'FailedOperation.CancelSessionNotExist',
+      'ResourceNotFound.StopService',
+    ]);
   });
 });
 
