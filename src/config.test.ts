@@ -35,6 +35,21 @@ describe('loadConfig', () => {
     expect(config.ADMIN_TOKEN).toBeUndefined();
   });
 
+  test('TENCENT_PUSH_DOMAINS lists push origins, domain[/appname], AppName live by default', () => {
+    expect(
+      loadConfig({ TENCENT_PUSH_DOMAINS: 'push.example.com, push.example.com/studio' }).TENCENT_PUSH_DOMAINS,
+    ).toEqual([
+      { domain: 'push.example.com', appName: 'live' },
+      { domain: 'push.example.com', appName: 'studio' },
+    ]);
+    expect(loadConfig({}).TENCENT_PUSH_DOMAINS).toBeUndefined();
+    for (const bad of ['rtmp://push.example.com', 'push.example.com/a/b', 'push.example.com,', '-x.com']) {
+      expect(() => loadConfig({ TENCENT_PUSH_DOMAINS: bad }), bad).toThrow(
+        /TENCENT_PUSH_DOMAINS: domain\[\/appname\]/,
+      );
+    }
+  });
+
   test('a wrong value stops start-up with one line naming the variable and what it accepts', () => {
     expect(() => loadConfig({ TENCENT_MIX_BACKEND: 'v3' })).toThrow(ConfigError);
     expect(() => loadConfig({ TENCENT_MIX_BACKEND: 'v3' })).toThrow(

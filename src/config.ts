@@ -19,6 +19,25 @@ const clusterNodes = z
   )
   .pipe(z.array(z.object({ host: z.string(), port: z.number().int().min(1).max(65535) })));
 
+/** `domain[/appname],…` → push origins; the AppName defaults to `live` (src/tencent/push-origin.ts). */
+const pushOrigins = z
+  .string()
+  .transform((list) => list.split(',').map((entry) => entry.trim()))
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9][A-Za-z0-9.-]*(\/[A-Za-z0-9_.-]{1,128})?$/,
+          'domain[/appname],… (e.g. push.example.com,push.example.com/studio)',
+        )
+        .transform((entry) => {
+          const [domain = '', appName = 'live'] = entry.split('/');
+          return { domain, appName };
+        }),
+    ),
+  );
+
 export const configSchema = z.object({
   /** HTTP port of the API (callbacks, rooms API, pages, dashboard, metrics). */
   PORT: port.default(8080),
@@ -55,6 +74,14 @@ export const configSchema = z.object({
   TENCENT_SECRET_KEY: secret,
   /** Cloud API 3.0 endpoint. */
   TENCENT_API_URL: z.url().default('https://live.tencentcloudapi.com'),
+  /**
+   * The push origins the online list (DescribeLiveStreamOnlineList, with the API 3.0 credentials) is
+   * read for, `domain[/appname],…`, AppName `live` when omitted: e.g.
+   * `push.example.com,push.example.com/studio`. Read every resync, one call each, without waiting
+   * for a callback. Origins named by push callbacks are asked about too, until 24 h pass without a
+   * push or a listed stream under them (src/rooms/push-origins.ts).
+   */
+  TENCENT_PUSH_DOMAINS: pushOrigins.optional(),
 
   /** Bearer token for the rooms API, pages and dashboard. Unset: those surfaces answer 401. */
   ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
@@ -98,7 +125,8 @@ export const configSchema = z.object({
   RESYNC_FAILED_RETRY_MS: ms.default(5 * 60_000),
   /**
    * A stream "live" this long without a confirming callback (or LiveTruth listing) is treated as gone:
-   * its disconnect was lost. 0 = never. Used only when no LiveTruth can be asked.
+   * its disconnect was lost. 0 = never. Used when no LiveTruth can be asked, and for the streams of
+   * a push origin whose online list could not be read.
    */
   STREAM_SILENCE_MS: ms.default(6 * 3600_000),
   /** With a LiveTruth: an unlisted stream counts as gone only if pushed this long before the list was read (the list lags). */

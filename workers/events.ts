@@ -3,8 +3,8 @@ import type { Metrics } from '../src/metrics.js';
 import { type LiveEventJob, liveEventJobSchema, type ReconcileJob } from '../src/queue/jobs.js';
 import { requestReconcile } from '../src/queue/reconcile-requests.js';
 import { readMembership } from '../src/rooms/membership.js';
-import type { PushOrigin } from '../src/rooms/push-origins.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
+import { isPushOrigin, type PushOrigin, pushOriginKey } from '../src/tencent/push-origin.js';
 
 export interface EventsProcessorDeps {
   store: RoomStore;
@@ -30,7 +30,9 @@ export function eventsProcessor(deps: EventsProcessorDeps) {
       return { outcome };
     }
     const { roomId } = member.membership;
-    if (event.kind === 'push') await deps.origins?.record({ domain: event.domain, appName: event.appName });
+    const origin = { domain: event.domain, appName: event.appName };
+    const wellFormed = event.kind === 'push' && isPushOrigin(origin);
+    if (wellFormed) await deps.origins?.record(origin);
     const { outcome, version } = await deps.store.applyObservation(
       {
         kind: event.kind,
@@ -42,6 +44,7 @@ export function eventsProcessor(deps: EventsProcessorDeps) {
         height: event.height,
         membership: member.membership,
         ...(event.unmixable ? { unmixable: event.unmixable } : {}),
+        ...(wellFormed ? { origin: pushOriginKey(origin) } : {}),
       },
       deps.now(),
     );

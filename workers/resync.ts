@@ -38,8 +38,8 @@ export interface ResyncReport {
   /** Out of step, but a reconcile was already queued. */
   busy: number;
   errors: number;
-  /** Whether the platform's live list was used. */
-  liveList: 'used' | 'unavailable' | 'none';
+  /** Whether the platform's live list was used: for every origin, for some (`partial`), or not. */
+  liveList: 'used' | 'partial' | 'unavailable' | 'none';
   ms: number;
 }
 
@@ -57,7 +57,7 @@ export async function resyncRooms(deps: ResyncDeps): Promise<ResyncReport> {
     retriedFailed: 0,
     busy: 0,
     errors: 0,
-    liveList: !deps.liveTruth ? 'none' : live ? 'used' : 'unavailable',
+    liveList: !deps.liveTruth ? 'none' : !live ? 'unavailable' : live.complete ? 'used' : 'partial',
     ms: 0,
   };
   // ZSCAN may return a room twice; once per sweep is enough.
@@ -151,10 +151,10 @@ async function readLiveList(deps: ResyncDeps): Promise<LiveList | null> {
   if (!deps.liveTruth) return null;
   const readAt = deps.now();
   try {
-    const streams = await deps.liveTruth.liveStreams();
+    const listing = await deps.liveTruth.liveStreams();
     // The source says why when it can (start-workers.ts logs the online list's reason).
-    if (!streams) deps.log.debug('the platform’s live list is unavailable: the silence rule applies');
-    return streams ? { streams, readAt } : null;
+    if (!listing) deps.log.debug('the platform’s live list is unavailable: the silence rule applies');
+    return listing ? { ...listing, readAt } : null;
   } catch (error) {
     deps.log.warn({ err: error }, 'reading the platform’s live list failed: the silence rule applies');
     return null;

@@ -49,7 +49,7 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
   const origins = new PushOrigins(connection, { namespace: options.store.namespace, now });
   const liveTruth =
     options.liveTruth ??
-    createOnlineList(config, () => origins.list(), {
+    createOnlineList(config, origins, {
       onUnavailable: (reason) =>
         log.warn({ reason }, 'the platform’s online list cannot be read: the silence rule applies'),
     });

@@ -135,7 +135,11 @@ async function reconcileState(
           ? await deps.backend.start(decision.sessionId, decision.plan)
           : await deps.backend.cancel(decision.sessionId, decision.outputStreamId);
       const code = outcome.error?.code ?? 0;
-      deps.metrics?.mixRequests.observe({ op: decision.kind, code: String(code) }, outcome.durationMs / 1000);
+      // An unknown code is labelled `unknown` here (a histogram series per code would be costly) and
+      // counted by name in mixkeeper_mix_unknown_errors_total.
+      const codeLabel = outcome.error?.unknown ? 'unknown' : String(code);
+      deps.metrics?.mixRequests.observe({ op: decision.kind, code: codeLabel }, outcome.durationMs / 1000);
+      if (outcome.error?.unknown) deps.metrics?.countUnknownError(outcome.error);
       // The audit keeps what was asked for in a line per input, not the wire body: the body is
       // derivable from the plan (and shown by the dry run), and it would be most of a room's memory.
       const entries = [
@@ -156,6 +160,10 @@ async function reconcileState(
         }),
       ];
       const result = recordOutcome(state, decision, outcome, attempt, deps.now());
+      if (result.update.status === 'failed' && outcome.error) {
+        const reason = outcome.error.class === 'retry' ? 'retries_exhausted' : 'permanent';
+        deps.metrics?.roomFailures.inc({ op: decision.kind, reason });
+      }
       await deps.store.update(
         roomId,
         { ...result.update, audit: entries, causesReported: state.causes.length },

@@ -1,6 +1,7 @@
 import type { RoomState } from '../rooms/room-store.js';
 import type { StoredStream } from '../rooms/stored.js';
 import { statusOf } from './decide.js';
+import { type LiveListing, listingCovers } from './live-truth.js';
 import { desiredPlan, viewRoom } from './snapshot.js';
 
 /**
@@ -21,8 +22,7 @@ export interface ResyncPolicy {
 }
 
 /** The platform's own account of what is live (LiveTruth), and when it was read. */
-export interface LiveList {
-  streams: ReadonlySet<string>;
+export interface LiveList extends LiveListing {
   readAt: number;
 }
 
@@ -54,7 +54,9 @@ export function planRoomResync(
   for (const stream of state.streams) {
     if (stream.leftAt !== undefined) continue;
     const ref = { streamId: stream.streamId, sequence: stream.sequence };
-    if (live) {
+    // A list read for the stream's origin decides; without one (no list, or its origin's read
+    // failed), the silence rule.
+    if (live && listingCovers(live, stream.origin)) {
       if (live.streams.has(stream.streamId)) {
         // Refresh the silence clock now and then, so a later outage of the list expires nothing live.
         if (policy.silenceMs > 0 && now - lastHeard(stream) >= policy.silenceMs / 2) confirm.push(ref);

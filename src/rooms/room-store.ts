@@ -50,6 +50,8 @@ export interface Observation {
   height: number;
   membership: Membership;
   unmixable?: string;
+  /** A push's origin key (`domain/appname`), when its callback named a well-formed one. */
+  origin?: string;
 }
 
 export type ObservationOutcome = 'applied' | 'duplicate' | 'stale' | 'unknown';
@@ -162,6 +164,7 @@ export class RoomStore {
       width: obs.width,
       height: obs.height,
       ...(obs.unmixable ? { unmixable: obs.unmixable } : {}),
+      ...(obs.origin ? { origin: obs.origin } : {}),
     };
     const audit = {
       at: nowMs,

@@ -21,6 +21,11 @@ export const storedStreamSchema = z.object({
   unmixable: z.string().optional(),
   /** When the platform's live list last showed this stream: the resync's silence rule counts from here. */
   confirmedAt: z.number().optional(),
+  /**
+   * The push origin `domain/appname` its push named (src/tencent/push-origin.ts), when well-formed:
+   * only an online list read for that origin can tell this stream is gone.
+   */
+  origin: z.string().optional(),
 });
 export type StoredStream = z.infer<typeof storedStreamSchema>;
 

@@ -456,10 +456,14 @@ describe('DescribeLiveStreamOnlineList', () => {
     expect((await list({ StreamName: 'other_domain' })).TotalNum).toBe(1);
     // AppName defaults to `live`.
     expect((await list({ DomainName: 'a.test', PageSize: 100 })).TotalNum).toBe(22);
+    // The documented maximum: everything in one page.
+    const all = await list({ DomainName: 'a.test', PageSize: 300_000 });
+    expect([all.TotalPage, all.OnlineInfo.length]).toEqual([1, 22]);
   });
 
   test.each([
-    [{ PageSize: 5 }, 'InvalidParameterValue'],
+    [{ PageSize: 5 }, 'InvalidParameter'],
+    [{ PageSize: 300_001 }, 'InvalidParameter'],
     [{ PageNum: 0 }, 'InvalidParameterValue'],
     [{ DomainName: 7 }, 'InvalidParameterValue'],
     [{ Page: 1 }, 'UnknownParameter'],

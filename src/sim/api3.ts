@@ -120,7 +120,7 @@ async function handle(c: Context, deps: Api3Deps, eventId: number): Promise<Resp
 
   const request = withSessionOutput(parsed.request, deps);
   platform.observe(request);
-  const fault = faults.forMix(request.op);
+  const fault = faults.forMix(request.op, 'api3');
   if (fault.latencyMs > 0) await clock.sleepReal(fault.latencyMs, closing);
   const faultAction = fault.action;
   switch (faultAction.kind) {
@@ -136,6 +136,12 @@ async function handle(c: Context, deps: Api3Deps, eventId: number): Promise<Resp
       return c.text('503 Service Unavailable', 503);
     case 'code':
       return answerOutcome(fail(faultAction.code), faultAction.source === 'script' ? 'script' : 'code');
+    case 'api3Code':
+      return answerError(
+        { Code: faultAction.code, Message: `${faultAction.code} (scripted)` },
+        null,
+        'script',
+      );
     case 'none':
       return answerOutcome(handleRequest(request, deps));
   }

@@ -100,7 +100,7 @@ async function clearJobs() {
 }
 
 const truth = (names: string[] | null): LiveTruth => ({
-  liveStreams: async () => (names ? new Set(names) : null),
+  liveStreams: async () => (names ? { streams: new Set(names), origins: 'all', complete: true } : null),
 });
 
 describe('resyncRooms', () => {
