@@ -63,7 +63,11 @@ export const configSchema = z.object({
    * rotation has no window of 401s (docs/OPERATIONS.md, "Key rotation"). Unset once the rotation ends.
    */
   TENCENT_CALLBACK_KEY_PREVIOUS: secret,
-  /** Which mix API to drive: `legacy` (Mix_StreamV2 CGI) or `api3` (CreateCommonMixStream). */
+  /**
+   * Which mix API to drive: `legacy` (Mix_StreamV2 CGI) or `api3` (CreateCommonMixStream). Plans
+   * and room configs are held to its limits (api3: pixel values ≤ 2000, bitrate ≤ 10000 kbps;
+   * legacy: 3000, 50000), and the dry run shows its request body.
+   */
   TENCENT_MIX_BACKEND: z.enum(['legacy', 'api3']).default('legacy'),
   /** Mix_StreamV2 endpoint (HTTP only, as Tencent serves it). */
   TENCENT_MIX_URL: z.url().default('http://fcgi.video.qcloud.com/common_access'),

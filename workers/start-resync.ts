@@ -8,6 +8,7 @@ import { QUEUES } from '../src/queue/names.js';
 import { type ResyncJob, resyncNow, scheduleResync } from '../src/queue/resync-schedule.js';
 import type { LiveTruth } from '../src/reconcile/live-truth.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
+import { LIMITS } from '../src/tencent/limits.js';
 import { claimMarker, watchForRedisLoss } from './redis-loss-watch.js';
 import { releaseOnCancel } from './release-on-cancel.js';
 import { type ResyncReport, resyncProcessor } from './resync.js';
@@ -73,6 +74,7 @@ export async function startResync(options: ResyncOptions): Promise<RunningResync
           silenceMs: config.STREAM_SILENCE_MS,
           failedRetryMs: config.RESYNC_FAILED_RETRY_MS,
           truthGraceMs: config.LIVE_TRUTH_GRACE_MS,
+          limits: LIMITS[config.TENCENT_MIX_BACKEND],
         },
         jitterMs: config.RESYNC_JITTER_MS,
         reconcileAttempts: config.MIX_RETRY_MAX_ATTEMPTS,

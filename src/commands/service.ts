@@ -142,6 +142,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         debounceMs: config.MIX_DEBOUNCE_MS,
         timing: timingFrom(config),
         appId: config.TENCENT_APPID ?? 0,
+        mixBackend: config.TENCENT_MIX_BACKEND,
         livePollMs: 500,
         isAccepting: () => accepting,
         ...(options.now ? { now: options.now } : {}),

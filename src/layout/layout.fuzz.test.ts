@@ -1,6 +1,13 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { INPUT_TYPES, MAX_INPUTS, STREAM_ID_PATTERN, TEMPLATES } from '../tencent/limits.js';
+import {
+  INPUT_TYPES,
+  LIMITS,
+  MAX_INPUTS,
+  type MixLimits,
+  STREAM_ID_PATTERN,
+  TEMPLATES,
+} from '../tencent/limits.js';
 import { compose } from './compose.js';
 import { layout } from './layout.js';
 import { defaultOutputStreamId } from './output.js';
@@ -10,7 +17,7 @@ import { validatePlan } from './validate.js';
 /**
  * DESIGN.md's plan invariants over random rooms: 0–20 streams with random roles, media and
  * resolutions (0 = unknown, some beyond the platform's 3000 px), remembered slots, and random
- * configs, valid or not.
+ * configs, valid or not; planned for either mix API (Cloud API 3.0 takes 2000 px and 10000 kbps).
  */
 
 const ID_POOL = Array.from({ length: 24 }, (_, i) => `s${i}`);
@@ -99,6 +106,8 @@ const snapshotArb: fc.Arbitrary<RoomSnapshot> = fc.record({
   streams: streamsArb,
 });
 
+const limitsArb = fc.constantFrom<MixLimits>(LIMITS.legacy, LIMITS.api3);
+
 const byJoin = (a: SnapshotStream, b: SnapshotStream) =>
   a.joinedAt - b.joinedAt || (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0);
 
@@ -112,11 +121,11 @@ function expectedNewOutput(s: RoomSnapshot): string | undefined {
 }
 
 /** The live streams that may be mixed, worked out from the rules as stated, in join order. */
-function mixableOracle(s: RoomSnapshot): SnapshotStream[] {
+function mixableOracle(s: RoomSnapshot, limits: MixLimits): SnapshotStream[] {
   const output = expectedNewOutput(s);
   const { include, exclude = [], audioOnly } = s.config;
   return [...s.streams].sort(byJoin).filter((x) => {
-    const tooBig = x.width > 3000 || x.height > 3000;
+    const tooBig = x.width > limits.maxPixels || x.height > limits.maxPixels;
     const known = x.width > 0 && x.height > 0;
     return (
       STREAM_ID_PATTERN.test(x.streamId) &&
@@ -155,50 +164,56 @@ const REFUSED = /the plan would be refused/;
 
 /** The room gets no plan only for a reason of its own (too few streams, no main…), never because
  *  the plan built for it failed validation: that would be a geometry bug hidden as "no mix". */
-function expectNoRefusedPlan(s: RoomSnapshot): void {
-  const { plan, reasons } = compose(s);
+function expectNoRefusedPlan(s: RoomSnapshot, limits: MixLimits): void {
+  const { plan, reasons } = compose(s, limits);
   expect(reasons.filter((r) => REFUSED.test(r))).toEqual([]);
-  expect(plan).toEqual(layout(s));
+  expect(plan).toEqual(layout(s, limits));
 }
 
 describe('layout properties', () => {
-  test.prop([snapshotArb], { numRuns: 400 })('every plan is one the platform accepts', (s) => {
-    // The check below only sees the plans compose kept: it drops any plan validatePlan refuses
-    // (null, with a reason saying so). So also check none was dropped that way.
-    expectNoRefusedPlan(s);
-    const plan = layout(s);
-    if (!plan) return;
-    expect(validatePlan(plan)).toEqual({ ok: true });
-    expect(plan.inputs.length).toBeGreaterThanOrEqual(2);
-    expect(plan.inputs.length).toBeLessThanOrEqual(MAX_INPUTS);
-    // Layers: unique, dense from 1 (the background), within [1, 16].
-    expect(plan.inputs.map((t) => t.layer)).toEqual(plan.inputs.map((_, i) => i + 1));
-    for (const t of plan.inputs) {
-      expect(t.streamId).toMatch(STREAM_ID_PATTERN);
-      if (t.rect) {
-        const { x, y, width, height } = t.rect;
-        for (const v of [x, y, width, height]) expect(Number.isInteger(v)).toBe(true);
-        expect(width).toBeGreaterThan(0);
-        expect(height).toBeGreaterThan(0);
-        expect(x).toBeGreaterThanOrEqual(0);
-        expect(y).toBeGreaterThanOrEqual(0);
-        expect(x + width).toBeLessThanOrEqual(plan.canvas.width);
-        expect(y + height).toBeLessThanOrEqual(plan.canvas.height);
+  test.prop([snapshotArb, limitsArb], { numRuns: 400 })(
+    'every plan is one the platform accepts',
+    (s, limits) => {
+      // The check below only sees the plans compose kept: it drops any plan validatePlan refuses
+      // (null, with a reason saying so). So also check none was dropped that way.
+      expectNoRefusedPlan(s, limits);
+      const plan = layout(s, limits);
+      if (!plan) return;
+      expect(validatePlan(plan, limits)).toEqual({ ok: true });
+      expect(plan.inputs.length).toBeGreaterThanOrEqual(2);
+      expect(plan.inputs.length).toBeLessThanOrEqual(MAX_INPUTS);
+      // Layers: unique, dense from 1 (the background), within [1, 16].
+      expect(plan.inputs.map((t) => t.layer)).toEqual(plan.inputs.map((_, i) => i + 1));
+      for (const t of plan.inputs) {
+        expect(t.streamId).toMatch(STREAM_ID_PATTERN);
+        if (t.rect) {
+          const { x, y, width, height } = t.rect;
+          for (const v of [x, y, width, height]) expect(Number.isInteger(v)).toBe(true);
+          expect(width).toBeGreaterThan(0);
+          expect(height).toBeGreaterThan(0);
+          expect(x).toBeGreaterThanOrEqual(0);
+          expect(y).toBeGreaterThanOrEqual(0);
+          expect(x + width).toBeLessThanOrEqual(plan.canvas.width);
+          expect(y + height).toBeLessThanOrEqual(plan.canvas.height);
+        }
+        if (t.inputType === INPUT_TYPES.canvas) expect(t.layer).toBe(1);
       }
-      if (t.inputType === INPUT_TYPES.canvas) expect(t.layer).toBe(1);
-    }
-    expect(plan.outputStreamId).toMatch(STREAM_ID_PATTERN);
-    if (plan.templateId !== 0) {
-      expect(TEMPLATES[plan.templateId]?.inputs).toBe(plan.inputs.length);
-      if (TEMPLATES[plan.templateId]?.needsCanvas) expect(plan.inputs[0]?.inputType).toBe(INPUT_TYPES.canvas);
-      expect(plan.inputs.every((t) => t.inputType === INPUT_TYPES.canvas || t.rect === undefined)).toBe(true);
-    }
-  });
+      expect(plan.outputStreamId).toMatch(STREAM_ID_PATTERN);
+      if (plan.templateId !== 0) {
+        expect(TEMPLATES[plan.templateId]?.inputs).toBe(plan.inputs.length);
+        if (TEMPLATES[plan.templateId]?.needsCanvas)
+          expect(plan.inputs[0]?.inputType).toBe(INPUT_TYPES.canvas);
+        expect(plan.inputs.every((t) => t.inputType === INPUT_TYPES.canvas || t.rect === undefined)).toBe(
+          true,
+        );
+      }
+    },
+  );
 
-  test.prop([snapshotArb], { numRuns: 400 })(
+  test.prop([snapshotArb, limitsArb], { numRuns: 400 })(
     'crops stay inside the snapshot’s source and fill the tile',
-    (s) => {
-      const plan = layout(s);
+    (s, limits) => {
+      const plan = layout(s, limits);
       if (!plan) return;
       for (const t of plan.inputs) {
         if (!t.crop) continue;
@@ -219,11 +234,11 @@ describe('layout properties', () => {
     },
   );
 
-  test.prop([snapshotArb], { numRuns: 400 })(
+  test.prop([snapshotArb, limitsArb], { numRuns: 400 })(
     'every mixable live stream is placed exactly once, up to capacity',
-    (s) => {
-      const plan = layout(s);
-      const mixable = mixableOracle(s);
+    (s, limits) => {
+      const plan = layout(s, limits);
+      const mixable = mixableOracle(s, limits);
       const main = mainOracle(s, mixable);
       const expectNone = mixable.length < 2 || (s.config.preset === 'pip' && !main);
       expect(plan === null).toBe(expectNone);
@@ -263,43 +278,46 @@ describe('layout properties', () => {
         const earliest = mixable.find((x) => placed.includes(x.streamId));
         expect(plan).toMatchObject({ outputType: 0, outputStreamId: (main ?? earliest)?.streamId });
       }
-      if (s.config.bitrate !== undefined && s.config.bitrate >= 1 && s.config.bitrate <= 50000) {
-        expect(plan.bitrate).toBe(s.config.bitrate);
-      }
+      const { bitrate } = s.config;
+      const sendable = bitrate !== undefined && bitrate >= 1 && bitrate <= limits.maxBitrate;
+      expect(plan.bitrate).toBe(sendable ? bitrate : undefined);
     },
   );
 
-  test.prop([snapshotArb, fc.nat()], { numRuns: 200 })(
+  test.prop([snapshotArb, limitsArb, fc.nat()], { numRuns: 200 })(
     'deterministic: the same room gives the same plan, whatever order its streams are listed in',
-    (s, seed) => {
+    (s, limits, seed) => {
       const shuffled = [...s.streams];
       for (let i = shuffled.length - 1; i > 0; i--) {
         const j = (seed + i * 7919) % (i + 1);
         [shuffled[i], shuffled[j]] = [shuffled[j] as SnapshotStream, shuffled[i] as SnapshotStream];
       }
-      const plan = layout(s);
-      expect(layout(structuredClone(s))).toEqual(plan);
-      expect(layout({ ...s, streams: shuffled })).toEqual(plan);
+      const plan = layout(s, limits);
+      expect(layout(structuredClone(s), limits)).toEqual(plan);
+      expect(layout({ ...s, streams: shuffled }, limits)).toEqual(plan);
     },
   );
 
-  test.prop([snapshotArb], { numRuns: 300 })('remembering the slots a plan gave changes nothing', (s) => {
-    const plan = layout(s);
-    if (!plan) return;
-    expect(layout(remember(s, plan))).toEqual(plan);
-  });
+  test.prop([snapshotArb, limitsArb], { numRuns: 300 })(
+    'remembering the slots a plan gave changes nothing',
+    (s, limits) => {
+      const plan = layout(s, limits);
+      if (!plan) return;
+      expect(layout(remember(s, plan), limits)).toEqual(plan);
+    },
+  );
 
-  test.prop([snapshotArb, fc.nat()], { numRuns: 400 })(
+  test.prop([snapshotArb, limitsArb, fc.nat()], { numRuns: 400 })(
     'sticky: a guest leaving never moves the others (unless the room compacts)',
-    (s0, pick) => {
+    (s0, limits, pick) => {
       const s: RoomSnapshot = { ...s0, config: { ...s0.config, compact: false } };
-      const p1 = layout(s);
+      const p1 = layout(s, limits);
       if (!p1) return;
       const s1 = remember(s, p1);
       const guests = p1.inputs.filter((t) => t.slot !== undefined && t.role === 'guest' && t.slot > 0);
       const leaver = guests[pick % Math.max(1, guests.length)];
       if (!leaver) return;
-      const p2 = layout({ ...s1, streams: s1.streams.filter((x) => x.streamId !== leaver.streamId) });
+      const p2 = layout({ ...s1, streams: s1.streams.filter((x) => x.streamId !== leaver.streamId) }, limits);
       if (!p2 || p2.preset !== p1.preset) return;
       const maxSlot = Math.max(...p1.inputs.map((t) => t.slot ?? -1));
       for (const before of p1.inputs) {
@@ -312,21 +330,24 @@ describe('layout properties', () => {
     },
   );
 
-  test.prop([snapshotArb], { numRuns: 200 })('compact: tiles hold slots 0..n-1 in join order', (s0) => {
-    const s: RoomSnapshot = { ...s0, config: { ...s0.config, compact: true } };
-    const plan = layout(s);
-    if (!plan) return;
-    const tiles = plan.inputs.filter((t) => t.slot !== undefined);
-    expect(tiles.map((t) => t.slot).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(tiles.map((_, i) => i));
-  });
-
-  test.prop([fc.array(streamArb, { maxLength: 20 }), configArb], { numRuns: 200 })(
-    'rooms with a stream listed twice still get a valid plan, each stream once',
-    (streams, config) => {
-      expectNoRefusedPlan({ roomId: 'r1', config, streams });
-      const plan = layout({ roomId: 'r1', config, streams });
+  test.prop([snapshotArb, limitsArb], { numRuns: 200 })(
+    'compact: tiles hold slots 0..n-1 in join order',
+    (s0, limits) => {
+      const s: RoomSnapshot = { ...s0, config: { ...s0.config, compact: true } };
+      const plan = layout(s, limits);
       if (!plan) return;
-      expect(validatePlan(plan)).toEqual({ ok: true });
+      const tiles = plan.inputs.filter((t) => t.slot !== undefined);
+      expect(tiles.map((t) => t.slot).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(tiles.map((_, i) => i));
+    },
+  );
+
+  test.prop([fc.array(streamArb, { maxLength: 20 }), configArb, limitsArb], { numRuns: 200 })(
+    'rooms with a stream listed twice still get a valid plan, each stream once',
+    (streams, config, limits) => {
+      expectNoRefusedPlan({ roomId: 'r1', config, streams }, limits);
+      const plan = layout({ roomId: 'r1', config, streams }, limits);
+      if (!plan) return;
+      expect(validatePlan(plan, limits)).toEqual({ ok: true });
       const ids = plan.inputs.map((t) => t.streamId);
       expect(new Set(ids).size).toBe(ids.length);
     },

@@ -4,6 +4,7 @@ import type { MixBackend, MixOutcome } from '../mix/mix-backend.js';
 import type { RoomLease, RoomState, RoomStore, RoomUpdate } from '../rooms/room-store.js';
 import type { AppliedMix, AuditEntry, LastError } from '../rooms/stored.js';
 import type { MixErrorInfo, MixOperation } from '../tencent/errors.js';
+import { LIMITS } from '../tencent/limits.js';
 import { type Decision, statusOf, type Timing } from './decide.js';
 import { decideFor, desiredPlan, viewRoom } from './snapshot.js';
 
@@ -73,7 +74,8 @@ async function reconcileState(
   const { roomId, meta } = state;
   const version = meta.version;
   const now = deps.now();
-  const view = viewRoom(state, now, deps.leaveGraceMs);
+  // Planned within the limits of the API that will send it: what it would refuse is never sent.
+  const view = viewRoom(state, now, deps.leaveGraceMs, LIMITS[deps.backend.name]);
   if (view.departed.length) await deps.store.pruneDeparted(roomId, now, deps.leaveGraceMs);
 
   if (meta.deleting !== undefined && !state.applied) {

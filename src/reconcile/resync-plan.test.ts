@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { RoomState } from '../rooms/room-store.js';
 import type { AppliedMix, StoredStream } from '../rooms/stored.js';
+import { LIMITS } from '../tencent/limits.js';
 import { type LiveList, planRoomResync, type ResyncPolicy } from './resync-plan.js';
 import { desiredPlan, viewRoom } from './snapshot.js';
 
@@ -11,6 +12,7 @@ const policy: ResyncPolicy = {
   silenceMs: 6 * HOUR,
   failedRetryMs: 5 * 60_000,
   truthGraceMs: 60_000,
+  limits: LIMITS.legacy,
 };
 
 function stream(streamId: string, role: 'main' | 'guest', over: Partial<StoredStream> = {}): StoredStream {
@@ -41,7 +43,7 @@ function room(streams: StoredStream[], over: Partial<RoomState> = {}): RoomState
 
 /** The room as it is when the platform runs exactly what it should. */
 function inStep(state: RoomState, now = T0): RoomState {
-  const plan = desiredPlan(viewRoom(state, now, policy.leaveGraceMs), null);
+  const plan = desiredPlan(viewRoom(state, now, policy.leaveGraceMs, policy.limits), null);
   if (!plan) return { ...state, meta: { ...state.meta, status: 'idle' } };
   const applied: AppliedMix = {
     sessionId: 'r1_1',

@@ -1,5 +1,6 @@
 import type { RoomState } from '../rooms/room-store.js';
 import type { StoredStream } from '../rooms/stored.js';
+import type { MixLimits } from '../tencent/limits.js';
 import { statusOf } from './decide.js';
 import { type LiveListing, listingCovers } from './live-truth.js';
 import { desiredPlan, viewRoom } from './snapshot.js';
@@ -19,6 +20,8 @@ export interface ResyncPolicy {
   failedRetryMs: number;
   /** An unlisted stream is gone only if mixkeeper learnt of it at least this long before the list was read. */
   truthGraceMs: number;
+  /** The mix API's limits: the desired plan is the one the reconcile would make. */
+  limits: MixLimits;
 }
 
 /** The platform's own account of what is live (LiveTruth), and when it was read. */
@@ -87,7 +90,7 @@ export function planRoomResync(
     return plan(false, 'failed: retried later');
   }
 
-  const view = viewRoom(state, now, policy.leaveGraceMs);
+  const view = viewRoom(state, now, policy.leaveGraceMs, policy.limits);
   const desired = desiredPlan(view, state.applied);
   const status = statusOf(desired, state.applied);
   if (status === 'pending')

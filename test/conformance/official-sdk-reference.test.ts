@@ -6,6 +6,7 @@ import type { Api3Client } from '../../src/mix/api3-client.js';
 import { onlineList } from '../../src/mix/online-list.js';
 import { cancelMixStreamRequest, createMixStreamRequest } from '../../src/tencent/api3/common-mix-stream.js';
 import { API3, signRequest } from '../../src/tencent/api3/envelope.js';
+import { LIMITS } from '../../src/tencent/limits.js';
 
 /**
  * The official Node SDK (`tencentcloud-sdk-nodejs`, a devDependency) as the reference for what
@@ -62,7 +63,7 @@ const templateRoom: RoomSnapshot = {
 
 function createBodies(): object[] {
   return [room({ color: '0x112233' }), room({ pictureId: 7 }), templateRoom].map((snapshot, i) => {
-    const plan = layout(snapshot);
+    const plan = layout(snapshot, LIMITS.api3);
     if (!plan) throw new Error(`no plan for ${snapshot.roomId}`);
     return createMixStreamRequest(`${snapshot.roomId}_${i + 1}`, plan);
   });

@@ -172,7 +172,13 @@ describe('POST /v1/rooms/:id/plan', () => {
     expect(body.plan.inputs.map((t) => t.streamId)).toEqual(['host_a', 'guest_b', 'guest_c']);
     expect(body.check.ok).toBe(true);
     expect(body.decision).toMatchObject({ kind: 'wait', until: T0 + 5000 });
-    expect(body.request).toMatchObject({ op: 'start', sessionId: `${id}_1`, at: T0 + 5000 });
+    expect(body.request).toMatchObject({
+      op: 'start',
+      sessionId: `${id}_1`,
+      at: T0 + 5000,
+      backend: 'legacy',
+      action: 'mix_streamv2.start_mix_stream_advanced',
+    });
     const para = body.request.body.interface.para as { input_stream_list: { input_stream_id: string }[] };
     expect(para.input_stream_list.map((i) => i.input_stream_id)).toEqual(['host_a', 'guest_b', 'guest_c']);
     expect(body.svg).toContain('guest_c');
@@ -193,7 +199,12 @@ describe('POST /v1/rooms/:id/plan', () => {
     };
     expect(body.plan).toBeNull();
     expect(body.decision.kind).toBe('wait');
-    expect(body.request).toMatchObject({ op: 'cancel', at: T0 + 5000 });
+    expect(body.request).toMatchObject({
+      op: 'cancel',
+      at: T0 + 5000,
+      backend: 'legacy',
+      action: 'mix_streamv2.cancel_mix_stream',
+    });
   });
 
   test('without a body: what the room would send now (nothing, when in step)', async () => {

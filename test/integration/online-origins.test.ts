@@ -8,6 +8,7 @@ import { QUEUES } from '../../src/queue/names.js';
 import { LEARNED_ORIGIN_TTL_MS, PushOrigins } from '../../src/rooms/push-origins.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import { startTestSim, type TestSim } from '../../src/sim/testing/sim-harness.js';
+import { LIMITS } from '../../src/tencent/limits.js';
 import { resyncRooms } from '../../workers/resync.js';
 import { type Api3Proxy, startApi3Proxy } from '../support/api3-proxy.js';
 import { manualClock } from '../support/manual-clock.js';
@@ -70,7 +71,13 @@ function world(pushDomains?: string) {
         store,
         reconcileQueue: queue,
         liveTruth,
-        policy: { leaveGraceMs: 3000, silenceMs: 6 * HOUR, failedRetryMs: 5 * 60_000, truthGraceMs: 60_000 },
+        policy: {
+          leaveGraceMs: 3000,
+          silenceMs: 6 * HOUR,
+          failedRetryMs: 5 * 60_000,
+          truthGraceMs: 60_000,
+          limits: LIMITS.legacy,
+        },
         jitterMs: 0,
         reconcileAttempts: 3,
         now: clock.now,

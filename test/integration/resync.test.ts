@@ -8,6 +8,7 @@ import type { LiveTruth } from '../../src/reconcile/live-truth.js';
 import { reconcileRoom } from '../../src/reconcile/reconcile-room.js';
 import type { Membership } from '../../src/rooms/membership.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
+import { LIMITS } from '../../src/tencent/limits.js';
 import { type ResyncDeps, resyncRooms } from '../../workers/resync.js';
 import { manualClock } from '../support/manual-clock.js';
 import { recordingMixBackend } from '../support/recording-mix-backend.js';
@@ -31,7 +32,13 @@ function deps(over: Partial<ResyncDeps> = {}): ResyncDeps {
   return {
     store,
     reconcileQueue: queue,
-    policy: { leaveGraceMs: 3000, silenceMs: 6 * HOUR, failedRetryMs: 5 * 60_000, truthGraceMs: 60_000 },
+    policy: {
+      leaveGraceMs: 3000,
+      silenceMs: 6 * HOUR,
+      failedRetryMs: 5 * 60_000,
+      truthGraceMs: 60_000,
+      limits: LIMITS.legacy,
+    },
     jitterMs: 0,
     reconcileAttempts: 3,
     now: clock.now,

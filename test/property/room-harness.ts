@@ -8,6 +8,7 @@ import {
   reconcileRoom,
 } from '../../src/reconcile/reconcile-room.js';
 import { type ObservationOutcome, RoomStore } from '../../src/rooms/room-store.js';
+import { LIMITS } from '../../src/tencent/limits.js';
 import { type ManualClock, manualClock } from '../support/manual-clock.js';
 import {
   type RecordingMixBackend,
@@ -118,7 +119,7 @@ export function roomHarness(redis: Redis, namespace: string): RoomHarness {
         return slot === undefined ? s : { ...s, slot };
       });
       const config: RoomConfig = run.history.config;
-      return layout({ roomId: run.roomId, config, streams });
+      return layout({ roomId: run.roomId, config, streams }, LIMITS.legacy);
     },
     async expectConverged(run, options) {
       try {

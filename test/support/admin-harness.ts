@@ -9,6 +9,7 @@ import { QUEUES } from '../../src/queue/names.js';
 import type { Membership } from '../../src/rooms/membership.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import type { AppliedMix } from '../../src/rooms/stored.js';
+import type { MixBackendName } from '../../src/tencent/limits.js';
 import { useRedis } from './redis.js';
 
 /**
@@ -25,7 +26,9 @@ export const TOKEN = 'operator-token-0123456789abcdef';
 export type AdminMode = 'admin-port' | 'same-port';
 export const ADMIN_MODES: AdminMode[] = ['admin-port', 'same-port'];
 
-export function useAdminApp(options: { adminToken?: string | undefined; mode?: AdminMode } = {}) {
+export function useAdminApp(
+  options: { adminToken?: string | undefined; mode?: AdminMode; mixBackend?: MixBackendName } = {},
+) {
   const { redis, namespace } = useRedis();
   const store = new RoomStore(redis, { namespace, auditCap: 50 });
   const reconcileQueue = new Queue<ReconcileJob>(QUEUES.reconcile, {
@@ -59,6 +62,7 @@ export function useAdminApp(options: { adminToken?: string | undefined; mode?: A
     debounceMs: 0,
     timing: { readyDelayMs: 5000, cancelMinAgeMs: 5000, sessionReuseMs: 30_000, minStartIntervalMs: 1000 },
     appId: 1252500000,
+    mixBackend: options.mixBackend ?? 'legacy',
     livePollMs: 20,
   };
   const app =
@@ -98,7 +102,13 @@ export function useAdminApp(options: { adminToken?: string | undefined; mode?: A
       });
     },
     /** Streams push into a room through the store, as the events worker would apply them. */
-    async push(roomId: string, streamId: string, role: 'main' | 'guest' = 'guest', at = clock.now) {
+    async push(
+      roomId: string,
+      streamId: string,
+      role: 'main' | 'guest' = 'guest',
+      at = clock.now,
+      size = { width: 540, height: 960 },
+    ) {
       sequence += 1;
       const membership: Membership = {
         roomId,
@@ -114,8 +124,7 @@ export function useAdminApp(options: { adminToken?: string | undefined; mode?: A
           sequence: String(sequence),
           eventTimeMs: at,
           receivedAt: at,
-          width: 540,
-          height: 960,
+          ...size,
           membership,
         },
         at,

@@ -2,6 +2,7 @@ import { samePlan } from '../../src/reconcile/decide.js';
 import { desiredPlan, viewRoom } from '../../src/reconcile/snapshot.js';
 import type { RoomStore } from '../../src/rooms/room-store.js';
 import type { Simulator } from '../../src/sim/server.js';
+import { LIMITS, type MixLimits } from '../../src/tencent/limits.js';
 import { roomOf } from './chaos-rig.js';
 
 /**
@@ -21,6 +22,8 @@ export interface TruthOptions {
   sim: Simulator;
   rooms: Iterable<string>;
   leaveGraceMs: number;
+  /** The mix API's limits the rooms are planned within; default legacy. */
+  limits?: MixLimits;
   /** Live streams mixkeeper cannot know of (every push callback lost): left out of the truth. */
   unknowable?: ReadonlySet<string>;
 }
@@ -52,7 +55,12 @@ export async function checkTruth(options: TruthOptions): Promise<TruthCheck> {
       continue;
     }
     const running = sessions.get(roomId) ?? [];
-    const desired = state ? desiredPlan(viewRoom(state, now, options.leaveGraceMs), state.applied) : null;
+    const desired = state
+      ? desiredPlan(
+          viewRoom(state, now, options.leaveGraceMs, options.limits ?? LIMITS.legacy),
+          state.applied,
+        )
+      : null;
     if (!desired) {
       if (state?.applied)
         mismatches.push(`${roomId}: nothing to mix but ${state.applied.sessionId} is applied`);

@@ -134,6 +134,8 @@ export interface RoomBody {
   streams: { streamId: string; state: string; role?: string; unmixable?: string }[];
   /** What should be mixed now; null: no mix. */
   desired?: { inputs: { streamId: string }[] } | null;
+  /** Why the desired plan is what it is, one reason a line. */
+  explain?: string[];
   applied: { sessionId: string } | null;
 }
 
