@@ -10,6 +10,7 @@ import type { Membership } from '../../src/rooms/membership.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import { type ResyncDeps, resyncRooms } from '../../workers/resync.js';
 import { manualClock } from '../support/manual-clock.js';
+import { PLATFORM_TIMING } from '../support/platform-timing.js';
 import { recordingMixBackend } from '../support/recording-mix-backend.js';
 import { useRedis } from '../support/redis.js';
 
@@ -23,7 +24,6 @@ afterAll(() => queue.close());
 const HOUR = 3600_000;
 const T0 = 1_800_000_000_000;
 const clock = manualClock(T0);
-const timing = { readyDelayMs: 5000, cancelMinAgeMs: 5000, sessionReuseMs: 30000, minStartIntervalMs: 1000 };
 const backend = recordingMixBackend();
 let rooms = 0;
 
@@ -81,7 +81,7 @@ async function mixed(roomId: string) {
       store,
       backend,
       now: clock.now,
-      timing,
+      timing: PLATFORM_TIMING,
       leaveGraceMs: 3000,
       leaseMs: 10_000,
     },

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { layout, type MixPlan, type RoomConfig, type SnapshotStream } from '../../src/layout/index.js';
-import { samePlan, type Timing } from '../../src/reconcile/decide.js';
+import { samePlan } from '../../src/reconcile/decide.js';
 import {
   type ReconcileDeps,
   type ReconcileResult,
@@ -9,6 +9,7 @@ import {
 } from '../../src/reconcile/reconcile-room.js';
 import { type ObservationOutcome, RoomStore } from '../../src/rooms/room-store.js';
 import { type ManualClock, manualClock } from '../support/manual-clock.js';
+import { PLATFORM_TIMING } from '../support/platform-timing.js';
 import {
   type RecordingMixBackend,
   recordingMixBackend,
@@ -22,15 +23,9 @@ import { eventKey, observationOf, type RoomEvent, type RoomHistory, truthStreams
  * mix API is an in-memory double and time is a manual clock.
  */
 
-export const TIMING: Timing = {
-  readyDelayMs: 5000,
-  cancelMinAgeMs: 5000,
-  sessionReuseMs: 30_000,
-  minStartIntervalMs: 1000,
-};
 export const LEAVE_GRACE_MS = 3000;
 /** Past every timing rule at once. */
-export const SETTLE_AFTER_MS = Math.max(TIMING.readyDelayMs, LEAVE_GRACE_MS) + 1;
+export const SETTLE_AFTER_MS = Math.max(PLATFORM_TIMING.readyDelayMs, LEAVE_GRACE_MS) + 1;
 
 export interface RoomRun {
   roomId: string;
@@ -72,7 +67,7 @@ export function roomHarness(redis: Redis, namespace: string): RoomHarness {
     store,
     backend,
     now: clock.now,
-    timing: TIMING,
+    timing: PLATFORM_TIMING,
     leaveGraceMs: LEAVE_GRACE_MS,
     leaseMs: 60_000,
   };
@@ -178,7 +173,7 @@ export function roomHarness(redis: Redis, namespace: string): RoomHarness {
                 c.op === 'cancel' &&
                 c.outcome !== 'transient' &&
                 c.sessionId === start.sessionId &&
-                start.at < c.at + TIMING.sessionReuseMs,
+                start.at < c.at + PLATFORM_TIMING.sessionReuseMs,
             ),
       )
       .map((c) => `${c.sessionId} at ${c.at}`);

@@ -9,6 +9,7 @@ import { QUEUES } from '../../src/queue/names.js';
 import type { Membership } from '../../src/rooms/membership.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import type { AppliedMix } from '../../src/rooms/stored.js';
+import { PLATFORM_TIMING } from './platform-timing.js';
 import { useRedis } from './redis.js';
 
 /**
@@ -57,7 +58,7 @@ export function useAdminApp(options: { adminToken?: string | undefined; mode?: A
     leaveGraceMs: 1000,
     reconcileAttempts: 3,
     debounceMs: 0,
-    timing: { readyDelayMs: 5000, cancelMinAgeMs: 5000, sessionReuseMs: 30_000, minStartIntervalMs: 1000 },
+    timing: PLATFORM_TIMING,
     appId: 1252500000,
     livePollMs: 20,
   };
