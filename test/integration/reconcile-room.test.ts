@@ -1,54 +1,29 @@
 import { describe, expect, test } from 'vitest';
-import type { MixBackend, MixOutcome } from '../../src/mix/mix-backend.js';
 import { type ReconcileDeps, reconcileRoom } from '../../src/reconcile/reconcile-room.js';
 import type { Membership } from '../../src/rooms/membership.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
-import { classifyMixError, type MixErrorCode } from '../../src/tencent/errors.js';
 import type { MixSpec } from '../../src/tencent/mix-stream-v2.js';
+import { PLATFORM_TIMING } from '../support/platform-timing.js';
+import { type CallOutcome, recordingMixBackend, scriptedOutcomes } from '../support/recording-mix-backend.js';
 import { useRedis } from '../support/redis.js';
 
 const { redis, namespace } = useRedis();
 const store = new RoomStore(redis, { namespace });
-const timing = { readyDelayMs: 5000, cancelMinAgeMs: 5000, sessionReuseMs: 30000, minStartIntervalMs: 1000 };
 const T0 = 1_800_000_000_000;
 let rooms = 0;
 
-/** A recording backend: answers from a script (0 = success), one entry per call. */
-function scriptedBackend(script: MixErrorCode[] = []) {
-  const calls: { op: 'start' | 'cancel'; sessionId: string; spec?: MixSpec }[] = [];
-  const answer = (op: 'start' | 'cancel'): MixOutcome => {
-    const code = script.shift() ?? 0;
-    const outcome: MixOutcome = { request: {}, response: { code }, durationMs: 1 };
-    if (code !== 0) {
-      const info = classifyMixError(code, op);
-      if (info.class !== 'done') outcome.error = { ...info, message: info.meaning };
-    }
-    return outcome;
-  };
-  const backend: MixBackend = {
-    name: 'legacy',
-    start: async (sessionId, spec) => {
-      calls.push({ op: 'start', sessionId, spec });
-      return answer('start');
-    },
-    cancel: async (sessionId) => {
-      calls.push({ op: 'cancel', sessionId });
-      return answer('cancel');
-    },
-  };
-  return { backend, calls };
-}
-
-function setup(script: MixErrorCode[] = [], leaveGraceMs = 3000) {
+/** A room whose mix API answers from `script` (one outcome per call, then `ok`). */
+function setup(script: CallOutcome[] = [], leaveGraceMs = 3000) {
   rooms += 1;
   const roomId = `rr${rooms}`;
   const clock = { now: T0 };
-  const { backend, calls } = scriptedBackend(script);
+  const backend = recordingMixBackend(() => clock.now);
+  backend.setOutcomes(scriptedOutcomes(script));
   const deps: ReconcileDeps = {
     store,
     backend,
     now: () => clock.now,
-    timing,
+    timing: PLATFORM_TIMING,
     leaveGraceMs,
     leaseMs: 10_000,
   };
@@ -88,7 +63,7 @@ function setup(script: MixErrorCode[] = [], leaveGraceMs = 3000) {
       clock.now,
     );
   const run = (attempt = 1, max = 3) => reconcileRoom(roomId, { number: attempt, max }, deps);
-  return { roomId, clock, calls, push, disconnect, run };
+  return { roomId, clock, calls: backend.calls, push, disconnect, run };
 }
 
 describe('reconcileRoom', () => {
@@ -105,7 +80,7 @@ describe('reconcileRoom', () => {
   });
 
   test('a timed-out start is applied again to the same session, never a second one', async () => {
-    const r = setup(['timeout']);
+    const r = setup(['timeout-lost']);
     await r.push('host', 'main');
     await r.push('guest', 'guest');
     r.clock.now = T0 + 5000;
