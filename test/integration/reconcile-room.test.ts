@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { assert, describe, expect, test } from 'vitest';
 import { type ReconcileDeps, reconcileRoom } from '../../src/reconcile/reconcile-room.js';
 import type { Membership } from '../../src/rooms/membership.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
@@ -178,12 +178,14 @@ describe('reconcileRoom', () => {
     const r = setup();
     await r.push('host', 'main');
     const other = await store.readLeased(r.roomId, 10_000);
+    assert('lease' in other, 'the test holds the room');
     const before = r.clock.now;
     const result = await r.run();
     expect(result).toMatchObject({ kind: 'wait', summary: 'another reconcile holds the room' });
+    assert(result.kind === 'wait');
     // looked at again within a second, not after the holder's whole lease
-    if (result.kind === 'wait') expect(result.until - before).toBeLessThanOrEqual(1000 + 50);
-    if ('lease' in other) await other.lease.release();
+    expect(result.until - before).toBeLessThanOrEqual(1000 + 50);
+    await other.lease.release();
     expect(r.calls).toHaveLength(0);
   });
 });
