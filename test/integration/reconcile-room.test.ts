@@ -92,7 +92,9 @@ describe('reconcileRoom', () => {
     r.clock.now += 1000;
     expect(await r.run(2)).toMatchObject({ kind: 'done' });
     expect(r.calls.map((c) => c.sessionId)).toEqual([`${r.roomId}_1`, `${r.roomId}_1`]);
-    expect((await store.read(r.roomId))?.applied?.uncertain).toBeUndefined();
+    const applied = (await store.read(r.roomId))?.applied;
+    expect(applied?.sessionId).toBe(`${r.roomId}_1`);
+    expect(applied?.uncertain).toBeUndefined();
   });
 
   test('a permanent error fails the room once; it is retried only after the room changes', async () => {

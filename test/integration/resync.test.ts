@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, assert, describe, expect, test } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import type { ReconcileJob } from '../../src/queue/jobs.js';
 import { QUEUES } from '../../src/queue/names.js';
@@ -227,7 +227,9 @@ describe('resyncRooms', () => {
     clock.advance(5 * 60_000);
     const report = await resyncRooms(deps());
     expect(report.retriedFailed).toBeGreaterThanOrEqual(1);
-    expect((await store.read(roomId))?.meta.failedVersion).toBeUndefined();
+    const state = await store.read(roomId);
+    assert(state, 'the room is stored');
+    expect(state.meta.failedVersion).toBeUndefined();
     expect(await queued(roomId)).toBeDefined();
     expect((await store.audit(roomId, 1))[0]).toMatchObject({ type: 'resync', action: 'retry-failed' });
   });
