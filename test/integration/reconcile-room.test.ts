@@ -172,6 +172,7 @@ describe('reconcileRoom', () => {
     expect(last?.inputs.map((i) => i.streamId)).toEqual(['host', 'g3', 'g2']);
     const rectOf = (spec: MixSpec | undefined, id: string) =>
       spec?.inputs.find((i) => i.streamId === id)?.rect;
+    expect([rectOf(first, 'g1'), rectOf(first, 'g2')]).toEqual([expect.any(Object), expect.any(Object)]);
     expect(rectOf(last, 'g3')).toEqual(rectOf(first, 'g1'));
     expect(rectOf(last, 'g2')).toEqual(rectOf(first, 'g2'));
   });
