@@ -297,12 +297,12 @@ describe('layout properties', () => {
       expect(videoShown.map((t) => t.inputType)).toEqual(videoShown.map(() => INPUT_TYPES.video));
       // Output: type 1 a new stream as configured; type 0 the main, or the earliest placed joiner.
       const newOutput = expectedNewOutput(s);
-      if (newOutput !== undefined) {
-        expect(plan).toMatchObject({ outputType: 1, outputStreamId: newOutput });
-      } else {
-        const earliest = mixable.find((x) => placed.includes(x.streamId));
-        expect(plan).toMatchObject({ outputType: 0, outputStreamId: (main ?? earliest)?.streamId });
-      }
+      const earliest = mixable.find((x) => placed.includes(x.streamId));
+      expect(plan).toMatchObject(
+        newOutput !== undefined
+          ? { outputType: 1, outputStreamId: newOutput }
+          : { outputType: 0, outputStreamId: (main ?? earliest)?.streamId },
+      );
       // A bitrate within the platform's range is sent; any other is left to the platform.
       const bitrate = s.config.bitrate;
       expect(plan.bitrate).toBe(
