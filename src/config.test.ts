@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { PLATFORM_TIMING } from '../test/support/platform-timing.js';
 import { ConfigError, describeConfig, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
@@ -10,9 +11,11 @@ describe('loadConfig', () => {
       TENCENT_MIX_BACKEND: 'legacy',
       TENCENT_MIX_URL: 'http://fcgi.video.qcloud.com/common_access',
       TENCENT_API_URL: 'https://live.tencentcloudapi.com',
-      MIX_READY_DELAY_MS: 5000,
-      MIX_CANCEL_MIN_AGE_MS: 5000,
-      MIX_SESSION_REUSE_MS: 30000,
+      // The defaults are the platform's timing rules.
+      MIX_READY_DELAY_MS: PLATFORM_TIMING.readyDelayMs,
+      MIX_CANCEL_MIN_AGE_MS: PLATFORM_TIMING.cancelMinAgeMs,
+      MIX_SESSION_REUSE_MS: PLATFORM_TIMING.sessionReuseMs,
+      MIX_MIN_START_INTERVAL_MS: PLATFORM_TIMING.minStartIntervalMs,
       MIX_DEBOUNCE_MS: 300,
       MIX_RETRY_BASE_MS: 2000,
       MIX_RETRY_MAX_ATTEMPTS: 8,

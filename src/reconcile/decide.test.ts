@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { PLATFORM_TIMING } from '../../test/support/platform-timing.js';
 import type { MixPlan, Tile } from '../layout/plan.js';
 import { type AppliedView, type DecideInput, decide, samePlan } from './decide.js';
 
-const timing = { readyDelayMs: 5000, cancelMinAgeMs: 5000, sessionReuseMs: 30000, minStartIntervalMs: 1000 };
+const timing = PLATFORM_TIMING;
 const T0 = 1_700_000_000_000;
 
 function plan(output: string, ...guests: string[]): MixPlan {

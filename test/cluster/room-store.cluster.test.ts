@@ -79,7 +79,9 @@ describe('room store on a Redis Cluster', () => {
     await store.setOverride('room2', { config: { preset: 'pk' }, at: T + 100, until: T + 60_000 }, T + 100);
     expect((await store.read('room2'))?.override?.config.preset).toBe('pk');
     await store.clearOverride('room2', T + 200);
-    expect((await store.read('room2'))?.override).toBeUndefined();
+    const cleared = await store.read('room2');
+    expect(cleared?.config?.preset).toBe('grid');
+    expect(cleared?.override).toBeUndefined();
 
     const deleting = await store.markDeleting('room2', T + 300);
     expect(await store.forget('room2', deleting, T + 300)).toBe(true);

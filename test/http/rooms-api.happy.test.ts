@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { assert, describe, expect, test } from 'vitest';
 import type { RoomBody } from '../../src/http/rooms/room-view.js';
 import type { MixPlan } from '../../src/layout/plan.js';
 import { T0, useAdminApp } from '../support/admin-harness.js';
@@ -223,7 +223,9 @@ describe('POST /v1/rooms/:id/plan', () => {
     const body = (await res.json()) as { plan: MixPlan; decision: { kind: string } };
     expect(body.plan.preset).toBe('grid');
     expect(body.decision.kind).toBe('start');
-    expect((await h.store.read(id))?.config).toBeUndefined();
+    const state = await h.store.read(id);
+    expect(state?.meta.status).toBe('mixing');
+    expect(state?.config).toBeUndefined();
   });
 });
 
@@ -236,7 +238,9 @@ describe('POST /v1/rooms/:id/reconcile', () => {
     const res = await h.request(`/v1/rooms/${id}/reconcile`, { method: 'POST' });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ roomId: id, accepted: 'reconcile, failure cleared' });
-    expect((await h.store.read(id))?.meta.failedVersion).toBeUndefined();
+    const state = await h.store.read(id);
+    assert(state, 'the room is stored');
+    expect(state.meta.failedVersion).toBeUndefined();
     const job = await h.reconcileJob(id);
     expect(job?.opts.delay).toBe(0);
     expect((await h.store.audit(id, 1))[0]).toMatchObject({ type: 'operator', action: 'reconcile' });

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, assert, describe, expect, test } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import type { ReconcileJob } from '../../src/queue/jobs.js';
 import { QUEUES } from '../../src/queue/names.js';
@@ -11,6 +11,7 @@ import { RoomStore } from '../../src/rooms/room-store.js';
 import { LIMITS } from '../../src/tencent/limits.js';
 import { type ResyncDeps, resyncRooms } from '../../workers/resync.js';
 import { manualClock } from '../support/manual-clock.js';
+import { PLATFORM_TIMING } from '../support/platform-timing.js';
 import { recordingMixBackend } from '../support/recording-mix-backend.js';
 import { useRedis } from '../support/redis.js';
 
@@ -24,7 +25,6 @@ afterAll(() => queue.close());
 const HOUR = 3600_000;
 const T0 = 1_800_000_000_000;
 const clock = manualClock(T0);
-const timing = { readyDelayMs: 5000, cancelMinAgeMs: 5000, sessionReuseMs: 30000, minStartIntervalMs: 1000 };
 const backend = recordingMixBackend();
 let rooms = 0;
 
@@ -88,7 +88,7 @@ async function mixed(roomId: string) {
       store,
       backend,
       now: clock.now,
-      timing,
+      timing: PLATFORM_TIMING,
       leaveGraceMs: 3000,
       leaseMs: 10_000,
     },
@@ -234,7 +234,9 @@ describe('resyncRooms', () => {
     clock.advance(5 * 60_000);
     const report = await resyncRooms(deps());
     expect(report.retriedFailed).toBeGreaterThanOrEqual(1);
-    expect((await store.read(roomId))?.meta.failedVersion).toBeUndefined();
+    const state = await store.read(roomId);
+    assert(state, 'the room is stored');
+    expect(state.meta.failedVersion).toBeUndefined();
     expect(await queued(roomId)).toBeDefined();
     expect((await store.audit(roomId, 1))[0]).toMatchObject({ type: 'resync', action: 'retry-failed' });
   });

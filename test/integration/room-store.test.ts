@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { assert, describe, expect, test } from 'vitest';
 import type { Membership } from '../../src/rooms/membership.js';
 import { type Observation, RoomStore } from '../../src/rooms/room-store.js';
 import { useRedis } from '../support/redis.js';
@@ -168,7 +168,8 @@ describe('reconcile bookkeeping', () => {
     expect(first.state?.streams).toHaveLength(1);
     const held = await store.readLeased(r.roomId, 5000);
     expect(held).toEqual({ heldForMs: expect.any(Number) });
-    if ('heldForMs' in held) expect(held.heldForMs).toBeGreaterThan(4000);
+    assert('heldForMs' in held);
+    expect(held.heldForMs).toBeGreaterThan(4000);
     await store.update(r.roomId, { status: 'pending' }, T, first.lease);
     expect(first.lease.released).toBe(true);
     const second = await store.readLeased(r.roomId, 5000);

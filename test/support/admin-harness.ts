@@ -10,6 +10,7 @@ import type { Membership } from '../../src/rooms/membership.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import type { AppliedMix } from '../../src/rooms/stored.js';
 import type { MixBackendName } from '../../src/tencent/limits.js';
+import { PLATFORM_TIMING } from './platform-timing.js';
 import { useRedis } from './redis.js';
 
 /**
@@ -60,7 +61,7 @@ export function useAdminApp(
     leaveGraceMs: 1000,
     reconcileAttempts: 3,
     debounceMs: 0,
-    timing: { readyDelayMs: 5000, cancelMinAgeMs: 5000, sessionReuseMs: 30_000, minStartIntervalMs: 1000 },
+    timing: PLATFORM_TIMING,
     appId: 1252500000,
     mixBackend: options.mixBackend ?? 'legacy',
     livePollMs: 20,
