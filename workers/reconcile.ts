@@ -12,7 +12,7 @@ export interface ReconcileProcessorDeps extends ReconcileDeps {
   debounceMs: number;
 }
 
-/** Maps a room reconcile onto the job: done → complete, wait → delay itself, retry → throw. */
+/** Maps a room reconcile onto the job: done → complete, wait/rerun/busy → delay itself, retry → throw. */
 export function reconcileProcessor(deps: ReconcileProcessorDeps) {
   return async (job: Job<ReconcileJob>, token?: string): Promise<string> => {
     const { roomId } = reconcileJobSchema.parse(job.data);
@@ -26,11 +26,17 @@ export function reconcileProcessor(deps: ReconcileProcessorDeps) {
         return result.summary;
       case 'retry':
         throw new MixRetryError(`${result.error.code}: ${result.error.message}`);
-      case 'wait': {
-        // Waiting is not a failure: the job comes back at `until` without spending an attempt.
+      case 'busy':
+        // Not a failure either: the holder releases the room soon, or its lease runs out.
         await job.moveToDelayed(Math.max(result.until, deps.now()), token);
+        throw new DelayedError(result.summary);
+      case 'wait':
+      case 'rerun': {
+        // Waiting is not a failure: the job comes back without spending an attempt.
+        const until = result.kind === 'wait' ? Math.max(result.until, deps.now()) : deps.now();
+        await job.moveToDelayed(until, token);
         // A callback that arrived while this run was active could not move the job; look once more.
-        if (result.version >= 0 && (await deps.store.version(roomId)) !== result.version) {
+        if ((await deps.store.version(roomId)) !== result.version) {
           await job.changeDelay(deps.debounceMs).catch(() => {});
         }
         throw new DelayedError(result.summary);
