@@ -136,8 +136,6 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Config = z.infer<typeof configSchema>;
-
 /** Rules between variables; kept apart from `configSchema` so its shape stays pickable. */
 const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
   if (config.RECONCILE_LEASE_MS !== undefined && config.RECONCILE_LEASE_MS <= config.MIX_REQUEST_TIMEOUT_MS) {
@@ -155,6 +153,15 @@ const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
     });
   }
 });
+
+/** Defaults that follow other variables, computed here once (each is documented above). */
+const loadedConfigSchema = checkedConfigSchema.transform((config) => ({
+  ...config,
+  RECONCILE_LEASE_MS: config.RECONCILE_LEASE_MS ?? config.MIX_REQUEST_TIMEOUT_MS * 2 + 10_000,
+}));
+
+/** The configuration as loaded: every default applied, computed ones included. */
+export type Config = z.output<typeof loadedConfigSchema>;
 
 /** The receiver's wrong-sign budget: the part of the config the HTTP app needs, defaults included. */
 export const callbackGuardSchema = configSchema.pick({
@@ -184,7 +191,7 @@ const SECRET_NAMES = new Set([
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable means "unset", as in most shells' `FOO= cmd`.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = checkedConfigSchema.safeParse(present);
+  const parsed = loadedConfigSchema.safeParse(present);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0]);

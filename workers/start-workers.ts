@@ -83,7 +83,7 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
         now,
         timing: timingFrom(config),
         leaveGraceMs: config.MIX_LEAVE_GRACE_MS,
-        leaseMs: config.RECONCILE_LEASE_MS ?? config.MIX_REQUEST_TIMEOUT_MS * 2 + 10_000,
+        leaseMs: config.RECONCILE_LEASE_MS,
         debounceMs: config.MIX_DEBOUNCE_MS,
         ...(options.metrics ? { metrics: options.metrics } : {}),
       }),
