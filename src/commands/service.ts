@@ -17,8 +17,7 @@ import {
   waitUntilConnected,
   workerConnection,
 } from '../queue/connections.js';
-import type { LiveEventJob, ReconcileJob } from '../queue/jobs.js';
-import { QUEUES } from '../queue/names.js';
+import { type LiveEventJob, QUEUES, type ReconcileJob } from '../queue/catalog.js';
 import { timingFrom } from '../reconcile/decide.js';
 import type { LiveTruth } from '../reconcile/live-truth.js';
 import { RoomStore } from '../rooms/room-store.js';

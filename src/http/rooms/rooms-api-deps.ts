@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Queue } from 'bullmq';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { ReconcileJob } from '../../queue/jobs.js';
+import type { ReconcileJob } from '../../queue/catalog.js';
 import { requestReconcile } from '../../queue/reconcile-requests.js';
 import type { Timing } from '../../reconcile/decide.js';
 import type { RoomStore } from '../../rooms/room-store.js';
