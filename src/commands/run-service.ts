@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
-import { closeOnSignals, startService } from './service.js';
+import { startService } from './service.js';
+import { closeOnSignals } from './shutdown.js';
 
 /** `mixkeeper api|worker|all`: one process with the given roles, configured from the environment. */
 export async function runService(name: string, roles: { api: boolean; workers: boolean }, args: string[]) {
