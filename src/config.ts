@@ -103,8 +103,13 @@ export const configSchema = z.object({
   STREAM_SILENCE_MS: ms.default(6 * 3600_000),
   /** With a LiveTruth: an unlisted stream counts as gone only if pushed this long before the list was read (the list lags). */
   LIVE_TRUTH_GRACE_MS: ms.default(60_000),
-  /** BullMQ job lock: a job held by a worker that died runs again about this long later (stalled check as often). */
-  WORKER_LOCK_MS: ms.min(1000).default(30_000),
+  /**
+   * Lock on a running job, renewed every half of it for as long as the job runs: it lapses only when
+   * its process died or froze, and the job then runs again within this plus WORKER_STALLED_CHECK_MS.
+   */
+  WORKER_LOCK_MS: ms.min(1000).default(5000),
+  /** How often workers look for jobs whose lock lapsed (BullMQ's stalled check); a starting worker looks at once. */
+  WORKER_STALLED_CHECK_MS: ms.min(100).default(1000),
   /**
    * Lease on a room during one reconcile, longer than MIX_REQUEST_TIMEOUT_MS: a job released at
    * shutdown mid-request runs again only once its request can no longer be in flight.

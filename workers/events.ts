@@ -1,5 +1,5 @@
 import type { Metrics } from '../src/metrics.js';
-import type { LiveEventJob } from '../src/queue/catalog.js';
+import type { JobContext, LiveEventJob } from '../src/queue/catalog.js';
 import { readMembership } from '../src/rooms/membership.js';
 import type { PushOrigin } from '../src/rooms/push-origins.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
@@ -18,7 +18,7 @@ export type EventResult = { outcome: string; roomId?: string; version?: number }
 
 /** The `liveEvents` handler: a callback's event → the room's state; asks for a reconcile when the room changed. */
 export function eventsHandler(deps: EventsHandlerDeps) {
-  return async (event: LiveEventJob): Promise<EventResult> => {
+  return async (event: LiveEventJob, { rerun }: Pick<JobContext, 'rerun'>): Promise<EventResult> => {
     const member = readMembership(event.params);
     if (!member.ok) {
       const outcome = member.reason === 'no-room' ? 'no_room' : 'bad_room';
@@ -42,7 +42,8 @@ export function eventsHandler(deps: EventsHandlerDeps) {
       deps.now(),
     );
     deps.metrics?.observations.inc({ kind: event.kind, outcome });
-    if (outcome === 'applied') await deps.requestReconcile(roomId);
+    // A run before this one may have applied the event and died before asking: ask again.
+    if (outcome === 'applied' || (rerun && outcome === 'duplicate')) await deps.requestReconcile(roomId);
     return { outcome, roomId, version };
   };
 }

@@ -16,6 +16,7 @@ export async function runService(name: string, roles: { api: boolean; workers: b
   try {
     const config = loadConfig();
     const log = createLogger(config.LOG_LEVEL);
+    log.info({ command: name }, 'starting');
     // Without the API, a worker still answers probes and scrapes on PORT.
     const service = await startService({ config, roles, log, opsServer: !roles.api });
     closeOnSignals(service, log, config.SHUTDOWN_DEADLINE_MS);

@@ -113,6 +113,7 @@ export function startWorker<P, S>(
     const payload = definition.schema.parse(job.data);
     const result = await handler(payload, {
       attempt: { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 },
+      rerun: job.attemptsStarted > 1 || job.attemptsMade > 0 || job.stalledCounter > 0,
     });
     if (!isPostponed(result)) return result;
     const { until, reason, recheck } = result.postponed;

@@ -44,7 +44,11 @@ export type ResyncJob = z.infer<typeof resyncJobSchema>;
 /** The settings the workers' options follow (src/config.ts). */
 export type WorkerSettings = Pick<
   Config,
-  'EVENTS_CONCURRENCY' | 'RECONCILE_CONCURRENCY' | 'MIX_RETRY_BASE_MS' | 'WORKER_LOCK_MS'
+  | 'EVENTS_CONCURRENCY'
+  | 'RECONCILE_CONCURRENCY'
+  | 'MIX_RETRY_BASE_MS'
+  | 'WORKER_LOCK_MS'
+  | 'WORKER_STALLED_CHECK_MS'
 >;
 
 /** Finished jobs kept (for the dashboard and for following a callback to its job); older ones go. */
@@ -99,7 +103,10 @@ export interface JobDefinition<P, S = object> {
 }
 
 const HOUR_MS = 3600_000;
-const locks = (s: WorkerSettings) => ({ lockMs: s.WORKER_LOCK_MS, stalledCheckMs: s.WORKER_LOCK_MS });
+const locks = (s: WorkerSettings) => ({
+  lockMs: s.WORKER_LOCK_MS,
+  stalledCheckMs: s.WORKER_STALLED_CHECK_MS,
+});
 
 /**
  * Tencent retries a callback for about 12 minutes: its deduplication id lives longer than that, so
@@ -194,6 +201,11 @@ export const QUEUES = {
 export interface JobContext {
   /** 1 for the first try, up to `max`. */
   attempt: { number: number; max: number };
+  /**
+   * The job ran before: a retry, a run its dead worker left (stalled), or one released at shutdown.
+   * What that run did may be done in part.
+   */
+  rerun: boolean;
 }
 
 /**
