@@ -69,6 +69,8 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ RECONCILE_LEASE_MS: '5001', MIX_REQUEST_TIMEOUT_MS: '5000' }).RECONCILE_LEASE_MS,
     ).toBe(5001);
+    // Unset, it follows the request timeout (computed in config.ts, documented there).
+    expect(loadConfig({ MIX_REQUEST_TIMEOUT_MS: '3000' }).RECONCILE_LEASE_MS).toBe(16_000);
     expect(() => loadConfig({ PORT: '8080', ADMIN_PORT: '8080' })).toThrow(
       /ADMIN_PORT: must differ from PORT/,
     );

@@ -135,8 +135,13 @@ export const configSchema = z.object({
   STREAM_SILENCE_MS: ms.default(6 * 3600_000),
   /** With a LiveTruth: an unlisted stream counts as gone only if pushed this long before the list was read (the list lags). */
   LIVE_TRUTH_GRACE_MS: ms.default(60_000),
-  /** BullMQ job lock: a job held by a worker that died runs again about this long later (stalled check as often). */
-  WORKER_LOCK_MS: ms.min(1000).default(30_000),
+  /**
+   * Lock on a running job, renewed every half of it for as long as the job runs: it lapses only when
+   * its process died or froze, and the job then runs again within this plus WORKER_STALLED_CHECK_MS.
+   */
+  WORKER_LOCK_MS: ms.min(1000).default(5000),
+  /** How often workers look for jobs whose lock lapsed (BullMQ's stalled check); a starting worker looks at once. */
+  WORKER_STALLED_CHECK_MS: ms.min(100).default(1000),
   /**
    * Lease on a room during one reconcile, longer than MIX_REQUEST_TIMEOUT_MS: a job released at
    * shutdown mid-request runs again only once its request can no longer be in flight.
@@ -168,8 +173,6 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Config = z.infer<typeof configSchema>;
-
 /** Rules between variables; kept apart from `configSchema` so its shape stays pickable. */
 const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
   if (config.RECONCILE_LEASE_MS !== undefined && config.RECONCILE_LEASE_MS <= config.MIX_REQUEST_TIMEOUT_MS) {
@@ -187,6 +190,15 @@ const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
     });
   }
 });
+
+/** Defaults that follow other variables, computed here once (each is documented above). */
+const loadedConfigSchema = checkedConfigSchema.transform((config) => ({
+  ...config,
+  RECONCILE_LEASE_MS: config.RECONCILE_LEASE_MS ?? config.MIX_REQUEST_TIMEOUT_MS * 2 + 10_000,
+}));
+
+/** The configuration as loaded: every default applied, computed ones included. */
+export type Config = z.output<typeof loadedConfigSchema>;
 
 /** The receiver's wrong-sign budget: the part of the config the HTTP app needs, defaults included. */
 export const callbackGuardSchema = configSchema.pick({
@@ -216,7 +228,7 @@ const SECRET_NAMES = new Set([
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable means "unset", as in most shells' `FOO= cmd`.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = checkedConfigSchema.safeParse(present);
+  const parsed = loadedConfigSchema.safeParse(present);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0]);

@@ -1,17 +1,14 @@
-import type { Job, Queue } from 'bullmq';
 import type { Metrics } from '../src/metrics.js';
-import { type LiveEventJob, liveEventJobSchema, type ReconcileJob } from '../src/queue/jobs.js';
-import { requestReconcile } from '../src/queue/reconcile-requests.js';
+import type { JobContext, LiveEventJob } from '../src/queue/catalog.js';
 import { readMembership } from '../src/rooms/membership.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
 import { isPushOrigin, type PushOrigin, pushOriginKey } from '../src/tencent/push-origin.js';
 
-export interface EventsProcessorDeps {
+export interface EventsHandlerDeps {
   store: RoomStore;
-  reconcileQueue: Queue<ReconcileJob>;
   now: () => number;
-  debounceMs: number;
-  reconcileAttempts: number;
+  /** Asks for a reconcile of the room, debounced (src/queue/reconcile-requests.ts). */
+  requestReconcile(roomId: string): Promise<unknown>;
   metrics?: Metrics;
   /** Remembers the push domains and AppNames seen, for the platform's online list (src/rooms/push-origins.ts). */
   origins?: { record(origin: PushOrigin): Promise<unknown> };
@@ -19,10 +16,9 @@ export interface EventsProcessorDeps {
 
 export type EventResult = { outcome: string; roomId?: string; version?: number };
 
-/** A callback's event → the room's state; asks for a reconcile when the room changed. */
-export function eventsProcessor(deps: EventsProcessorDeps) {
-  return async (job: Job<LiveEventJob>): Promise<EventResult> => {
-    const event = liveEventJobSchema.parse(job.data);
+/** The `liveEvents` handler: a callback's event → the room's state; asks for a reconcile when the room changed. */
+export function eventsHandler(deps: EventsHandlerDeps) {
+  return async (event: LiveEventJob, { rerun }: Pick<JobContext, 'rerun'>): Promise<EventResult> => {
     const member = readMembership(event.params);
     if (!member.ok) {
       const outcome = member.reason === 'no-room' ? 'no_room' : 'bad_room';
@@ -49,8 +45,8 @@ export function eventsProcessor(deps: EventsProcessorDeps) {
       deps.now(),
     );
     deps.metrics?.observations.inc({ kind: event.kind, outcome });
-    if (outcome === 'applied')
-      await requestReconcile(deps.reconcileQueue, roomId, deps.debounceMs, deps.reconcileAttempts);
+    // A run before this one may have applied the event and died before asking: ask again.
+    if (outcome === 'applied' || (rerun && outcome === 'duplicate')) await deps.requestReconcile(roomId);
     return { outcome, roomId, version };
   };
 }

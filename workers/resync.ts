@@ -1,9 +1,8 @@
-import type { Job, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Logger } from '../src/log.js';
 import type { Metrics } from '../src/metrics.js';
-import type { ReconcileJob } from '../src/queue/jobs.js';
+import type { ReconcileJob, ResyncJob } from '../src/queue/catalog.js';
 import { reconcileQueued, requestReconcile } from '../src/queue/reconcile-requests.js';
-import { type ResyncJob, resyncJobSchema } from '../src/queue/resync-schedule.js';
 import type { LiveTruth } from '../src/reconcile/live-truth.js';
 import { type LiveList, planRoomResync, type ResyncPolicy } from '../src/reconcile/resync-plan.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
@@ -161,10 +160,9 @@ async function readLiveList(deps: ResyncDeps): Promise<LiveList | null> {
   }
 }
 
-/** The resync queue's processor: one sweep per trigger. */
-export function resyncProcessor(deps: ResyncDeps) {
-  return async (job: Job<ResyncJob>): Promise<ResyncReport> => {
-    const { reason } = resyncJobSchema.parse(job.data);
+/** The `resync` handler: one sweep per trigger. */
+export function resyncHandler(deps: ResyncDeps) {
+  return async ({ reason }: ResyncJob): Promise<ResyncReport> => {
     const report = await resyncRooms(deps);
     const acted = report.reconciles + report.expired + report.retriedFailed + report.errors > 0;
     deps.log[acted ? 'info' : 'debug']({ reason, ...report }, 'resync done');

@@ -7,7 +7,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { MiddlewareHandler } from 'hono/types';
 import type { Logger } from '../log.js';
-import type { ReconcileJob } from '../queue/jobs.js';
+import type { ReconcileJob } from '../queue/catalog.js';
 import type { Timing } from '../reconcile/decide.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import type { MixBackendName } from '../tencent/limits.js';

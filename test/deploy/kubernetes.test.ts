@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadConfig, SHUTDOWN_BACKSTOP_MS } from '../../src/config.js';
 import { createMetrics } from '../../src/metrics.js';
-import { QUEUE_PREFIX, QUEUES } from '../../src/queue/names.js';
+import { QUEUE_PREFIX, QUEUES } from '../../src/queue/catalog.js';
 import {
   asArray,
   asRecord,

@@ -1,9 +1,8 @@
 import { Queue } from 'bullmq';
 import { afterAll, assert, describe, expect, test } from 'vitest';
 import { createLogger } from '../../src/log.js';
-import type { ReconcileJob } from '../../src/queue/jobs.js';
-import { QUEUES } from '../../src/queue/names.js';
-import { reconcileDeduplicationId, requestReconcile } from '../../src/queue/reconcile-requests.js';
+import { QUEUES, type ReconcileJob, reconcileDeduplicationId } from '../../src/queue/catalog.js';
+import { requestReconcile } from '../../src/queue/reconcile-requests.js';
 import type { LiveTruth } from '../../src/reconcile/live-truth.js';
 import { reconcileRoom } from '../../src/reconcile/reconcile-room.js';
 import type { Membership } from '../../src/rooms/membership.js';

@@ -101,7 +101,7 @@ export function roomHarness(redis: Redis, namespace: string): RoomHarness {
         const result = await harness.reconcile(run);
         results.push(result);
         if (result.kind === 'done') return results;
-        if (result.kind === 'wait') clock.advanceTo(result.until);
+        if (result.kind === 'wait' || result.kind === 'busy') clock.advanceTo(result.until);
       }
       throw new Error(`room ${run.roomId} did not settle: ${results.map(describeResult).join(' | ')}`);
     },
@@ -190,6 +190,10 @@ function describeResult(result: ReconcileResult): string {
       return `done: ${result.summary}`;
     case 'wait':
       return `wait until ${result.until}: ${result.summary}`;
+    case 'rerun':
+      return `rerun: ${result.summary}`;
+    case 'busy':
+      return `busy until ${result.until}: ${result.summary}`;
     case 'retry':
       return `retry: ${result.error.code}`;
   }

@@ -4,8 +4,7 @@ import { type AdminDeps, createStandaloneAdminApp } from '../../src/http/admin-a
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
-import type { LiveEventJob, ReconcileJob } from '../../src/queue/jobs.js';
-import { QUEUES } from '../../src/queue/names.js';
+import { type LiveEventJob, QUEUES, type ReconcileJob } from '../../src/queue/catalog.js';
 import type { Membership } from '../../src/rooms/membership.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import type { AppliedMix } from '../../src/rooms/stored.js';

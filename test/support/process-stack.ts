@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { freePort, type LocalRedis, startLocalRedis } from '../../src/commands/local-redis.js';
-import { QUEUE_PREFIX, QUEUES } from '../../src/queue/names.js';
+import { QUEUE_PREFIX, QUEUES } from '../../src/queue/catalog.js';
 import { platformTimingEnv } from './platform-timing.js';
 import { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.js';
 import { type SimRequest, type StackDriver, stackDriver, TIME_SCALE } from './stack.js';

@@ -4,8 +4,8 @@ import { expect, inject, vi } from 'vitest';
 import { type Service, startService } from '../../src/commands/service.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { QUEUES } from '../../src/queue/catalog.js';
 import { redisTarget, workerConnection } from '../../src/queue/connections.js';
-import { QUEUES } from '../../src/queue/names.js';
 import { type Simulator, startSimulator } from '../../src/sim/server.js';
 import { platformTimingEnv } from './platform-timing.js';
 

@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { RoomConfig } from '../../layout/plan.js';
-import type { ReconcileJob } from '../../queue/jobs.js';
+import type { ReconcileJob } from '../../queue/catalog.js';
 import { requestReconcile } from '../../queue/reconcile-requests.js';
 import type { Timing } from '../../reconcile/decide.js';
 import { configOverLimits } from '../../rooms/room-config.js';
