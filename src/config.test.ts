@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { PLATFORM_TIMING } from '../test/support/platform-timing.js';
 import { ConfigError, describeConfig, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
@@ -10,9 +11,11 @@ describe('loadConfig', () => {
       TENCENT_MIX_BACKEND: 'legacy',
       TENCENT_MIX_URL: 'http://fcgi.video.qcloud.com/common_access',
       TENCENT_API_URL: 'https://live.tencentcloudapi.com',
-      MIX_READY_DELAY_MS: 5000,
-      MIX_CANCEL_MIN_AGE_MS: 5000,
-      MIX_SESSION_REUSE_MS: 30000,
+      // The defaults are the platform's timing rules.
+      MIX_READY_DELAY_MS: PLATFORM_TIMING.readyDelayMs,
+      MIX_CANCEL_MIN_AGE_MS: PLATFORM_TIMING.cancelMinAgeMs,
+      MIX_SESSION_REUSE_MS: PLATFORM_TIMING.sessionReuseMs,
+      MIX_MIN_START_INTERVAL_MS: PLATFORM_TIMING.minStartIntervalMs,
       MIX_DEBOUNCE_MS: 300,
       MIX_RETRY_BASE_MS: 2000,
       MIX_RETRY_MAX_ATTEMPTS: 8,
@@ -35,6 +38,21 @@ describe('loadConfig', () => {
     expect(config.ADMIN_TOKEN).toBeUndefined();
   });
 
+  test('TENCENT_PUSH_DOMAINS lists push origins, domain[/appname], AppName live by default', () => {
+    expect(
+      loadConfig({ TENCENT_PUSH_DOMAINS: 'push.example.com, push.example.com/studio' }).TENCENT_PUSH_DOMAINS,
+    ).toEqual([
+      { domain: 'push.example.com', appName: 'live' },
+      { domain: 'push.example.com', appName: 'studio' },
+    ]);
+    expect(loadConfig({}).TENCENT_PUSH_DOMAINS).toBeUndefined();
+    for (const bad of ['rtmp://push.example.com', 'push.example.com/a/b', 'push.example.com,', '-x.com']) {
+      expect(() => loadConfig({ TENCENT_PUSH_DOMAINS: bad }), bad).toThrow(
+        /TENCENT_PUSH_DOMAINS: domain\[\/appname\]/,
+      );
+    }
+  });
+
   test('a wrong value stops start-up with one line naming the variable and what it accepts', () => {
     expect(() => loadConfig({ TENCENT_MIX_BACKEND: 'v3' })).toThrow(ConfigError);
     expect(() => loadConfig({ TENCENT_MIX_BACKEND: 'v3' })).toThrow(
@@ -51,6 +69,8 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ RECONCILE_LEASE_MS: '5001', MIX_REQUEST_TIMEOUT_MS: '5000' }).RECONCILE_LEASE_MS,
     ).toBe(5001);
+    // Unset, it follows the request timeout (computed in config.ts, documented there).
+    expect(loadConfig({ MIX_REQUEST_TIMEOUT_MS: '3000' }).RECONCILE_LEASE_MS).toBe(16_000);
     expect(() => loadConfig({ PORT: '8080', ADMIN_PORT: '8080' })).toThrow(
       /ADMIN_PORT: must differ from PORT/,
     );

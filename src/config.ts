@@ -19,6 +19,25 @@ const clusterNodes = z
   )
   .pipe(z.array(z.object({ host: z.string(), port: z.number().int().min(1).max(65535) })));
 
+/** `domain[/appname],…` → push origins; the AppName defaults to `live` (src/tencent/push-origin.ts). */
+const pushOrigins = z
+  .string()
+  .transform((list) => list.split(',').map((entry) => entry.trim()))
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9][A-Za-z0-9.-]*(\/[A-Za-z0-9_.-]{1,128})?$/,
+          'domain[/appname],… (e.g. push.example.com,push.example.com/studio)',
+        )
+        .transform((entry) => {
+          const [domain = '', appName = 'live'] = entry.split('/');
+          return { domain, appName };
+        }),
+    ),
+  );
+
 export const configSchema = z.object({
   /** HTTP port of the API (callbacks, rooms API, pages, dashboard, metrics). */
   PORT: port.default(8080),
@@ -44,7 +63,11 @@ export const configSchema = z.object({
    * rotation has no window of 401s (docs/OPERATIONS.md, "Key rotation"). Unset once the rotation ends.
    */
   TENCENT_CALLBACK_KEY_PREVIOUS: secret,
-  /** Which mix API to drive: `legacy` (Mix_StreamV2 CGI) or `api3` (CreateCommonMixStream). */
+  /**
+   * Which mix API to drive: `legacy` (Mix_StreamV2 CGI) or `api3` (CreateCommonMixStream). Plans
+   * and room configs are held to its limits (api3: pixel values ≤ 2000, bitrate ≤ 10000 kbps;
+   * legacy: 3000, 50000), and the dry run shows its request body.
+   */
   TENCENT_MIX_BACKEND: z.enum(['legacy', 'api3']).default('legacy'),
   /** Mix_StreamV2 endpoint (HTTP only, as Tencent serves it). */
   TENCENT_MIX_URL: z.url().default('http://fcgi.video.qcloud.com/common_access'),
@@ -55,13 +78,21 @@ export const configSchema = z.object({
   TENCENT_SECRET_KEY: secret,
   /** Cloud API 3.0 endpoint. */
   TENCENT_API_URL: z.url().default('https://live.tencentcloudapi.com'),
+  /**
+   * The push origins the online list (DescribeLiveStreamOnlineList, with the API 3.0 credentials) is
+   * read for, `domain[/appname],…`, AppName `live` when omitted: e.g.
+   * `push.example.com,push.example.com/studio`. Read every resync, one call each, without waiting
+   * for a callback. Origins named by push callbacks are asked about too, until 24 h pass without a
+   * push or a listed stream under them (src/rooms/push-origins.ts).
+   */
+  TENCENT_PUSH_DOMAINS: pushOrigins.optional(),
 
   /** Bearer token for the rooms API, pages and dashboard. Unset: those surfaces answer 401. */
   ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 
   /** Earliest mix start after an input's push (Tencent: wait ~5 s or get -505/-10031). */
   MIX_READY_DELAY_MS: ms.default(5000),
-  /** Earliest cancel after a start (Tencent: at least 5 s). */
+  /** Earliest cancel after the last accepted start, create or update (Tencent: at least 5 s). */
   MIX_CANCEL_MIN_AGE_MS: ms.default(5000),
   /** A cancelled session id may not be reused for this long (Tencent: half a minute). */
   MIX_SESSION_REUSE_MS: ms.default(30000),
@@ -98,13 +129,19 @@ export const configSchema = z.object({
   RESYNC_FAILED_RETRY_MS: ms.default(5 * 60_000),
   /**
    * A stream "live" this long without a confirming callback (or LiveTruth listing) is treated as gone:
-   * its disconnect was lost. 0 = never. Used only when no LiveTruth can be asked.
+   * its disconnect was lost. 0 = never. Used when no LiveTruth can be asked, and for the streams of
+   * a push origin whose online list could not be read.
    */
   STREAM_SILENCE_MS: ms.default(6 * 3600_000),
   /** With a LiveTruth: an unlisted stream counts as gone only if pushed this long before the list was read (the list lags). */
   LIVE_TRUTH_GRACE_MS: ms.default(60_000),
-  /** BullMQ job lock: a job held by a worker that died runs again about this long later (stalled check as often). */
-  WORKER_LOCK_MS: ms.min(1000).default(30_000),
+  /**
+   * Lock on a running job, renewed every half of it for as long as the job runs: it lapses only when
+   * its process died or froze, and the job then runs again within this plus WORKER_STALLED_CHECK_MS.
+   */
+  WORKER_LOCK_MS: ms.min(1000).default(5000),
+  /** How often workers look for jobs whose lock lapsed (BullMQ's stalled check); a starting worker looks at once. */
+  WORKER_STALLED_CHECK_MS: ms.min(100).default(1000),
   /**
    * Lease on a room during one reconcile, longer than MIX_REQUEST_TIMEOUT_MS: a job released at
    * shutdown mid-request runs again only once its request can no longer be in flight.
@@ -136,8 +173,6 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Config = z.infer<typeof configSchema>;
-
 /** Rules between variables; kept apart from `configSchema` so its shape stays pickable. */
 const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
   if (config.RECONCILE_LEASE_MS !== undefined && config.RECONCILE_LEASE_MS <= config.MIX_REQUEST_TIMEOUT_MS) {
@@ -155,6 +190,15 @@ const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
     });
   }
 });
+
+/** Defaults that follow other variables, computed here once (each is documented above). */
+const loadedConfigSchema = checkedConfigSchema.transform((config) => ({
+  ...config,
+  RECONCILE_LEASE_MS: config.RECONCILE_LEASE_MS ?? config.MIX_REQUEST_TIMEOUT_MS * 2 + 10_000,
+}));
+
+/** The configuration as loaded: every default applied, computed ones included. */
+export type Config = z.output<typeof loadedConfigSchema>;
 
 /** The receiver's wrong-sign budget: the part of the config the HTTP app needs, defaults included. */
 export const callbackGuardSchema = configSchema.pick({
@@ -184,7 +228,7 @@ const SECRET_NAMES = new Set([
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable means "unset", as in most shells' `FOO= cmd`.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = checkedConfigSchema.safeParse(present);
+  const parsed = loadedConfigSchema.safeParse(present);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0]);

@@ -1,5 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
+/** Distinct `code` values of mixkeeper_mix_unknown_errors_total per process: a bound on its series. */
+const UNKNOWN_CODE_LABELS = 50;
+
 /**
  * The Prometheus metrics of one process. Created per process (and per test) rather than as
  * module globals, so two apps in one test never share counters.
@@ -7,6 +10,13 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const unknownErrors = new Counter({
+    name: 'mixkeeper_mix_unknown_errors_total',
+    help: `Mix API answers with a code in no catalogue (src/tencent/errors.ts), by code (API 3.0 code:embedded number when both); at most ${UNKNOWN_CODE_LABELS} codes per process, the rest as "other"`,
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const unknownCodes = new Set<string>();
   return {
     registry,
     callbacks: new Counter({
@@ -23,7 +33,7 @@ export function createMetrics() {
     }),
     reconciles: new Counter({
       name: 'mixkeeper_reconciles_total',
-      help: 'Room reconciles, by decision (noop, wait, start, cancel, failed, skipped)',
+      help: 'Room reconciles, by decision (noop, wait, start, cancel, skipped)',
       labelNames: ['decision'] as const,
       registers: [registry],
     }),
@@ -34,6 +44,24 @@ export function createMetrics() {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    roomFailures: new Counter({
+      name: 'mixkeeper_room_failures_total',
+      help: 'Rooms marked failed, by operation and reason (permanent: refused for good; retries_exhausted: a transient error outlasted MIX_RETRY_MAX_ATTEMPTS)',
+      labelNames: ['op', 'reason'] as const,
+      registers: [registry],
+    }),
+    unknownErrors,
+    /** Counts an answer code no catalogue knows; the label is sanitised and its values capped. */
+    countUnknownError(error: { code: string | number; apiCode?: string | undefined }): void {
+      const code = String(error.code);
+      const raw = error.apiCode && error.apiCode !== code ? `${error.apiCode}:${code}` : code;
+      let label = raw.replace(/[^A-Za-z0-9._:-]/g, '_').slice(0, 64);
+      if (!unknownCodes.has(label)) {
+        if (unknownCodes.size >= UNKNOWN_CODE_LABELS) label = 'other';
+        else unknownCodes.add(label);
+      }
+      unknownErrors.inc({ code: label });
+    },
     resync: new Counter({
       name: 'mixkeeper_resync_total',
       help: 'What the periodic resync did, by action (sweep, room, reconcile, expire, confirm, retry_failed, busy, error, redis_empty)',

@@ -1,18 +1,15 @@
-import type { Job, Queue } from 'bullmq';
 import type { Metrics } from '../src/metrics.js';
-import { type LiveEventJob, liveEventJobSchema, type ReconcileJob } from '../src/queue/jobs.js';
-import { requestReconcile } from '../src/queue/reconcile-requests.js';
+import type { JobContext, LiveEventJob } from '../src/queue/catalog.js';
 import { readMembership } from '../src/rooms/membership.js';
 import { applyObservation } from '../src/rooms/observations.js';
-import type { PushOrigin } from '../src/rooms/push-origins.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
+import { isPushOrigin, type PushOrigin, pushOriginKey } from '../src/tencent/push-origin.js';
 
-export interface EventsProcessorDeps {
+export interface EventsHandlerDeps {
   store: RoomStore;
-  reconcileQueue: Queue<ReconcileJob>;
   now: () => number;
-  debounceMs: number;
-  reconcileAttempts: number;
+  /** Asks for a reconcile of the room, debounced (src/queue/reconcile-requests.ts). */
+  requestReconcile(roomId: string): Promise<unknown>;
   metrics?: Metrics;
   /** Remembers the push domains and AppNames seen, for the platform's online list (src/rooms/push-origins.ts). */
   origins?: { record(origin: PushOrigin): Promise<unknown> };
@@ -20,10 +17,9 @@ export interface EventsProcessorDeps {
 
 export type EventResult = { outcome: string; roomId?: string; version?: number };
 
-/** A callback's event → the room's state; asks for a reconcile when the room changed. */
-export function eventsProcessor(deps: EventsProcessorDeps) {
-  return async (job: Job<LiveEventJob>): Promise<EventResult> => {
-    const event = liveEventJobSchema.parse(job.data);
+/** The `liveEvents` handler: a callback's event → the room's state; asks for a reconcile when the room changed. */
+export function eventsHandler(deps: EventsHandlerDeps) {
+  return async (event: LiveEventJob, { rerun }: Pick<JobContext, 'rerun'>): Promise<EventResult> => {
     const member = readMembership(event.params);
     if (!member.ok) {
       const outcome = member.reason === 'no-room' ? 'no_room' : 'bad_room';
@@ -31,7 +27,9 @@ export function eventsProcessor(deps: EventsProcessorDeps) {
       return { outcome };
     }
     const { roomId } = member.membership;
-    if (event.kind === 'push') await deps.origins?.record({ domain: event.domain, appName: event.appName });
+    const origin = { domain: event.domain, appName: event.appName };
+    const wellFormed = event.kind === 'push' && isPushOrigin(origin);
+    if (wellFormed) await deps.origins?.record(origin);
     const { outcome, version } = await applyObservation(
       deps.store,
       {
@@ -44,12 +42,13 @@ export function eventsProcessor(deps: EventsProcessorDeps) {
         height: event.height,
         membership: member.membership,
         ...(event.unmixable ? { unmixable: event.unmixable } : {}),
+        ...(wellFormed ? { origin: pushOriginKey(origin) } : {}),
       },
       deps.now(),
     );
     deps.metrics?.observations.inc({ kind: event.kind, outcome });
-    if (outcome === 'applied')
-      await requestReconcile(deps.reconcileQueue, roomId, deps.debounceMs, deps.reconcileAttempts);
+    // A run before this one may have applied the event and died before asking: ask again.
+    if (outcome === 'applied' || (rerun && outcome === 'duplicate')) await deps.requestReconcile(roomId);
     return { outcome, roomId, version };
   };
 }

@@ -1,41 +1,43 @@
-import { DelayedError, type Job } from 'bullmq';
-import { type ReconcileJob, reconcileJobSchema } from '../src/queue/jobs.js';
+import type { JobContext, Postponed, ReconcileJob } from '../src/queue/catalog.js';
 import { type ReconcileDeps, reconcileRoom } from '../src/reconcile/reconcile-room.js';
 import { roomVersion } from '../src/rooms/room-state.js';
 
-/** Thrown for a transient mix error so BullMQ retries the job with the `mix` backoff. */
+/** Thrown for a transient mix error so the job is retried with the `mix` backoff. */
 export class MixRetryError extends Error {
   override readonly name = 'MixRetryError';
 }
 
-export interface ReconcileProcessorDeps extends ReconcileDeps {
+export interface ReconcileHandlerDeps extends ReconcileDeps {
   /** How soon to come back when the room changed while this run was deciding to wait. */
   debounceMs: number;
 }
 
-/** Maps a room reconcile onto the job: done → complete, wait → delay itself, retry → throw. */
-export function reconcileProcessor(deps: ReconcileProcessorDeps) {
-  return async (job: Job<ReconcileJob>, token?: string): Promise<string> => {
-    const { roomId } = reconcileJobSchema.parse(job.data);
-    const result = await reconcileRoom(
-      roomId,
-      { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 },
-      deps,
-    );
+/**
+ * The `reconcile` handler: maps a room's reconcile onto its job. done → complete; wait, rerun and
+ * busy → the job waits (no attempt spent); retry → throw.
+ */
+export function reconcileHandler(deps: ReconcileHandlerDeps) {
+  return async ({ roomId }: ReconcileJob, { attempt }: JobContext): Promise<string | Postponed> => {
+    const result = await reconcileRoom(roomId, attempt, deps);
     switch (result.kind) {
       case 'done':
         return result.summary;
       case 'retry':
         throw new MixRetryError(`${result.error.code}: ${result.error.message}`);
-      case 'wait': {
-        // Waiting is not a failure: the job comes back at `until` without spending an attempt.
-        await job.moveToDelayed(Math.max(result.until, deps.now()), token);
-        // A callback that arrived while this run was active could not move the job; look once more.
-        if (result.version >= 0 && (await roomVersion(deps.store, roomId)) !== result.version) {
-          await job.changeDelay(deps.debounceMs).catch(() => {});
-        }
-        throw new DelayedError(result.summary);
-      }
+      case 'busy':
+        // The holder releases the room when it ends, or its lease runs out.
+        return { postponed: { until: Math.max(result.until, deps.now()), reason: result.summary } };
+      case 'wait':
+      case 'rerun':
+        return {
+          postponed: {
+            until: result.kind === 'wait' ? Math.max(result.until, deps.now()) : deps.now(),
+            reason: result.summary,
+            // A callback that arrived while this run was active could not move the job; look once more.
+            recheck: async () =>
+              (await roomVersion(deps.store, roomId)) !== result.version ? deps.debounceMs : undefined,
+          },
+        };
     }
   };
 }

@@ -1,9 +1,8 @@
-import type { Job, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Logger } from '../src/log.js';
 import type { Metrics } from '../src/metrics.js';
-import type { ReconcileJob } from '../src/queue/jobs.js';
+import type { ReconcileJob, ResyncJob } from '../src/queue/catalog.js';
 import { reconcileQueued, requestReconcile } from '../src/queue/reconcile-requests.js';
-import { type ResyncJob, resyncJobSchema } from '../src/queue/resync-schedule.js';
 import type { LiveTruth } from '../src/reconcile/live-truth.js';
 import { type LiveList, planRoomResync, type ResyncPolicy } from '../src/reconcile/resync-plan.js';
 import { confirmStreams, expireStream } from '../src/rooms/observations.js';
@@ -42,8 +41,8 @@ export interface ResyncReport {
   /** Out of step, but a reconcile was already queued. */
   busy: number;
   errors: number;
-  /** Whether the platform's live list was used. */
-  liveList: 'used' | 'unavailable' | 'none';
+  /** Whether the platform's live list was used: for every origin, for some (`partial`), or not. */
+  liveList: 'used' | 'partial' | 'unavailable' | 'none';
   ms: number;
 }
 
@@ -61,7 +60,7 @@ export async function resyncRooms(deps: ResyncDeps): Promise<ResyncReport> {
     retriedFailed: 0,
     busy: 0,
     errors: 0,
-    liveList: !deps.liveTruth ? 'none' : live ? 'used' : 'unavailable',
+    liveList: !deps.liveTruth ? 'none' : !live ? 'unavailable' : live.complete ? 'used' : 'partial',
     ms: 0,
   };
   // ZSCAN may return a room twice; once per sweep is enough.
@@ -156,20 +155,19 @@ async function readLiveList(deps: ResyncDeps): Promise<LiveList | null> {
   if (!deps.liveTruth) return null;
   const readAt = deps.now();
   try {
-    const streams = await deps.liveTruth.liveStreams();
+    const listing = await deps.liveTruth.liveStreams();
     // The source says why when it can (start-workers.ts logs the online list's reason).
-    if (!streams) deps.log.debug('the platform’s live list is unavailable: the silence rule applies');
-    return streams ? { streams, readAt } : null;
+    if (!listing) deps.log.debug('the platform’s live list is unavailable: the silence rule applies');
+    return listing ? { ...listing, readAt } : null;
   } catch (error) {
     deps.log.warn({ err: error }, 'reading the platform’s live list failed: the silence rule applies');
     return null;
   }
 }
 
-/** The resync queue's processor: one sweep per trigger. */
-export function resyncProcessor(deps: ResyncDeps) {
-  return async (job: Job<ResyncJob>): Promise<ResyncReport> => {
-    const { reason } = resyncJobSchema.parse(job.data);
+/** The `resync` handler: one sweep per trigger. */
+export function resyncHandler(deps: ResyncDeps) {
+  return async ({ reason }: ResyncJob): Promise<ResyncReport> => {
     const report = await resyncRooms(deps);
     const acted = report.reconciles + report.expired + report.retriedFailed + report.errors > 0;
     deps.log[acted ? 'info' : 'debug']({ reason, ...report }, 'resync done');

@@ -1,22 +1,18 @@
-import { Queue, Worker } from 'bullmq';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/log.js';
 import type { Metrics } from '../src/metrics.js';
+import { applyQueuePolicy, openQueue, type QueueConnection } from '../src/queue/bullmq.js';
+import { jobCatalog } from '../src/queue/catalog.js';
 import type { RedisClient } from '../src/queue/connections.js';
-import type { ReconcileJob } from '../src/queue/jobs.js';
-import { QUEUES } from '../src/queue/names.js';
-import { type ResyncJob, resyncNow, scheduleResync } from '../src/queue/resync-schedule.js';
-import type { LiveTruth } from '../src/reconcile/live-truth.js';
+import { resyncNow, scheduleResync } from '../src/queue/resync-schedule.js';
 import { reindexRooms } from '../src/rooms/room-index.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
 import { claimMarker, watchForRedisLoss } from './redis-loss-watch.js';
-import { releaseOnCancel } from './release-on-cancel.js';
-import { type ResyncReport, resyncProcessor } from './resync.js';
 
 /**
- * The resync's part of a worker process: the scheduler (upserted here, at every start), the
- * worker that runs sweeps, a sweep at start-up, and the watch that rebuilds all of it when Redis
- * comes back empty.
+ * The resync's part of a worker process: the scheduler (upserted here, at every start), a sweep at
+ * start-up, the resync worker once both are in place, and the watch that rebuilds all of it when
+ * Redis comes back empty.
  */
 
 export interface ResyncOptions {
@@ -24,22 +20,23 @@ export interface ResyncOptions {
   connection: RedisClient;
   prefix: string;
   store: RoomStore;
-  reconcileQueue: Queue<ReconcileJob>;
-  liveTruth?: LiveTruth | undefined;
   log: Logger;
   metrics?: Metrics | undefined;
   now: () => number;
 }
 
-export interface RunningResync {
-  worker: Worker<ResyncJob, ResyncReport>;
+export interface RunningResync<W> {
+  worker: W;
   /** Stops the watch and the queue; the worker is closed with the others. */
   close(): Promise<void>;
 }
 
-export async function startResync(options: ResyncOptions): Promise<RunningResync> {
+export async function startResync<W extends { waitUntilReady(): Promise<unknown> }>(
+  options: ResyncOptions,
+  startWorker: (where: QueueConnection) => W,
+): Promise<RunningResync<W>> {
   const { config, connection, prefix, store, log, now } = options;
-  const queue = new Queue<ResyncJob>(QUEUES.resync, { connection, prefix });
+  const queue = openQueue(jobCatalog.resync, { connection, prefix });
   queue.on('error', (error) => log.error({ err: error }, 'resync queue error'));
   await queue.waitUntilReady();
 
@@ -49,8 +46,7 @@ export async function startResync(options: ResyncOptions): Promise<RunningResync
       if (reindexed) log.warn({ reindexed }, 'rooms that survived were re-indexed');
     }
     await scheduleResync(queue, config.RESYNC_INTERVAL_MS);
-    // One sweep at a time across all workers: a slow sweep must not overlap the next.
-    await queue.setGlobalConcurrency(1);
+    await applyQueuePolicy(queue, jobCatalog.resync, config);
     await resyncNow(queue, reason);
   };
 
@@ -62,37 +58,7 @@ export async function startResync(options: ResyncOptions): Promise<RunningResync
   }
   await rebuild('start-up');
 
-  const worker = new Worker<ResyncJob, ResyncReport>(
-    QUEUES.resync,
-    releaseOnCancel(
-      resyncProcessor({
-        store,
-        reconcileQueue: options.reconcileQueue,
-        liveTruth: options.liveTruth,
-        policy: {
-          leaveGraceMs: config.MIX_LEAVE_GRACE_MS,
-          silenceMs: config.STREAM_SILENCE_MS,
-          failedRetryMs: config.RESYNC_FAILED_RETRY_MS,
-          truthGraceMs: config.LIVE_TRUTH_GRACE_MS,
-        },
-        jitterMs: config.RESYNC_JITTER_MS,
-        reconcileAttempts: config.MIX_RETRY_MAX_ATTEMPTS,
-        now,
-        log,
-        metrics: options.metrics,
-      }),
-    ),
-    {
-      connection,
-      prefix,
-      concurrency: 1,
-      lockDuration: config.WORKER_LOCK_MS,
-      stalledInterval: config.WORKER_LOCK_MS,
-    },
-  );
-  worker.on('error', (error) => log.error({ err: error, worker: 'resync' }, 'worker error'));
-  worker.on('failed', (job, error) => log.warn({ jobId: job?.id, err: error.message }, 'resync failed'));
-
+  const worker = startWorker({ connection, prefix });
   const watch = watchForRedisLoss({
     redis: connection,
     key: markerKey,
@@ -104,7 +70,7 @@ export async function startResync(options: ResyncOptions): Promise<RunningResync
     log,
   });
   await worker.waitUntilReady();
-  log.info({ everyMs: config.RESYNC_INTERVAL_MS, liveTruth: Boolean(options.liveTruth) }, 'resync scheduled');
+  log.info({ everyMs: config.RESYNC_INTERVAL_MS }, 'resync scheduled');
 
   return {
     worker,

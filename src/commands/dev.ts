@@ -8,7 +8,8 @@ import { describeStep, loadScenario, playScenario, type Scenario, ScenarioError 
 import { startSimulator } from '../sim/server.js';
 import { loadSimConfig, type SimConfig, SimConfigError } from '../sim/sim-config.js';
 import { type LocalRedis, startLocalRedis } from './local-redis.js';
-import { closeOnSignals, startService } from './service.js';
+import { startService } from './service.js';
+import { closeOnSignals } from './shutdown.js';
 
 /**
  * `mixkeeper dev` (what `npm start` runs): everything on this machine. A private Redis with AOF

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { createMixStreamRequest } from '../tencent/api3/common-mix-stream.js';
 import { startBody } from '../tencent/mix-stream-v2.js';
 import { type CommandIo, parseLayoutArgs, run } from './layout.js';
 
@@ -45,6 +46,7 @@ describe('mixkeeper layout flags', () => {
     expect(parsed).toEqual({
       kind: 'run',
       format: 'json',
+      backend: 'legacy',
       snapshot: {
         roomId: 'studio',
         config: { preset: 'grid', canvas: { width: 1280, height: 720 }, output: { type: 1 } },
@@ -67,7 +69,12 @@ describe('mixkeeper layout flags', () => {
     [['--streams', 'a,b', '--audio', 'z'], /--audio: z is not one of --streams/],
     [['--streams', 'a,b', '--audio', 'a', '--video', 'a'], /a is in both --audio and --video/],
     [['--streams', 'a,b', '--canvas', '1280*720'], /--canvas: "1280\*720"/],
-    [['--streams', 'a,b', '--canvas', '8x8'], /sides 16 to 3000/],
+    [['--streams', 'a,b', '--canvas', '8x8'], /sides 16 to 3000 \(Mix_StreamV2\)/],
+    [
+      ['--streams', 'a,b', '--backend', 'api3', '--canvas', '2400x1350'],
+      /sides 16 to 2000 \(Cloud API 3\.0\)/,
+    ],
+    [['--streams', 'a,b', '--backend', 'v2'], /--backend: "v2" is neither legacy nor api3/],
     [['--streams', 'a,b', '--size', 'a=wide'], /--size: "a=wide" is not ID=WIDTHxHEIGHT/],
     [['--streams', 'a,b', '--size', 'c=640x360'], /--size: c is not one of --streams/],
     [['--streams', 'a,b', '--preset', 'mosaic'], /--preset: "mosaic"/],
@@ -86,6 +93,19 @@ describe('mixkeeper layout flags', () => {
     expect(stderr[0]).toMatch(/^mixkeeper layout: /);
     expect(stderr[0]).toMatch(message);
     expect(stderr[0]).not.toContain('\n');
+  });
+
+  test('the backend follows TENCENT_MIX_BACKEND unless --backend says otherwise', () => {
+    const api3 = { TENCENT_MIX_BACKEND: 'api3' };
+    expect(parseLayoutArgs(['--streams', 'a,b'], api3)).toMatchObject({ kind: 'run', backend: 'api3' });
+    expect(parseLayoutArgs(['--streams', 'a,b', '--backend', 'legacy'], api3)).toMatchObject({
+      backend: 'legacy',
+    });
+    expect(parseLayoutArgs(['--streams', 'a,b', '--canvas', '2400x1350'])).toMatchObject({ kind: 'run' });
+    expect(parseLayoutArgs(['--streams', 'a,b', '--canvas', '2400x1350'], api3)).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/--canvas: .* 16 to 2000 \(Cloud API 3\.0\)/),
+    });
   });
 
   test('--help prints the usage and exits 0', async () => {
@@ -137,6 +157,43 @@ describe('mixkeeper layout output', () => {
         },
       ],
     });
+  });
+
+  test('body under api3 prints the CreateCommonMixStream parameters the api3 backend sends', async () => {
+    const args = ['--streams', 'host,g', '--main', 'host', '--size', 'host=540x960,g=640x360'];
+    const { code, stdout, stderr } = await runWith([...args, '--format', 'body', '--backend', 'api3']);
+    expect(code).toBe(0);
+    expect(stderr).toEqual([]);
+    const plan = JSON.parse((await runWith([...args, '--backend', 'api3'])).stdout);
+    const body = JSON.parse(stdout);
+    expect(body).toEqual(createMixStreamRequest('room_1', plan));
+    expect(body).toMatchObject({
+      MixStreamSessionId: 'room_1',
+      OutputParams: { OutputStreamName: 'host', OutputStreamType: 0 },
+      InputStreamList: [
+        { InputStreamName: 'host' },
+        { InputStreamName: 'g', CropParams: { CropWidth: 240 } },
+      ],
+    });
+  });
+
+  test('a source over 2000 px is left out under api3, with the limit named', async () => {
+    const args = [
+      '--streams',
+      'host,g,big',
+      '--main',
+      'host',
+      '--size',
+      'big=2560x1440',
+      '--format',
+      'explain',
+    ];
+    const legacy = await runWith(args);
+    expect(legacy.stdout).not.toMatch(/big left out/);
+    const api3 = await runWith([...args, '--backend', 'api3']);
+    expect(api3.stdout.split('\n')).toContain(
+      "big left out: its 2560×1440 picture is over Cloud API 3.0's input limit of 2000 px a side",
+    );
   });
 
   test('body without TENCENT_APPID uses app_id 0 and says it is a placeholder', async () => {

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { compose } from '../layout/compose.js';
 import { PRESETS, type RoomSnapshot, type Size, type SnapshotStream } from '../layout/plan.js';
-import { CANVAS_SIDE, isUsableCanvas } from '../layout/stage.js';
+import { isUsableCanvas, MIN_CANVAS_SIDE } from '../layout/stage.js';
 import { renderSvg } from '../layout/svg.js';
 import { parsePreset, ROOM_ID_PATTERN } from '../rooms/membership.js';
-import { STREAM_ID_PATTERN, TEMPLATES } from '../tencent/limits.js';
-import { startBody } from '../tencent/mix-stream-v2.js';
+import { LIMITS, type MixBackendName, STREAM_ID_PATTERN, TEMPLATES } from '../tencent/limits.js';
+import { startRequestBody } from '../tencent/mix-request-body.js';
 
 /**
  * `mixkeeper layout`: what mixkeeper would ask Tencent to mix for a room, worked out offline from
@@ -27,10 +27,13 @@ options:
   --size ID=WxH,...      source resolutions (unknown when not given)
   --output-type 0|1      0: the mix replaces the main's stream (default); 1: a new stream <room>_mix
   --room ID              room id (default room); the session id is <room>_1
+  --backend API          legacy | api3: the mix API whose limits apply and whose body is printed
+                         (default: TENCENT_MIX_BACKEND, else legacy)
   --format FMT           json (default) | svg | body | explain
   -h, --help             show this help
 
-body is the exact Mix_StreamV2 start request; app_id comes from TENCENT_APPID (0 when unset).`;
+body is the exact start request: Mix_StreamV2 (legacy; app_id comes from TENCENT_APPID, 0 when
+unset) or the CreateCommonMixStream parameters (api3).`;
 
 const FORMATS = ['json', 'svg', 'body', 'explain'] as const;
 export type LayoutFormat = (typeof FORMATS)[number];
@@ -52,13 +55,19 @@ const processIo: CommandIo = {
 
 export type ParsedLayoutArgs =
   | { kind: 'help' }
-  | { kind: 'run'; snapshot: RoomSnapshot; format: LayoutFormat }
+  | { kind: 'run'; snapshot: RoomSnapshot; format: LayoutFormat; backend: MixBackendName }
   | { kind: 'error'; message: string };
 
 const SIZE = /^(\d{1,5})x(\d{1,5})$/;
 
-/** Flags → the room they describe. Pure: every mistake comes back as one line to show. */
-export function parseLayoutArgs(args: readonly string[]): ParsedLayoutArgs {
+/**
+ * Flags → the room they describe, and the mix API it is planned for (`--backend`, else the
+ * service's TENCENT_MIX_BACKEND in `env`). Pure: every mistake comes back as one line to show.
+ */
+export function parseLayoutArgs(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): ParsedLayoutArgs {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -75,6 +84,7 @@ export function parseLayoutArgs(args: readonly string[]): ParsedLayoutArgs {
         size: { type: 'string' },
         'output-type': { type: 'string' },
         room: { type: 'string' },
+        backend: { type: 'string' },
         format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -128,6 +138,14 @@ export function parseLayoutArgs(args: readonly string[]): ParsedLayoutArgs {
     sizes.set(id, size);
   }
 
+  const backendFlag = flag('backend');
+  const backend = backendFlag ?? (env.TENCENT_MIX_BACKEND || 'legacy');
+  if (backend !== 'legacy' && backend !== 'api3') {
+    const source = backendFlag === undefined ? 'TENCENT_MIX_BACKEND' : '--backend';
+    return error(`${source}: ${JSON.stringify(backend)} is neither legacy nor api3`);
+  }
+  const limits = LIMITS[backend];
+
   const presetFlag = flag('preset');
   // The same names a push's mix_layout and the rooms API take.
   const preset = presetFlag === undefined ? undefined : parsePreset(presetFlag);
@@ -139,9 +157,9 @@ export function parseLayoutArgs(args: readonly string[]): ParsedLayoutArgs {
   const canvasFlag = flag('canvas');
   const canvas = canvasFlag === undefined ? undefined : parseSize(canvasFlag);
   if (canvasFlag !== undefined) {
-    if (canvas === undefined || !isUsableCanvas(canvas)) {
+    if (canvas === undefined || !isUsableCanvas(canvas, limits)) {
       return error(
-        `--canvas: ${JSON.stringify(canvasFlag)} is not WIDTHxHEIGHT with sides ${CANVAS_SIDE.min} to ${CANVAS_SIDE.max}`,
+        `--canvas: ${JSON.stringify(canvasFlag)} is not WIDTHxHEIGHT with sides ${MIN_CANVAS_SIDE} to ${limits.maxPixels} (${limits.apiName})`,
       );
     }
   }
@@ -173,11 +191,11 @@ export function parseLayoutArgs(args: readonly string[]): ParsedLayoutArgs {
     },
     streams,
   };
-  return { kind: 'run', snapshot, format };
+  return { kind: 'run', snapshot, format, backend };
 }
 
 export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
-  const parsed = parseLayoutArgs(args);
+  const parsed = parseLayoutArgs(args, io.env);
   if (parsed.kind === 'help') {
     io.out(USAGE);
     return 0;
@@ -186,8 +204,8 @@ export async function run(args: string[], io: CommandIo = processIo): Promise<nu
     io.err(`mixkeeper layout: ${parsed.message} (see --help)`);
     return 2;
   }
-  const { snapshot, format } = parsed;
-  const { plan, reasons } = compose(snapshot);
+  const { snapshot, format, backend } = parsed;
+  const { plan, reasons } = compose(snapshot, LIMITS[backend]);
   if (format === 'explain') {
     io.out(reasons.join('\n'));
     return 0;
@@ -200,11 +218,10 @@ export async function run(args: string[], io: CommandIo = processIo): Promise<nu
   else if (format === 'svg') io.out(renderSvg(plan, { notes: reasons }));
   else {
     const appId = parseAppId(io.env.TENCENT_APPID);
-    if (appId === 0)
+    if (appId === 0 && backend === 'legacy')
       io.err('mixkeeper layout: app_id is 0, a placeholder: set TENCENT_APPID for the real value');
-    io.out(
-      JSON.stringify(startBody(plan, { appId, sessionId: `${snapshot.roomId}_1`, nowMs: io.now() }), null, 2),
-    );
+    const meta = { appId, sessionId: `${snapshot.roomId}_1`, nowMs: io.now() };
+    io.out(JSON.stringify(startRequestBody(backend, plan, meta).body, null, 2));
   }
   return 0;
 }

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
-import { closeOnSignals, startService } from './service.js';
+import { startService } from './service.js';
+import { closeOnSignals } from './shutdown.js';
 
 /** `mixkeeper api|worker|all`: one process with the given roles, configured from the environment. */
 export async function runService(name: string, roles: { api: boolean; workers: boolean }, args: string[]) {
@@ -15,6 +16,7 @@ export async function runService(name: string, roles: { api: boolean; workers: b
   try {
     const config = loadConfig();
     const log = createLogger(config.LOG_LEVEL);
+    log.info({ command: name }, 'starting');
     // Without the API, a worker still answers probes and scrapes on PORT.
     const service = await startService({ config, roles, log, opsServer: !roles.api });
     closeOnSignals(service, log, config.SHUTDOWN_DEADLINE_MS);

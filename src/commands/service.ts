@@ -1,9 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { Queue } from 'bullmq';
-import { type RunningWorkers, startWorkers } from '../../workers/start-workers.js';
-import { type Config, ConfigError, SHUTDOWN_BACKSTOP_MS } from '../config.js';
+import { type RunningWorkers, startWorkers, type WorkersOptions } from '../../workers/start-workers.js';
+import { type Config, ConfigError } from '../config.js';
 import { type AdminDeps, createStandaloneAdminApp } from '../http/admin-app.js';
 import { createApp } from '../http/app.js';
 import { createOpsApp } from '../http/ops-app.js';
@@ -11,22 +10,29 @@ import type { Logger } from '../log.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { createBackend } from '../mix/create-backend.js';
 import type { MixBackend } from '../mix/mix-backend.js';
+import { openQueue } from '../queue/bullmq.js';
+import { jobCatalog } from '../queue/catalog.js';
 import {
   producerConnection,
+  type RedisClient,
   redisTarget,
   waitUntilConnected,
   workerConnection,
 } from '../queue/connections.js';
-import type { LiveEventJob, ReconcileJob } from '../queue/jobs.js';
-import { QUEUES } from '../queue/names.js';
 import { timingFrom } from '../reconcile/decide.js';
 import type { LiveTruth } from '../reconcile/live-truth.js';
 import { RoomStore } from '../rooms/room-store.js';
 import { checkRedis } from './redis-checks.js';
+import { createLifecycle, type Role } from './shutdown.js';
 
 /**
  * Wires one mixkeeper process from its configuration: the API, the workers, or both. Used by the
  * `api`, `worker`, `all` and `dev` commands and by the end-to-end tests.
+ *
+ * Its parts start in this order and stop in the reverse one (src/commands/shutdown.ts): the
+ * workers' Redis connection; the API's connection and queues; the workers; the HTTP servers. So a
+ * stop turns readiness off and closes the servers, lets running jobs finish within the deadline
+ * (then puts them back in the queue), closes the queues, and quits Redis last.
  */
 
 export interface ServiceOptions {
@@ -62,6 +68,9 @@ export interface Service {
   close(deadlineMs?: number): Promise<void>;
 }
 
+/** How long a start that failed halfway gives what it started to stop. */
+const FAILED_START_STOP_MS = 2000;
+
 export async function startService(options: ServiceOptions): Promise<Service> {
   const { config, log, roles } = options;
   const namespace = options.namespace ?? 'mk';
@@ -73,134 +82,187 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   }
   const backend = roles.workers ? (options.backend ?? createBackend(config)) : undefined;
   const metrics = createMetrics();
-  const closers: (() => Promise<unknown>)[] = [];
-  let workers: RunningWorkers | undefined;
-  let closeServer: (() => Promise<void>) | undefined;
-  let closeAdminServer: (() => Promise<void>) | undefined;
-  // Servers first (no new work), then the workers within the deadline, then the connections. A
-  // start that fails halfway closes whatever it had started the same way.
-  const closeAll = async (deadlineMs: number) => {
-    await Promise.all([closeServer?.(), closeAdminServer?.()]);
-    await workers?.close(deadlineMs);
-    for (const close of [...closers].reverse()) await close().catch(() => {});
-  };
+  const now = options.now ? { now: options.now } : {};
+  const lifecycle = createLifecycle(log);
+  let accepting = true;
+  const isAccepting = () => accepting;
 
   try {
     // Workers wait through Redis outages; the API's producer fails fast so callbacks get a 503.
     // REDIS_CLUSTER_NODES makes both connections ioredis Clusters (every key is hash-tagged).
     const target = redisTarget(config);
-    const workerRedis = workerConnection(target);
-    workerRedis.on('error', (error) => log.debug({ err: error.message }, 'redis (workers)'));
-    closers.push(() => workerRedis.quit());
-    await waitUntilConnected(workerRedis);
-    await checkRedis(workerRedis, log);
-    const store = new RoomStore(workerRedis, { namespace, auditCap: config.MIX_AUDIT_LIMIT });
-
-    if (roles.workers && backend) {
-      workers = await startWorkers({
-        config,
-        connection: workerRedis,
-        prefix,
-        store,
-        backend,
+    const workerRedis = await lifecycle.start(
+      redisRole(
+        'workers',
+        () => workerConnection(target),
         log,
-        metrics,
-        ...(options.now ? { now: options.now } : {}),
-        ...(options.liveTruth ? { liveTruth: options.liveTruth } : {}),
-      });
+        (redis) => checkRedis(redis, log),
+      ),
+    );
+    const store = new RoomStore(workerRedis, { namespace, auditCap: config.MIX_AUDIT_LIMIT });
+    const producer = roles.api
+      ? await lifecycle.start(redisRole('producer', () => producerConnection(target), log))
+      : undefined;
+    const queues = producer ? await lifecycle.start(queuesRole(producer, prefix, log)) : undefined;
+    if (roles.workers && backend) {
+      await lifecycle.start(
+        workersRole({
+          config,
+          connection: workerRedis,
+          prefix,
+          store,
+          backend,
+          log,
+          metrics,
+          ...now,
+          ...(options.liveTruth ? { liveTruth: options.liveTruth } : {}),
+        }),
+      );
     }
 
-    let url: string | undefined;
-    let accepting = true;
-    let adminUrl: string | undefined;
-    if (roles.api) {
-      const producerRedis = producerConnection(target);
-      producerRedis.on('error', (error) => log.debug({ err: error.message }, 'redis (producer)'));
-      closers.push(() => producerRedis.quit());
-      await waitUntilConnected(producerRedis);
-      const eventsQueue = new Queue<LiveEventJob>(QUEUES.liveEvents, { connection: producerRedis, prefix });
-      const reconcileQueue = new Queue<ReconcileJob>(QUEUES.reconcile, { connection: producerRedis, prefix });
-      // The queue dashboard shows every queue; those the API does not produce to get a handle of their own.
-      const dashboardQueues = Object.values(QUEUES).map(
-        (name) =>
-          [eventsQueue, reconcileQueue].find((queue) => queue.name === name) ??
-          new Queue(name, { connection: producerRedis, prefix }),
-      );
-      for (const queue of dashboardQueues) {
-        queue.on('error', (error) => log.debug({ err: error.message, queue: queue.name }, 'queue error'));
-        closers.push(() => queue.close());
-      }
-      const apiStore = new RoomStore(producerRedis, { namespace, auditCap: config.MIX_AUDIT_LIMIT });
+    const servers: Listener[] = [];
+    if (producer && queues) {
       const admin: AdminDeps = {
         adminToken: config.ADMIN_TOKEN,
-        store: apiStore,
-        reconcileQueue,
-        queues: dashboardQueues,
+        store: new RoomStore(producer, { namespace, auditCap: config.MIX_AUDIT_LIMIT }),
+        reconcileQueue: queues.reconcile,
+        queues: queues.all,
         log,
         leaveGraceMs: config.MIX_LEAVE_GRACE_MS,
         reconcileAttempts: config.MIX_RETRY_MAX_ATTEMPTS,
         debounceMs: config.MIX_DEBOUNCE_MS,
         timing: timingFrom(config),
         appId: config.TENCENT_APPID ?? 0,
+        mixBackend: config.TENCENT_MIX_BACKEND,
         livePollMs: 500,
-        isAccepting: () => accepting,
-        ...(options.now ? { now: options.now } : {}),
+        isAccepting,
+        ...now,
       };
       const adminPort = options.adminPort ?? config.ADMIN_PORT;
       const app = createApp({
         callbackKey: config.TENCENT_CALLBACK_KEY!,
         previousCallbackKey: config.TENCENT_CALLBACK_KEY_PREVIOUS,
-        redis: producerRedis,
-        eventsQueue,
-        queues: [eventsQueue, reconcileQueue],
+        redis: producer,
+        eventsQueue: queues.liveEvents,
+        queues: [queues.liveEvents, queues.reconcile],
         metrics,
         log,
-        isAccepting: () => accepting,
+        isAccepting,
         callbackGuard: config,
-        ...(options.now ? { now: options.now } : {}),
+        ...now,
         ...(adminPort === undefined ? { admin } : {}),
       });
-      ({ url, close: closeServer } = await listen(app, options.port ?? config.PORT, () => {
-        accepting = false;
-      }));
-      log.info({ url }, 'api listening');
-      if (adminPort !== undefined) {
-        ({ url: adminUrl, close: closeAdminServer } = await listen(
-          createStandaloneAdminApp(admin),
-          adminPort,
-          () => {
-            accepting = false;
-          },
-        ));
-        log.info({ url: adminUrl }, 'operator surface listening');
-      }
+      servers.push({ name: 'api', app, port: options.port ?? config.PORT });
+      if (adminPort !== undefined)
+        servers.push({ name: 'operator surface', app: createStandaloneAdminApp(admin), port: adminPort });
     } else if (options.opsServer) {
-      const app = createOpsApp({ redis: workerRedis, metrics, queues: [], isAccepting: () => accepting });
-      ({ url, close: closeServer } = await listen(app, options.port ?? config.PORT, () => {
-        accepting = false;
-      }));
-      log.info({ url }, 'probes and metrics listening');
+      const app = createOpsApp({ redis: workerRedis, metrics, queues: [], isAccepting });
+      servers.push({ name: 'probes and metrics', app, port: options.port ?? config.PORT });
     }
+    const [url, adminUrl] = await lifecycle.start(
+      serversRole(servers, log, () => {
+        accepting = false;
+      }),
+    );
 
-    return {
-      url,
-      adminUrl,
-      metrics,
-      store,
-      close: (deadlineMs = 10_000) => closeAll(deadlineMs),
-    };
+    return { url, adminUrl, metrics, store, close: (deadlineMs = 10_000) => lifecycle.stop(deadlineMs) };
   } catch (error) {
-    await closeAll(2000);
+    await lifecycle.stop(FAILED_START_STOP_MS).catch(() => {});
     throw error;
   }
 }
 
-/** Serves `app` on all interfaces; `close` calls `onClose` (readiness off), then stops the server. */
-async function listen(
-  app: { fetch: (request: Request) => Response | Promise<Response> },
-  port: number,
-  onClose: () => void,
-) {
+/** A Redis connection: connected (and checked) at start, quit at stop. */
+function redisRole(
+  name: string,
+  connect: () => RedisClient,
+  log: Logger,
+  check?: (redis: RedisClient) => Promise<void>,
+): Role<RedisClient> {
+  let redis: RedisClient | undefined;
+  return {
+    name: `redis (${name})`,
+    async start() {
+      redis = connect();
+      redis.on('error', (error) => log.debug({ err: error.message }, `redis (${name})`));
+      await waitUntilConnected(redis);
+      await check?.(redis);
+      return redis;
+    },
+    async stop() {
+      await redis?.quit().catch(() => {});
+    },
+  };
+}
+
+/** The API's handle on every queue: it adds callbacks and reconcile requests, and shows them all. */
+function queuesRole(connection: RedisClient, prefix: string, log: Logger) {
+  const where = { connection, prefix };
+  const liveEvents = openQueue(jobCatalog.liveEvents, where);
+  const reconcile = openQueue(jobCatalog.reconcile, where);
+  const all = [liveEvents, reconcile, openQueue(jobCatalog.resync, where)];
+  const role: Role<{ liveEvents: typeof liveEvents; reconcile: typeof reconcile; all: typeof all }> = {
+    name: 'queues',
+    async start() {
+      for (const queue of all)
+        queue.on('error', (error) => log.debug({ err: error.message, queue: queue.name }, 'queue error'));
+      return { liveEvents, reconcile, all };
+    },
+    async stop() {
+      for (const queue of [...all].reverse()) await queue.close().catch(() => {});
+    },
+  };
+  return role;
+}
+
+/** The workers: running jobs get until the deadline, then go back to the queue. */
+function workersRole(options: WorkersOptions): Role<void> {
+  let workers: RunningWorkers | undefined;
+  return {
+    name: 'workers',
+    async start() {
+      workers = await startWorkers(options);
+    },
+    async stop(deadline) {
+      await workers?.close(Math.max(0, deadline - Date.now()));
+    },
+  };
+}
+
+interface Listener {
+  name: string;
+  app: { fetch: (request: Request) => Response | Promise<Response> };
+  port: number;
+}
+
+/** The HTTP servers, on all interfaces; their URLs in order. Stopping turns readiness off first. */
+function serversRole(
+  listeners: Listener[],
+  log: Logger,
+  stopAccepting: () => void,
+): Role<(string | undefined)[]> {
+  const closers: (() => Promise<void>)[] = [];
+  return {
+    name: 'http',
+    async start() {
+      const urls: string[] = [];
+      for (const listener of listeners) {
+        const { url, close } = await listen(listener.app, listener.port);
+        closers.push(close);
+        log.info({ url }, `${listener.name} listening`);
+        urls.push(url);
+      }
+      return urls;
+    },
+    async stop() {
+      stopAccepting();
+      await Promise.all(closers.map((close) => close()));
+    },
+  };
+}
+
+/** Serves `app`; `close` stops taking connections and waits for the requests being handled. */
+async function listen(app: Listener['app'], port: number) {
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: '0.0.0.0' }, () => resolve(s as Server));
     // e.g. EADDRINUSE: fail start-up with the reason instead of hanging
@@ -213,35 +275,9 @@ async function listen(
     url: `http://127.0.0.1:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        onClose();
         server.close(() => resolve());
         // Idle keep-alive sockets close at once; busy ones get until the deadline.
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       }),
   };
-}
-
-/** Runs a service until SIGTERM/SIGINT, then closes it gracefully within `deadlineMs`. */
-export function closeOnSignals(
-  service: { close(deadlineMs?: number): Promise<void> },
-  log: Logger,
-  deadlineMs = 10_000,
-) {
-  let closing = false;
-  const stop = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    log.info({ signal }, 'shutting down');
-    // Backstop: a hung close must not keep the process alive past the deadline.
-    setTimeout(() => process.exit(1), deadlineMs + SHUTDOWN_BACKSTOP_MS).unref();
-    service.close(deadlineMs).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
 }

@@ -7,9 +7,10 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { MiddlewareHandler } from 'hono/types';
 import type { Logger } from '../log.js';
-import type { ReconcileJob } from '../queue/jobs.js';
+import type { ReconcileJob } from '../queue/catalog.js';
 import type { Timing } from '../reconcile/decide.js';
 import type { RoomStore } from '../rooms/room-store.js';
+import type { MixBackendName } from '../tencent/limits.js';
 import { adminAuth } from './admin-auth.js';
 import { registerApiDocs } from './api-docs.js';
 import { describeIssues, ERROR_STATUS, type ErrorCode, problem } from './problem.js';
@@ -40,6 +41,8 @@ export interface AdminDeps {
   timing: Timing;
   /** TENCENT_APPID, for dry-run bodies; 0 when unset. */
   appId: number;
+  /** TENCENT_MIX_BACKEND: the limits configs and plans must respect, and the dry run's body format. */
+  mixBackend: MixBackendName;
   /** How often an open page looks for changes. */
   livePollMs: number;
   isAccepting?: () => boolean;
@@ -100,6 +103,7 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
     debounceMs: deps.debounceMs,
     timing: deps.timing,
     appId: deps.appId,
+    mixBackend: deps.mixBackend,
   });
   registerApiDocs(app);
   registerUiAssets(app);
@@ -108,6 +112,7 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
     store: deps.store,
     now,
     leaveGraceMs: deps.leaveGraceMs,
+    mixBackend: deps.mixBackend,
     log: deps.log,
     livePollMs: deps.livePollMs,
     isAccepting: deps.isAccepting ?? (() => true),

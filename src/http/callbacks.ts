@@ -2,7 +2,8 @@ import type { Queue } from 'bullmq';
 import type { Hono } from 'hono';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { type LiveEventJob, liveEventJobId, liveEventJobOptions } from '../queue/jobs.js';
+import { jobOptions } from '../queue/bullmq.js';
+import { jobCatalog, type LiveEventJob } from '../queue/catalog.js';
 import {
   callbackEnvelopeSchema,
   EVENT_TYPE,
@@ -100,7 +101,7 @@ export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
       ...(event.unmixable ? { unmixable: event.unmixable } : {}),
     };
     try {
-      await deps.eventsQueue.add(event.kind, job, liveEventJobOptions(liveEventJobId(job)));
+      await deps.eventsQueue.add(event.kind, job, jobOptions(jobCatalog.liveEvents, job, {}));
     } catch {
       count('unavailable');
       return problem(c, 'unavailable', 'the event could not be stored; retry later');

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { LIMITS } from '../tencent/limits.js';
 import { layout } from './layout.js';
 import type { RoomSnapshot } from './plan.js';
 import { validatePlan } from './validate.js';
@@ -15,7 +16,7 @@ const voiceRoom: RoomSnapshot = {
 
 describe('audio preset (voice rooms)', () => {
   test('every stream is input_type 4 with a layer and no geometry, over a 320x640 canvas', () => {
-    const plan = layout(voiceRoom);
+    const plan = layout(voiceRoom, LIMITS.legacy);
     expect(plan?.inputs).toEqual([
       {
         streamId: 'mk_canvas',
@@ -30,11 +31,14 @@ describe('audio preset (voice rooms)', () => {
       { streamId: 'g2', layer: 4, inputType: 4, role: 'guest' },
     ]);
     expect(plan?.outputStreamId).toBe('host');
-    expect(plan && validatePlan(plan)).toEqual({ ok: true });
+    expect(plan && validatePlan(plan, LIMITS.legacy)).toEqual({ ok: true });
   });
 
   test('a configured canvas replaces the 320x640 default', () => {
-    const plan = layout({ ...voiceRoom, config: { preset: 'audio', canvas: { width: 64, height: 64 } } });
+    const plan = layout(
+      { ...voiceRoom, config: { preset: 'audio', canvas: { width: 64, height: 64 } } },
+      LIMITS.legacy,
+    );
     expect(plan?.canvas).toEqual({ width: 64, height: 64 });
   });
 });

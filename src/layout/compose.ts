@@ -1,11 +1,4 @@
-import {
-  INPUT_TYPES,
-  type InputType,
-  MAX_BITRATE,
-  MAX_INPUTS,
-  MIN_BITRATE,
-  MIN_INPUTS,
-} from '../tencent/limits.js';
+import { INPUT_TYPES, type InputType, MAX_INPUTS, MIN_INPUTS, type MixLimits } from '../tencent/limits.js';
 import type { Rect } from '../tencent/mix-stream-v2.js';
 import { coverCrop } from './cover-fit.js';
 import { type Frame, frameFor } from './frame.js';
@@ -21,14 +14,16 @@ import { validatePlan } from './validate.js';
 
 /**
  * The one computation behind `layout()` and `explain()`: the plan, and the reasons for it in
- * words, produced side by side so the explanation can never drift from what is sent.
+ * words, produced side by side so the explanation can never drift from what is sent. `limits`
+ * are the mix API's in use: what it cannot take is left out or replaced, with a reason naming
+ * the limit, and the plan is checked against them.
  */
 export interface Composition {
   plan: MixPlan | null;
   reasons: string[];
 }
 
-export function compose(snapshot: RoomSnapshot): Composition {
+export function compose(snapshot: RoomSnapshot, limits: MixLimits): Composition {
   const reasons: string[] = [];
   const none = (why: string): Composition => ({
     plan: null,
@@ -36,13 +31,13 @@ export function compose(snapshot: RoomSnapshot): Composition {
   });
 
   const target = resolveOutputTarget(snapshot, reasons);
-  const room = selectMixable(snapshot, target.type === 1 ? target.streamId : undefined, reasons);
+  const room = selectMixable(snapshot, target.type === 1 ? target.streamId : undefined, reasons, limits);
   if (room.streams.length < MIN_INPUTS) {
     return none(`${room.streams.length} mixable live stream(s), and a mix needs at least ${MIN_INPUTS}`);
   }
   const choice = choosePreset(snapshot.config, room, reasons);
   if (choice.kind === 'none') return none(choice.why);
-  const frame = frameFor(choice, room, snapshot.config, reasons);
+  const frame = frameFor(choice, room, snapshot.config, reasons, limits);
 
   const maxStreams = MAX_INPUTS - (frame.canvas ? 1 : 0) - (frame.canvas?.pictureId !== undefined ? 1 : 0);
   const placed = fitCapacity(room, maxStreams, reasons);
@@ -80,14 +75,15 @@ export function compose(snapshot: RoomSnapshot): Composition {
   };
   const bitrate = snapshot.config.bitrate;
   if (bitrate !== undefined) {
-    if (Number.isInteger(bitrate) && bitrate >= MIN_BITRATE && bitrate <= MAX_BITRATE) plan.bitrate = bitrate;
+    const { minBitrate, maxBitrate } = limits;
+    if (Number.isInteger(bitrate) && bitrate >= minBitrate && bitrate <= maxBitrate) plan.bitrate = bitrate;
     else
       reasons.push(
-        `bitrate ${bitrate} is outside [${MIN_BITRATE}, ${MAX_BITRATE}] kbps: left to the platform`,
+        `bitrate ${bitrate} is outside [${minBitrate}, ${maxBitrate}] kbps on ${limits.apiName}: left to the platform`,
       );
   }
 
-  const check = validatePlan(plan);
+  const check = validatePlan(plan, limits);
   if (!check.ok) return none(`the plan would be refused (${check.code}): ${check.message}`);
   const summary =
     `room ${snapshot.roomId}: ${plan.preset}, ${inputs.length} inputs on ${formatSize(plan.canvas)}, ` +

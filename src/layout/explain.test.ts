@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { LIMITS } from '../tencent/limits.js';
 import { explain } from './explain.js';
 import { layout } from './layout.js';
 import type { RoomSnapshot } from './plan.js';
@@ -16,7 +17,7 @@ const studio: RoomSnapshot = {
 
 describe('explain', () => {
   test('tells preset, main, audio-only, exclusions, crops and the output in words', () => {
-    expect(explain(studio)).toEqual([
+    expect(explain(studio, LIMITS.legacy)).toEqual([
       'room studio: pip, 3 inputs on 540×960, output host (type 0)',
       'tech left out: listed in config.exclude',
       'main: host, the earliest-joined live stream with role main',
@@ -28,28 +29,31 @@ describe('explain', () => {
   });
 
   test('agrees with layout: every cropped tile is named, and nothing else is', () => {
-    const plan = layout(studio);
+    const plan = layout(studio, LIMITS.legacy);
     const cropped = plan?.inputs.filter((t) => t.crop).map((t) => t.streamId) ?? [];
-    const said = explain(studio)
+    const said = explain(studio, LIMITS.legacy)
       .filter((line) => line.includes(' cropped '))
       .map((line) => line.split(' ')[0]);
     expect(said).toEqual(cropped);
   });
 
   test('says why there is no mix', () => {
-    const lines = explain({ ...studio, streams: studio.streams.slice(0, 1) });
+    const lines = explain({ ...studio, streams: studio.streams.slice(0, 1) }, LIMITS.legacy);
     expect(lines[0]).toBe('room studio: no mix: 1 mixable live stream(s), and a mix needs at least 2');
   });
 
   test('names streams that moved slot in a compacting room', () => {
-    const lines = explain({
-      roomId: 'r',
-      config: { compact: true },
-      streams: [
-        { streamId: 'a', role: 'guest', media: 'av', joinedAt: 1, width: 0, height: 0, slot: 3 },
-        { streamId: 'b', role: 'guest', media: 'av', joinedAt: 2, width: 0, height: 0, slot: 0 },
-      ],
-    });
+    const lines = explain(
+      {
+        roomId: 'r',
+        config: { compact: true },
+        streams: [
+          { streamId: 'a', role: 'guest', media: 'av', joinedAt: 1, width: 0, height: 0, slot: 3 },
+          { streamId: 'b', role: 'guest', media: 'av', joinedAt: 2, width: 0, height: 0, slot: 0 },
+        ],
+      },
+      LIMITS.legacy,
+    );
     expect(lines).toContain('a moves from slot 3 to 0 (the room compacts)');
   });
 });

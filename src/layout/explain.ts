@@ -1,3 +1,4 @@
+import type { MixLimits } from '../tencent/limits.js';
 import { compose } from './compose.js';
 import type { RoomSnapshot } from './plan.js';
 
@@ -6,6 +7,6 @@ import type { RoomSnapshot } from './plan.js';
  * out and why, who is main, which preset and why (template fallbacks included), who was dropped
  * from a full mix, what was cropped, who is audio-only, the output. Same computation as `layout`.
  */
-export function explain(snapshot: RoomSnapshot): string[] {
-  return compose(snapshot).reasons;
+export function explain(snapshot: RoomSnapshot, limits: MixLimits): string[] {
+  return compose(snapshot, limits).reasons;
 }

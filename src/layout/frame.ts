@@ -1,4 +1,4 @@
-import { COLOR_PATTERN } from '../tencent/limits.js';
+import { COLOR_PATTERN, type MixLimits } from '../tencent/limits.js';
 import { AUDIO_DEFAULT_CANVAS, audioStage } from './audio.js';
 import { GRID_DEFAULT_CANVAS, gridStage } from './grid.js';
 import { featuredStream, type MixableRoom } from './mixable.js';
@@ -8,7 +8,7 @@ import type { Preset, RoomConfig, Size, SnapshotStream } from './plan.js';
 import type { PresetChoice } from './preset-choice.js';
 import { formatSize, hasVideo, knownSize } from './source-size.js';
 import { SPEAKER_DEFAULT_CANVAS, speakerStage } from './speaker.js';
-import { CANVAS_SIDE, isUsableCanvas, type Stage } from './stage.js';
+import { isUsableCanvas, MIN_CANVAS_SIDE, type Stage } from './stage.js';
 import { templateDefaultCanvas } from './template.js';
 
 /**
@@ -41,6 +41,7 @@ export function frameFor(
   room: MixableRoom,
   config: RoomConfig,
   reasons: string[],
+  limits: MixLimits,
 ): Frame {
   const base = {
     templateId: 0,
@@ -57,7 +58,7 @@ export function frameFor(
           `background picture ignored: template ${choice.id} counts its inputs, and it has no room for one`,
         );
       }
-      const canvas = canvasSize(config, templateDefaultCanvas(choice.id), reasons);
+      const canvas = canvasSize(config, templateDefaultCanvas(choice.id), reasons, limits);
       return {
         ...base,
         preset: `template:${choice.id}`,
@@ -101,7 +102,7 @@ export function frameFor(
       };
     }
     case 'pk': {
-      const canvas = canvasSize(config, PK_DEFAULT_CANVAS, reasons);
+      const canvas = canvasSize(config, PK_DEFAULT_CANVAS, reasons, limits);
       // MLVB's PK puts the main host on the left (or on top), whoever joined first.
       const pinned = room.main && hasVideo(room.main) ? room.main : undefined;
       if (pinned) reasons.push(`pk: main ${pinned.streamId} takes the first place`);
@@ -114,7 +115,7 @@ export function frameFor(
       };
     }
     case 'grid': {
-      const canvas = canvasSize(config, GRID_DEFAULT_CANVAS, reasons);
+      const canvas = canvasSize(config, GRID_DEFAULT_CANVAS, reasons, limits);
       return {
         ...base,
         preset: 'grid',
@@ -123,7 +124,7 @@ export function frameFor(
       };
     }
     case 'speaker': {
-      const canvas = canvasSize(config, SPEAKER_DEFAULT_CANVAS, reasons);
+      const canvas = canvasSize(config, SPEAKER_DEFAULT_CANVAS, reasons, limits);
       const pinned = featuredStream(room);
       if (pinned)
         reasons.push(
@@ -138,7 +139,7 @@ export function frameFor(
       };
     }
     case 'audio': {
-      const canvas = canvasSize(config, AUDIO_DEFAULT_CANVAS, reasons);
+      const canvas = canvasSize(config, AUDIO_DEFAULT_CANVAS, reasons, limits);
       reasons.push(
         `voice room: every stream is mixed as sound only (input_type 4) over a ${formatSize(canvas)} canvas`,
       );
@@ -153,12 +154,12 @@ export function frameFor(
   }
 }
 
-function canvasSize(config: RoomConfig, fallback: Size, reasons: string[]): Size {
+function canvasSize(config: RoomConfig, fallback: Size, reasons: string[], limits: MixLimits): Size {
   const wanted = config.canvas;
   if (wanted === undefined) return { ...fallback };
-  if (isUsableCanvas(wanted)) return { width: wanted.width, height: wanted.height };
+  if (isUsableCanvas(wanted, limits)) return { width: wanted.width, height: wanted.height };
   reasons.push(
-    `config.canvas ${formatSize(wanted)} is not whole pixels within [${CANVAS_SIDE.min}, ${CANVAS_SIDE.max}] a side: ` +
+    `config.canvas ${formatSize(wanted)} is not whole pixels within [${MIN_CANVAS_SIDE}, ${limits.maxPixels}] a side on ${limits.apiName}: ` +
       `using ${formatSize(fallback)}`,
   );
   return { ...fallback };

@@ -1,16 +1,23 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { INPUT_TYPES, MAX_INPUTS, STREAM_ID_PATTERN, TEMPLATES } from '../tencent/limits.js';
+import {
+  INPUT_TYPES,
+  LIMITS,
+  MAX_INPUTS,
+  type MixLimits,
+  STREAM_ID_PATTERN,
+  TEMPLATES,
+} from '../tencent/limits.js';
 import { compose } from './compose.js';
 import { layout } from './layout.js';
 import { defaultOutputStreamId } from './output.js';
-import type { MixPlan, Preset, RoomConfig, RoomSnapshot, SnapshotStream } from './plan.js';
+import type { MixPlan, Preset, RoomConfig, RoomSnapshot, SnapshotStream, Tile } from './plan.js';
 import { validatePlan } from './validate.js';
 
 /**
  * DESIGN.md's plan invariants over random rooms: 0–20 streams with random roles, media and
  * resolutions (0 = unknown, some beyond the platform's 3000 px), remembered slots, and random
- * configs, valid or not.
+ * configs, valid or not; planned for either mix API (Cloud API 3.0 takes 2000 px and 10000 kbps).
  */
 
 const ID_POOL = Array.from({ length: 24 }, (_, i) => `s${i}`);
@@ -99,6 +106,24 @@ const snapshotArb: fc.Arbitrary<RoomSnapshot> = fc.record({
   streams: streamsArb,
 });
 
+// Template rooms with about as many streams as their template takes, so that every template (those
+// on a canvas too) gives plans: in snapshotArb's rooms the counts rarely match.
+const templateRoomArb: fc.Arbitrary<RoomSnapshot> = fc
+  .constantFrom(...Object.entries(TEMPLATES))
+  .chain(([id, { inputs }]) =>
+    fc.record({
+      roomId: fc.constant('r1'),
+      config: configArb.map((c): RoomConfig => ({ ...c, preset: `template:${Number(id)}` })),
+      streams: fc.uniqueArray(streamArb, {
+        minLength: inputs - 1,
+        maxLength: inputs + 1,
+        selector: (s) => s.streamId,
+      }),
+    }),
+  );
+
+const limitsArb = fc.constantFrom<MixLimits>(LIMITS.legacy, LIMITS.api3);
+
 const byJoin = (a: SnapshotStream, b: SnapshotStream) =>
   a.joinedAt - b.joinedAt || (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0);
 
@@ -112,11 +137,11 @@ function expectedNewOutput(s: RoomSnapshot): string | undefined {
 }
 
 /** The live streams that may be mixed, worked out from the rules as stated, in join order. */
-function mixableOracle(s: RoomSnapshot): SnapshotStream[] {
+function mixableOracle(s: RoomSnapshot, limits: MixLimits): SnapshotStream[] {
   const output = expectedNewOutput(s);
   const { include, exclude = [], audioOnly } = s.config;
   return [...s.streams].sort(byJoin).filter((x) => {
-    const tooBig = x.width > 3000 || x.height > 3000;
+    const tooBig = x.width > limits.maxPixels || x.height > limits.maxPixels;
     const known = x.width > 0 && x.height > 0;
     return (
       STREAM_ID_PATTERN.test(x.streamId) &&
@@ -135,6 +160,32 @@ function mainOracle(s: RoomSnapshot, mixable: SnapshotStream[]): SnapshotStream 
 
 const streamInputs = (plan: MixPlan) =>
   plan.inputs.filter((t) => t.inputType !== INPUT_TYPES.canvas && t.inputType !== INPUT_TYPES.picture);
+
+function onCanvas(rect: NonNullable<Tile['rect']>, canvas: MixPlan['canvas']): boolean {
+  const { x, y, width, height } = rect;
+  return (
+    [x, y, width, height].every(Number.isInteger) &&
+    width > 0 &&
+    height > 0 &&
+    x >= 0 &&
+    y >= 0 &&
+    x + width <= canvas.width &&
+    y + height <= canvas.height
+  );
+}
+
+/** What a template plan breaks of its template's shape; nothing for a plan of placed rectangles. */
+function templateProblems(plan: MixPlan): string[] {
+  if (plan.templateId === 0) return [];
+  const template = TEMPLATES[plan.templateId];
+  return [
+    ...(template?.inputs === plan.inputs.length ? [] : [`${plan.inputs.length} inputs`]),
+    ...(template?.needsCanvas && plan.inputs[0]?.inputType !== INPUT_TYPES.canvas ? ['no canvas first'] : []),
+    ...plan.inputs
+      .filter((t) => t.inputType !== INPUT_TYPES.canvas && t.rect !== undefined)
+      .map((t) => `a rectangle on ${t.streamId}`),
+  ];
+}
 
 /** The next reconcile's snapshot: `slot` is the tile each stream held in the last plan, so streams
  *  the plan placed remember theirs and the others (left out, dropped, audio-only) have none. */
@@ -155,50 +206,50 @@ const REFUSED = /the plan would be refused/;
 
 /** The room gets no plan only for a reason of its own (too few streams, no main…), never because
  *  the plan built for it failed validation: that would be a geometry bug hidden as "no mix". */
-function expectNoRefusedPlan(s: RoomSnapshot): void {
-  const { plan, reasons } = compose(s);
+function expectNoRefusedPlan(s: RoomSnapshot, limits: MixLimits): void {
+  const { plan, reasons } = compose(s, limits);
   expect(reasons.filter((r) => REFUSED.test(r))).toEqual([]);
-  expect(plan).toEqual(layout(s));
+  expect(plan).toEqual(layout(s, limits));
 }
 
 describe('layout properties', () => {
-  test.prop([snapshotArb], { numRuns: 400 })('every plan is one the platform accepts', (s) => {
-    // The check below only sees the plans compose kept: it drops any plan validatePlan refuses
-    // (null, with a reason saying so). So also check none was dropped that way.
-    expectNoRefusedPlan(s);
-    const plan = layout(s);
-    if (!plan) return;
-    expect(validatePlan(plan)).toEqual({ ok: true });
-    expect(plan.inputs.length).toBeGreaterThanOrEqual(2);
-    expect(plan.inputs.length).toBeLessThanOrEqual(MAX_INPUTS);
-    // Layers: unique, dense from 1 (the background), within [1, 16].
-    expect(plan.inputs.map((t) => t.layer)).toEqual(plan.inputs.map((_, i) => i + 1));
-    for (const t of plan.inputs) {
-      expect(t.streamId).toMatch(STREAM_ID_PATTERN);
-      if (t.rect) {
-        const { x, y, width, height } = t.rect;
-        for (const v of [x, y, width, height]) expect(Number.isInteger(v)).toBe(true);
-        expect(width).toBeGreaterThan(0);
-        expect(height).toBeGreaterThan(0);
-        expect(x).toBeGreaterThanOrEqual(0);
-        expect(y).toBeGreaterThanOrEqual(0);
-        expect(x + width).toBeLessThanOrEqual(plan.canvas.width);
-        expect(y + height).toBeLessThanOrEqual(plan.canvas.height);
-      }
-      if (t.inputType === INPUT_TYPES.canvas) expect(t.layer).toBe(1);
-    }
-    expect(plan.outputStreamId).toMatch(STREAM_ID_PATTERN);
-    if (plan.templateId !== 0) {
-      expect(TEMPLATES[plan.templateId]?.inputs).toBe(plan.inputs.length);
-      if (TEMPLATES[plan.templateId]?.needsCanvas) expect(plan.inputs[0]?.inputType).toBe(INPUT_TYPES.canvas);
-      expect(plan.inputs.every((t) => t.inputType === INPUT_TYPES.canvas || t.rect === undefined)).toBe(true);
-    }
-  });
+  test.prop([snapshotArb, limitsArb], { numRuns: 400 })(
+    'every plan is one the platform accepts',
+    (s, limits) => {
+      // The check below only sees the plans compose kept: it drops any plan validatePlan refuses
+      // (null, with a reason saying so). So also check none was dropped that way.
+      expectNoRefusedPlan(s, limits);
+      const plan = layout(s, limits);
+      if (!plan) return;
+      expect(validatePlan(plan, limits)).toEqual({ ok: true });
+      expect(plan.inputs.length).toBeGreaterThanOrEqual(2);
+      expect(plan.inputs.length).toBeLessThanOrEqual(MAX_INPUTS);
+      // Layers: unique, dense from 1 (the background), within [1, 16].
+      expect(plan.inputs.map((t) => t.layer)).toEqual(plan.inputs.map((_, i) => i + 1));
+      for (const t of plan.inputs) expect(t.streamId).toMatch(STREAM_ID_PATTERN);
+      // Rectangles: whole pixels, not empty, on the canvas. A canvas input is the background.
+      expect(plan.inputs.filter((t) => t.rect && !onCanvas(t.rect, plan.canvas))).toEqual([]);
+      expect(plan.inputs.filter((t) => t.inputType === INPUT_TYPES.canvas && t.layer !== 1)).toEqual([]);
+      expect(plan.outputStreamId).toMatch(STREAM_ID_PATTERN);
+      expect(templateProblems(plan)).toEqual([]);
+    },
+  );
 
-  test.prop([snapshotArb], { numRuns: 400 })(
+  test.prop([templateRoomArb, limitsArb], { numRuns: 200 })(
+    'a template plan has its template’s inputs, the canvas first when it needs one',
+    (s, limits) => {
+      expectNoRefusedPlan(s, limits);
+      const plan = layout(s, limits);
+      if (!plan) return;
+      expect(validatePlan(plan, limits)).toEqual({ ok: true });
+      expect(templateProblems(plan)).toEqual([]);
+    },
+  );
+
+  test.prop([snapshotArb, limitsArb], { numRuns: 400 })(
     'crops stay inside the snapshot’s source and fill the tile',
-    (s) => {
-      const plan = layout(s);
+    (s, limits) => {
+      const plan = layout(s, limits);
       if (!plan) return;
       for (const t of plan.inputs) {
         if (!t.crop) continue;
@@ -219,11 +270,11 @@ describe('layout properties', () => {
     },
   );
 
-  test.prop([snapshotArb], { numRuns: 400 })(
+  test.prop([snapshotArb, limitsArb], { numRuns: 400 })(
     'every mixable live stream is placed exactly once, up to capacity',
-    (s) => {
-      const plan = layout(s);
-      const mixable = mixableOracle(s);
+    (s, limits) => {
+      const plan = layout(s, limits);
+      const mixable = mixableOracle(s, limits);
       const main = mainOracle(s, mixable);
       const expectNone = mixable.length < 2 || (s.config.preset === 'pip' && !main);
       expect(plan === null).toBe(expectNone);
@@ -234,101 +285,157 @@ describe('layout properties', () => {
       const mixableIds = mixable.map((x) => x.streamId);
       for (const id of placed) expect(mixableIds).toContain(id);
       const missing = mixable.filter((x) => !placed.includes(x.streamId));
-      if (missing.length > 0) {
-        // Only a full mix leaves anyone out, and then the latest joiners (never the main).
-        expect(plan.inputs.length).toBe(MAX_INPUTS);
-        expect(missing).not.toContain(main);
-        const lastPlaced = mixable.filter((x) => placed.includes(x.streamId) && x !== main).at(-1);
-        const firstMissing = missing[0];
-        if (lastPlaced && firstMissing) expect(byJoin(lastPlaced, firstMissing)).toBeLessThan(0);
-      }
+      // Only a full mix leaves anyone out, and then the latest joiners (never the main).
+      const lastPlaced = mixable.filter((x) => placed.includes(x.streamId) && x !== main).at(-1);
+      const wronglyLeftOut = missing.filter(
+        (x) =>
+          plan.inputs.length < MAX_INPUTS ||
+          x === main ||
+          (lastPlaced !== undefined && byJoin(lastPlaced, x) > 0),
+      );
+      expect(wronglyLeftOut).toEqual([]);
       // Canvas and picture labels are no stream's name; audio-only streams never take a tile.
       const roomIds = s.streams.map((x) => x.streamId);
-      for (const t of plan.inputs) {
-        if (t.role === 'canvas' || t.role === 'picture') expect(roomIds).not.toContain(t.streamId);
-        const source = s.streams.find((x) => x.streamId === t.streamId);
-        if (source?.media === 'audio') {
-          expect(t.inputType).toBe(INPUT_TYPES.audio);
-          expect(t.rect).toBeUndefined();
-          expect(t.slot).toBeUndefined();
-        }
-        if (source?.media === 'video' && t.inputType !== INPUT_TYPES.audio)
-          expect(t.inputType).toBe(INPUT_TYPES.video);
-      }
+      const mediaOf = (t: Tile) => s.streams.find((x) => x.streamId === t.streamId)?.media;
+      const labels = plan.inputs.filter((t) => t.role === 'canvas' || t.role === 'picture');
+      expect(labels.filter((t) => roomIds.includes(t.streamId))).toEqual([]);
+      const audio = plan.inputs.filter((t) => mediaOf(t) === 'audio');
+      expect(audio.map(({ inputType, rect, slot }) => ({ inputType, rect, slot }))).toEqual(
+        audio.map(() => ({ inputType: INPUT_TYPES.audio, rect: undefined, slot: undefined })),
+      );
+      const videoShown = plan.inputs.filter(
+        (t) => mediaOf(t) === 'video' && t.inputType !== INPUT_TYPES.audio,
+      );
+      expect(videoShown.map((t) => t.inputType)).toEqual(videoShown.map(() => INPUT_TYPES.video));
       // Output: type 1 a new stream as configured; type 0 the main, or the earliest placed joiner.
       const newOutput = expectedNewOutput(s);
-      if (newOutput !== undefined) {
-        expect(plan).toMatchObject({ outputType: 1, outputStreamId: newOutput });
-      } else {
-        const earliest = mixable.find((x) => placed.includes(x.streamId));
-        expect(plan).toMatchObject({ outputType: 0, outputStreamId: (main ?? earliest)?.streamId });
-      }
-      if (s.config.bitrate !== undefined && s.config.bitrate >= 1 && s.config.bitrate <= 50000) {
-        expect(plan.bitrate).toBe(s.config.bitrate);
-      }
+      const earliest = mixable.find((x) => placed.includes(x.streamId));
+      expect(plan).toMatchObject(
+        newOutput !== undefined
+          ? { outputType: 1, outputStreamId: newOutput }
+          : { outputType: 0, outputStreamId: (main ?? earliest)?.streamId },
+      );
+      // A bitrate within the platform's range is sent; any other is left to the platform.
+      const bitrate = s.config.bitrate;
+      expect(plan.bitrate).toBe(
+        bitrate !== undefined && bitrate >= 1 && bitrate <= limits.maxBitrate ? bitrate : undefined,
+      );
     },
   );
 
-  test.prop([snapshotArb, fc.nat()], { numRuns: 200 })(
+  test.prop([snapshotArb, limitsArb, fc.nat()], { numRuns: 200 })(
     'deterministic: the same room gives the same plan, whatever order its streams are listed in',
-    (s, seed) => {
+    (s, limits, seed) => {
       const shuffled = [...s.streams];
       for (let i = shuffled.length - 1; i > 0; i--) {
         const j = (seed + i * 7919) % (i + 1);
         [shuffled[i], shuffled[j]] = [shuffled[j] as SnapshotStream, shuffled[i] as SnapshotStream];
       }
-      const plan = layout(s);
-      expect(layout(structuredClone(s))).toEqual(plan);
-      expect(layout({ ...s, streams: shuffled })).toEqual(plan);
+      const plan = layout(s, limits);
+      expect(layout(structuredClone(s), limits)).toEqual(plan);
+      expect(layout({ ...s, streams: shuffled }, limits)).toEqual(plan);
     },
   );
 
-  test.prop([snapshotArb], { numRuns: 300 })('remembering the slots a plan gave changes nothing', (s) => {
-    const plan = layout(s);
-    if (!plan) return;
-    expect(layout(remember(s, plan))).toEqual(plan);
-  });
+  test.prop([snapshotArb, limitsArb], { numRuns: 300 })(
+    'remembering the slots a plan gave changes nothing',
+    (s, limits) => {
+      const plan = layout(s, limits);
+      if (!plan) return;
+      expect(layout(remember(s, plan), limits)).toEqual(plan);
+    },
+  );
 
-  test.prop([snapshotArb, fc.nat()], { numRuns: 400 })(
+  test.prop([snapshotArb, limitsArb, fc.nat()], { numRuns: 400 })(
     'sticky: a guest leaving never moves the others (unless the room compacts)',
-    (s0, pick) => {
+    (s0, limits, pick) => {
       const s: RoomSnapshot = { ...s0, config: { ...s0.config, compact: false } };
-      const p1 = layout(s);
+      const p1 = layout(s, limits);
       if (!p1) return;
       const s1 = remember(s, p1);
       const guests = p1.inputs.filter((t) => t.slot !== undefined && t.role === 'guest' && t.slot > 0);
       const leaver = guests[pick % Math.max(1, guests.length)];
       if (!leaver) return;
-      const p2 = layout({ ...s1, streams: s1.streams.filter((x) => x.streamId !== leaver.streamId) });
+      const p2 = layout({ ...s1, streams: s1.streams.filter((x) => x.streamId !== leaver.streamId) }, limits);
       if (!p2 || p2.preset !== p1.preset) return;
       const maxSlot = Math.max(...p1.inputs.map((t) => t.slot ?? -1));
-      for (const before of p1.inputs) {
+      const stayed = p1.inputs.flatMap((before) => {
         const after = p2.inputs.find((t) => t.streamId === before.streamId);
-        if (!after || before.slot === undefined || before === leaver) continue;
-        expect(after.slot).toBe(before.slot);
-        // The picture only rescales when the leaver held the highest slot.
-        if (leaver.slot !== maxSlot) expect(after.rect).toEqual(before.rect);
-      }
+        return after && before.slot !== undefined && before !== leaver ? [{ before, after }] : [];
+      });
+      expect(stayed.map(({ after }) => after.slot)).toEqual(stayed.map(({ before }) => before.slot));
+      // The picture only rescales when the leaver held the highest slot.
+      const rescales = leaver.slot === maxSlot;
+      expect(stayed.map(({ before, after }) => (rescales ? before.rect : after.rect))).toEqual(
+        stayed.map(({ before }) => before.rect),
+      );
     },
   );
 
-  test.prop([snapshotArb], { numRuns: 200 })('compact: tiles hold slots 0..n-1 in join order', (s0) => {
-    const s: RoomSnapshot = { ...s0, config: { ...s0.config, compact: true } };
-    const plan = layout(s);
-    if (!plan) return;
-    const tiles = plan.inputs.filter((t) => t.slot !== undefined);
-    expect(tiles.map((t) => t.slot).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(tiles.map((_, i) => i));
-  });
-
-  test.prop([fc.array(streamArb, { maxLength: 20 }), configArb], { numRuns: 200 })(
-    'rooms with a stream listed twice still get a valid plan, each stream once',
-    (streams, config) => {
-      expectNoRefusedPlan({ roomId: 'r1', config, streams });
-      const plan = layout({ roomId: 'r1', config, streams });
+  test.prop([snapshotArb, limitsArb], { numRuns: 200 })(
+    'compact: tiles hold slots 0..n-1 in join order',
+    (s0, limits) => {
+      const s: RoomSnapshot = { ...s0, config: { ...s0.config, compact: true } };
+      const plan = layout(s, limits);
       if (!plan) return;
-      expect(validatePlan(plan)).toEqual({ ok: true });
+      const tiles = plan.inputs.filter((t) => t.slot !== undefined);
+      expect(tiles.map((t) => t.slot).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(tiles.map((_, i) => i));
+    },
+  );
+
+  test.prop([fc.array(streamArb, { maxLength: 20 }), configArb, limitsArb], { numRuns: 200 })(
+    'rooms with a stream listed twice still get a valid plan, each stream once',
+    (streams, config, limits) => {
+      expectNoRefusedPlan({ roomId: 'r1', config, streams }, limits);
+      const plan = layout({ roomId: 'r1', config, streams }, limits);
+      if (!plan) return;
+      expect(validatePlan(plan, limits)).toEqual({ ok: true });
       const ids = plan.inputs.map((t) => t.streamId);
       expect(new Set(ids).size).toBe(ids.length);
     },
   );
+
+  // The properties check each case only where it comes up (a rectangle, a crop, a full mix…): a
+  // case the generator never reaches would be a check that cannot fail. A fixed sample shows each
+  // comes up.
+  test('the generated rooms reach every case the properties tell apart', () => {
+    const rooms = fc.sample(snapshotArb, { numRuns: 400, seed: 17 });
+    const plans = rooms.flatMap((s) => {
+      const plan = layout(s, LIMITS.legacy);
+      return plan ? [{ s, plan }] : [];
+    });
+    const count = (has: (room: { s: RoomSnapshot; plan: MixPlan }) => boolean) => plans.filter(has).length;
+    const some = (plan: MixPlan, has: (t: Tile) => boolean) => plan.inputs.some(has);
+    const mediaOf = (s: RoomSnapshot, t: Tile) => s.streams.find((x) => x.streamId === t.streamId)?.media;
+    const reached = {
+      'a plan': plans.length,
+      'no plan': rooms.length - plans.length,
+      'a rectangle': count(({ plan }) => some(plan, (t) => t.rect !== undefined)),
+      'a canvas input': count(({ plan }) => some(plan, (t) => t.inputType === INPUT_TYPES.canvas)),
+      'a picture': count(({ plan }) => some(plan, (t) => t.role === 'picture')),
+      'a template plan': count(({ plan }) => plan.templateId !== 0),
+      'a template on a canvas': fc
+        .sample(templateRoomArb, { numRuns: 200, seed: 17 })
+        .filter((s) => TEMPLATES[layout(s, LIMITS.legacy)?.templateId ?? 0]?.needsCanvas).length,
+      'a crop': count(({ plan }) => some(plan, (t) => t.crop !== undefined)),
+      'an audio-only stream': count(({ s, plan }) => some(plan, (t) => mediaOf(s, t) === 'audio')),
+      'a video-only stream': count(({ s, plan }) => some(plan, (t) => mediaOf(s, t) === 'video')),
+      'a full mix leaving a joiner out': count(
+        ({ s, plan }) => mixableOracle(s, LIMITS.legacy).length > streamInputs(plan).length,
+      ),
+      'a new output stream': count(({ plan }) => plan.outputType === 1),
+      'a bitrate sent': count(({ plan }) => plan.bitrate !== undefined),
+      'a guest leaving below the highest slot': count(({ s, plan: p1 }) => {
+        if (s.config.compact !== false) return false;
+        const maxSlot = Math.max(...p1.inputs.map((t) => t.slot ?? -1));
+        const leaver = p1.inputs.find((t) => t.role === 'guest' && (t.slot ?? 0) > 0 && t.slot !== maxSlot);
+        const s1 = leaver && remember(s, p1);
+        const p2 =
+          s1 &&
+          layout({ ...s1, streams: s1.streams.filter((x) => x.streamId !== leaver.streamId) }, LIMITS.legacy);
+        return p2?.preset === p1.preset;
+      }),
+    };
+    expect(Object.entries(reached).filter(([, n]) => n < 5)).toEqual([]);
+  });
 });

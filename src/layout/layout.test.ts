@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { LIMITS } from '../tencent/limits.js';
 import { explain } from './explain.js';
 import { layout } from './layout.js';
 import type { MixPlan, RoomConfig, RoomSnapshot, SnapshotStream } from './plan.js';
@@ -23,9 +24,9 @@ function room(streams: StreamSpec[], config: RoomConfig = {}, roomId = 'r1'): Ro
 }
 
 function planOf(snapshot: RoomSnapshot): MixPlan {
-  const plan = layout(snapshot);
-  if (!plan) throw new Error(`expected a plan:\n${explain(snapshot).join('\n')}`);
-  expect(validatePlan(plan)).toEqual({ ok: true });
+  const plan = layout(snapshot, LIMITS.legacy);
+  if (!plan) throw new Error(`expected a plan:\n${explain(snapshot, LIMITS.legacy).join('\n')}`);
+  expect(validatePlan(plan, LIMITS.legacy)).toEqual({ ok: true });
   return plan;
 }
 
@@ -34,17 +35,17 @@ const ids = (plan: MixPlan) => plan.inputs.map((t) => t.streamId);
 
 describe('when no mix should run', () => {
   test('an empty room has no mix', () => {
-    expect(layout(room([]))).toBeNull();
+    expect(layout(room([]), LIMITS.legacy)).toBeNull();
   });
 
   test('one live stream has no mix', () => {
-    expect(layout(room([{ streamId: 'host', role: 'main' }]))).toBeNull();
+    expect(layout(room([{ streamId: 'host', role: 'main' }]), LIMITS.legacy)).toBeNull();
   });
 
   test('a pip room whose main is not live has no mix, and says why', () => {
     const snapshot = room([{ streamId: 'g1' }, { streamId: 'g2' }], { preset: 'pip' });
-    expect(layout(snapshot)).toBeNull();
-    expect(explain(snapshot)[0]).toMatch(/no mix: preset pip needs its main live/);
+    expect(layout(snapshot, LIMITS.legacy)).toBeNull();
+    expect(explain(snapshot, LIMITS.legacy)[0]).toMatch(/no mix: preset pip needs its main live/);
   });
 
   test('a pip room whose main is excluded counts as main not live', () => {
@@ -52,11 +53,13 @@ describe('when no mix should run', () => {
       preset: 'pip',
       exclude: ['host'],
     });
-    expect(layout(snapshot)).toBeNull();
+    expect(layout(snapshot, LIMITS.legacy)).toBeNull();
   });
 
   test('two streams of which one is excluded have no mix', () => {
-    expect(layout(room([{ streamId: 'a' }, { streamId: 'b' }], { exclude: ['b'] }))).toBeNull();
+    expect(
+      layout(room([{ streamId: 'a' }, { streamId: 'b' }], { exclude: ['b'] }), LIMITS.legacy),
+    ).toBeNull();
   });
 });
 
@@ -136,7 +139,7 @@ describe('default preset and the main', () => {
     const plan = planOf(snapshot);
     expect(plan.preset).toBe('grid');
     expect(tile(plan, 'host')).toMatchObject({ inputType: 4, role: 'main' });
-    expect(explain(snapshot).join('\n')).toMatch(/main host is live but pushes audio only/);
+    expect(explain(snapshot, LIMITS.legacy).join('\n')).toMatch(/main host is live but pushes audio only/);
   });
 
   test('a main too small to carry tiles falls back to grid', () => {
@@ -147,7 +150,7 @@ describe('default preset and the main', () => {
   test('an unknown preset name falls back to the default, and explain says so', () => {
     const snapshot = room([{ streamId: 'a' }, { streamId: 'b' }], { preset: 'mosaic' as string as 'grid' });
     expect(planOf(snapshot).preset).toBe('grid');
-    expect(explain(snapshot).join('\n')).toMatch(/"mosaic" is not a preset/);
+    expect(explain(snapshot, LIMITS.legacy).join('\n')).toMatch(/"mosaic" is not a preset/);
   });
 });
 
@@ -170,7 +173,7 @@ describe('what is mixable', () => {
       audioOnly: 'exclude',
     });
     expect(ids(planOf(snapshot))).not.toContain('voice');
-    expect(explain(snapshot)).toContain(
+    expect(explain(snapshot, LIMITS.legacy)).toContain(
       'voice left out: audio-only, and the room\'s audioOnly policy is "exclude"',
     );
   });
@@ -195,7 +198,7 @@ describe('what is mixable', () => {
     expect(ids(plan)).not.toEqual(expect.arrayContaining(['s15']));
     for (const dropped of ['s15', 's16', 's17', 's18', 's19']) {
       expect(ids(plan)).not.toContain(dropped);
-      expect(explain(snapshot).join('\n')).toContain(`${dropped} dropped: the mix is full`);
+      expect(explain(snapshot, LIMITS.legacy).join('\n')).toContain(`${dropped} dropped: the mix is full`);
     }
   });
 
@@ -246,8 +249,10 @@ describe('media', () => {
 
   test('a guest of unknown resolution is not cropped', () => {
     const plan = planOf(room([{ streamId: 'host', role: 'main' }, { streamId: 'g' }]));
-    expect(tile(plan, 'g')?.crop).toBeUndefined();
-    expect(tile(plan, 'g')?.source).toBeUndefined();
+    const g = tile(plan, 'g');
+    expect(g?.streamId).toBe('g');
+    expect(g?.crop).toBeUndefined();
+    expect(g?.source).toBeUndefined();
   });
 });
 
@@ -271,7 +276,9 @@ describe('sticky slots', () => {
     const after = remember(before, p1);
     after.streams = after.streams.filter((s) => s.streamId !== 'g1');
     const p2 = planOf(after);
-    for (const id of ['g0', 'g2', 'g3']) expect(tile(p2, id)?.rect).toEqual(tile(p1, id)?.rect);
+    const rects = (plan: MixPlan) => ['g0', 'g2', 'g3'].map((id) => tile(plan, id)?.rect);
+    expect(rects(p1)).toEqual([expect.any(Object), expect.any(Object), expect.any(Object)]);
+    expect(rects(p2)).toEqual(rects(p1));
     expect(tile(p2, 'g3')?.slot).toBe(3);
   });
 
@@ -375,7 +382,7 @@ describe('canvas presets', () => {
     });
     const plan = planOf(snapshot);
     expect(plan.inputs[0]).toMatchObject({ color: '0x000000', rect: { width: 1280, height: 720 } });
-    expect(explain(snapshot).join('\n')).toMatch(/config.canvas 5000×10 is not whole pixels/);
+    expect(explain(snapshot, LIMITS.legacy).join('\n')).toMatch(/config.canvas 5000×10 is not whole pixels/);
   });
 
   test('a background picture goes over the canvas as layer 2, streams from layer 3', () => {
@@ -405,10 +412,66 @@ describe('bitrate', () => {
   });
 });
 
+describe('within the limits of the mix API in use (Cloud API 3.0: 2000 px, 10000 kbps)', () => {
+  const api3 = LIMITS.api3;
+  const planFor = (snapshot: RoomSnapshot) => {
+    const plan = layout(snapshot, api3);
+    if (!plan) throw new Error(`expected a plan:\n${explain(snapshot, api3).join('\n')}`);
+    expect(validatePlan(plan, api3)).toEqual({ ok: true });
+    return plan;
+  };
+
+  test('a 2400×1350 canvas is used on Mix_StreamV2; on Cloud API 3.0 the default, naming the limit', () => {
+    const snapshot = room([{ streamId: 'a' }, { streamId: 'b' }], { canvas: { width: 2400, height: 1350 } });
+    expect(planOf(snapshot).canvas).toEqual({ width: 2400, height: 1350 });
+    expect(planFor(snapshot).canvas).toEqual({ width: 1280, height: 720 });
+    expect(explain(snapshot, api3)).toContain(
+      'config.canvas 2400×1350 is not whole pixels within [16, 2000] a side on Cloud API 3.0: using 1280×720',
+    );
+  });
+
+  test('bitrate 20000 is sent on Mix_StreamV2; on Cloud API 3.0 it is left to the platform, naming the range', () => {
+    const snapshot = room([{ streamId: 'a' }, { streamId: 'b' }], { bitrate: 20000 });
+    expect(planOf(snapshot).bitrate).toBe(20000);
+    expect(planFor(snapshot)).not.toHaveProperty('bitrate');
+    expect(explain(snapshot, api3)).toContain(
+      'bitrate 20000 is outside [1, 10000] kbps on Cloud API 3.0: left to the platform',
+    );
+  });
+
+  test('a 2560×1440 guest is mixed on Mix_StreamV2, left out on Cloud API 3.0 with the reason', () => {
+    const snapshot = room([
+      { streamId: 'host', role: 'main', width: 540, height: 960 },
+      { streamId: 'g1' },
+      { streamId: 'big', width: 2560, height: 1440 },
+    ]);
+    expect(ids(planOf(snapshot))).toContain('big');
+    expect(ids(planFor(snapshot))).toEqual(['host', 'g1']);
+    expect(explain(snapshot, api3)).toContain(
+      "big left out: its 2560×1440 picture is over Cloud API 3.0's input limit of 2000 px a side",
+    );
+  });
+
+  test("a 2560×1440 main is PiP's canvas on Mix_StreamV2; on Cloud API 3.0 it is left out and pip waits", () => {
+    const snapshot = room(
+      [{ streamId: 'host', role: 'main', width: 2560, height: 1440 }, { streamId: 'g1' }, { streamId: 'g2' }],
+      { preset: 'pip' },
+    );
+    expect(planOf(snapshot).canvas).toEqual({ width: 2560, height: 1440 });
+    expect(layout(snapshot, api3)).toBeNull();
+    expect(explain(snapshot, api3)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^room r1: no mix: preset pip needs its main live/),
+        "host left out: its 2560×1440 picture is over Cloud API 3.0's input limit of 2000 px a side",
+      ]),
+    );
+  });
+});
+
 describe('determinism', () => {
   test('the order streams are listed in does not matter', () => {
     const a = room([{ streamId: 'host', role: 'main' }, { streamId: 'a' }, { streamId: 'b' }]);
     const b = { ...a, streams: [...a.streams].reverse() };
-    expect(layout(b)).toEqual(layout(a));
+    expect(layout(b, LIMITS.legacy)).toEqual(layout(a, LIMITS.legacy));
   });
 });

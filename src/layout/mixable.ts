@@ -1,4 +1,4 @@
-import { STREAM_ID_PATTERN } from '../tencent/limits.js';
+import { type MixLimits, STREAM_ID_PATTERN } from '../tencent/limits.js';
 import { byJoinOrder } from './join-order.js';
 import type { RoomSnapshot, SnapshotStream } from './plan.js';
 import { exceedsInputLimit, formatSize, hasVideo, knownSize } from './source-size.js';
@@ -15,11 +15,13 @@ export interface MixableRoom {
  * Applies the room's filters in the order an operator reads them: names the platform cannot take,
  * sizes it cannot take, the output's own name (a type 1 output must be a new stream),
  * `include`, `exclude`, then the audio-only policy. Each stream left out gets one reason.
+ * Sizes are those of the mix API in use (`limits`).
  */
 export function selectMixable(
   snapshot: RoomSnapshot,
   outputStreamId: string | undefined,
   reasons: string[],
+  limits: MixLimits,
 ): MixableRoom {
   const { config } = snapshot;
   const filters: Filters = {
@@ -27,6 +29,7 @@ export function selectMixable(
     exclude: new Set(config.exclude ?? []),
     excludeAudio: config.audioOnly === 'exclude',
     outputStreamId,
+    limits,
     seen: new Set<string>(),
   };
   const streams: SnapshotStream[] = [];
@@ -44,6 +47,7 @@ interface Filters {
   exclude: ReadonlySet<string>;
   excludeAudio: boolean;
   outputStreamId: string | undefined;
+  limits: MixLimits;
   /** Ids met so far, earlier joiners first. */
   seen: Set<string>;
 }
@@ -56,8 +60,8 @@ function leaveOut(stream: SnapshotStream, f: Filters): string | undefined {
   }
   if (f.seen.has(id)) return `${id} appears twice in the snapshot: the earlier push is used`;
   const size = knownSize(stream);
-  if (size && exceedsInputLimit(size)) {
-    return `${id} left out: its ${formatSize(size)} picture exceeds the platform's 3000 px input limit`;
+  if (size && exceedsInputLimit(size, f.limits)) {
+    return `${id} left out: its ${formatSize(size)} picture is over ${f.limits.apiName}'s input limit of ${f.limits.maxPixels} px a side`;
   }
   if (id === f.outputStreamId) {
     return `${id} left out: it has the output's name, and a type 1 output must be a new stream`;

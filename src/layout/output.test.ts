@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { LIMITS } from '../tencent/limits.js';
 import { explain } from './explain.js';
 import { layout } from './layout.js';
 import { defaultOutputStreamId } from './output.js';
@@ -18,17 +19,20 @@ function room(
 
 describe('output', () => {
   test('type 0 (default) outputs on the main’s stream, which is an input', () => {
-    const plan = layout(room([{ streamId: 'g' }, { streamId: 'host', role: 'main' }]));
+    const plan = layout(room([{ streamId: 'g' }, { streamId: 'host', role: 'main' }]), LIMITS.legacy);
     expect(plan).toMatchObject({ outputType: 0, outputStreamId: 'host' });
   });
 
   test('type 0 without a main outputs on the earliest joiner', () => {
-    const plan = layout(room([{ streamId: 'b' }, { streamId: 'a' }], { output: { type: 0 } }));
+    const plan = layout(room([{ streamId: 'b' }, { streamId: 'a' }], { output: { type: 0 } }), LIMITS.legacy);
     expect(plan?.outputStreamId).toBe('b');
   });
 
   test('type 1 outputs on a new stream <room>_mix, not an input', () => {
-    const plan = layout(room([{ streamId: 'a' }, { streamId: 'b' }], { output: { type: 1 } }, 'room42'));
+    const plan = layout(
+      room([{ streamId: 'a' }, { streamId: 'b' }], { output: { type: 1 } }, 'room42'),
+      LIMITS.legacy,
+    );
     expect(plan).toMatchObject({ outputType: 1, outputStreamId: 'room42_mix' });
     expect(plan?.inputs.map((t) => t.streamId)).not.toContain('room42_mix');
   });
@@ -36,6 +40,7 @@ describe('output', () => {
   test('type 1 uses the configured stream id', () => {
     const plan = layout(
       room([{ streamId: 'a' }, { streamId: 'b' }], { output: { type: 1, streamId: 'show' } }),
+      LIMITS.legacy,
     );
     expect(plan?.outputStreamId).toBe('show');
   });
@@ -44,8 +49,8 @@ describe('output', () => {
     const snapshot = room([{ streamId: 'a' }, { streamId: 'b' }, { streamId: 'show' }], {
       output: { type: 1, streamId: 'show' },
     });
-    expect(layout(snapshot)?.inputs.map((t) => t.streamId)).not.toContain('show');
-    expect(explain(snapshot).join('\n')).toMatch(/show left out: it has the output's name/);
+    expect(layout(snapshot, LIMITS.legacy)?.inputs.map((t) => t.streamId)).not.toContain('show');
+    expect(explain(snapshot, LIMITS.legacy).join('\n')).toMatch(/show left out: it has the output's name/);
   });
 
   test('a room id with other characters still gives a valid output id', () => {
@@ -56,6 +61,7 @@ describe('output', () => {
   test('an invalid configured output id falls back to <room>_mix', () => {
     const plan = layout(
       room([{ streamId: 'a' }, { streamId: 'b' }], { output: { type: 1, streamId: 'no-dashes' } }),
+      LIMITS.legacy,
     );
     expect(plan?.outputStreamId).toBe('r1_mix');
   });

@@ -1,4 +1,4 @@
-import { MAX_PIXELS } from '../tencent/limits.js';
+import type { MixLimits } from '../tencent/limits.js';
 import type { Size, SnapshotStream } from './plan.js';
 
 /** A stream's resolution when both sides are known pixel counts; undefined when unknown (0). */
@@ -9,9 +9,9 @@ export function knownSize(stream: SnapshotStream): Size | undefined {
     : undefined;
 }
 
-/** The platform refuses inputs beyond 3000 px a side (seed -4; API 3.0 even beyond 2000, -10021). */
-export function exceedsInputLimit(size: Size): boolean {
-  return size.width > MAX_PIXELS || size.height > MAX_PIXELS;
+/** The platform refuses inputs beyond 3000 px a side (seed -4), API 3.0 beyond 2000 (-10021). */
+export function exceedsInputLimit(size: Size, limits: MixLimits): boolean {
+  return size.width > limits.maxPixels || size.height > limits.maxPixels;
 }
 
 export function hasVideo(stream: SnapshotStream): boolean {

@@ -1,3 +1,4 @@
+import type { MixLimits } from '../tencent/limits.js';
 import type { Rect } from '../tencent/mix-stream-v2.js';
 import type { Size } from './plan.js';
 
@@ -12,12 +13,12 @@ export interface Stage {
   cells: Rect[];
 }
 
-/** A canvas side the layout engine accepts from a room's config (the rooms API takes the same
- *  range): 15 tiles still get a pixel each, and the platform's 3000 px limit holds. */
-export const CANVAS_SIDE = { min: 16, max: 3000 } as const;
+/** The smallest canvas side the layout engine accepts from a room's config (the rooms API takes
+ *  the same): 15 tiles still get a pixel each. The largest is the mix API's pixel limit. */
+export const MIN_CANVAS_SIDE = 16;
 
-export function isUsableCanvas(size: Size): boolean {
+export function isUsableCanvas(size: Size, limits: MixLimits): boolean {
   return [size.width, size.height].every(
-    (v) => Number.isInteger(v) && v >= CANVAS_SIDE.min && v <= CANVAS_SIDE.max,
+    (v) => Number.isInteger(v) && v >= MIN_CANVAS_SIDE && v <= limits.maxPixels,
   );
 }

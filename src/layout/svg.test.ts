@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { LIMITS } from '../tencent/limits.js';
 import { layout } from './layout.js';
 import type { MixPlan, RoomSnapshot } from './plan.js';
 import { escapeXml, renderSvg, wrap } from './svg.js';
@@ -14,7 +15,7 @@ const snapshot: RoomSnapshot = {
 };
 
 function plan(): MixPlan {
-  const p = layout(snapshot);
+  const p = layout(snapshot, LIMITS.legacy);
   if (!p) throw new Error('expected a plan');
   return p;
 }
@@ -70,7 +71,10 @@ describe('renderSvg', () => {
   });
 
   test('a canvas is painted in its own colour', () => {
-    const grid = layout({ ...snapshot, config: { preset: 'grid', background: { color: '0x99CCFF' } } });
+    const grid = layout(
+      { ...snapshot, config: { preset: 'grid', background: { color: '0x99CCFF' } } },
+      LIMITS.legacy,
+    );
     expect(group(grid ? renderSvg(grid) : '', 'mk_canvas')).toContain('fill="#99CCFF"');
   });
 
@@ -81,11 +85,14 @@ describe('renderSvg', () => {
   });
 
   test('inputs a template places are listed, not drawn', () => {
-    const t = layout({
-      ...snapshot,
-      streams: snapshot.streams.slice(0, 2),
-      config: { preset: 'template:20' },
-    });
+    const t = layout(
+      {
+        ...snapshot,
+        streams: snapshot.streams.slice(0, 2),
+        config: { preset: 'template:20' },
+      },
+      LIMITS.legacy,
+    );
     const svg = t ? renderSvg(t) : '';
     expect(svg).toContain('placed by template 20:');
     expect(svg).toContain('g1 · L2');

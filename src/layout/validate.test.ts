@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { LIMITS, type MixLimits } from '../tencent/limits.js';
 import type { MixPlan, Tile } from './plan.js';
 import { validatePlan } from './validate.js';
 
@@ -66,30 +67,28 @@ function withInput(plan: MixPlan, index: number, change: Partial<Tile>): MixPlan
   return { ...plan, inputs: plan.inputs.map((t, i) => (i === index ? { ...t, ...change } : t)) };
 }
 
-function expectCode(plan: MixPlan, code: number, message?: RegExp) {
-  const result = validatePlan(plan);
-  expect(result).toMatchObject({ ok: false, code });
-  if (message && !result.ok) expect(result.message).toMatch(message);
+function expectCode(plan: MixPlan, code: number, message?: RegExp, limits: MixLimits = LIMITS.legacy) {
+  const result = validatePlan(plan, limits);
+  expect(result).toMatchObject({ ok: false, code, message: expect.stringMatching(message ?? /./) });
 }
 
 describe('validatePlan accepts', () => {
   test('a PiP plan with a crop inside its source', () => {
-    expect(validatePlan(pipPlan())).toEqual({ ok: true });
+    expect(validatePlan(pipPlan(), LIMITS.legacy)).toEqual({ ok: true });
   });
 
   test('a grid plan on a canvas', () => {
-    expect(validatePlan(gridPlan())).toEqual({ ok: true });
+    expect(validatePlan(gridPlan(), LIMITS.legacy)).toEqual({ ok: true });
   });
 
   test('fractions of the background within [0.01, 0.99]', () => {
     const plan = withInput(pipPlan(), 1, { rect: { x: 0.5, y: 0.5, width: 0.25, height: 0.25 } });
-    expect(validatePlan(plan)).toEqual({ ok: true });
+    expect(validatePlan(plan, LIMITS.legacy)).toEqual({ ok: true });
   });
 
   test('a type 1 output that is not an input, with a bitrate in range', () => {
-    expect(validatePlan({ ...pipPlan(), outputType: 1, outputStreamId: 'r1_mix', bitrate: 50000 })).toEqual({
-      ok: true,
-    });
+    const plan: MixPlan = { ...pipPlan(), outputType: 1, outputStreamId: 'r1_mix', bitrate: 50000 };
+    expect(validatePlan(plan, LIMITS.legacy)).toEqual({ ok: true });
   });
 });
 
@@ -251,5 +250,78 @@ describe('validatePlan refuses with the platform’s code', () => {
 
   test('-31004: a fractional bitrate', () => {
     expectCode({ ...pipPlan(), bitrate: 1500.5 }, -31004);
+  });
+});
+
+/** A grid plan scaled to a canvas of `width`×`height`: canvas, two tiles side by side. */
+function wideGrid(width: number, height: number): MixPlan {
+  const half = width / 2;
+  const plan = gridPlan();
+  return {
+    ...plan,
+    canvas: { width, height },
+    inputs: [
+      { ...(plan.inputs[0] as Tile), rect: { x: 0, y: 0, width, height } },
+      { ...(plan.inputs[1] as Tile), rect: { x: 0, y: 0, width: half, height } },
+      { ...(plan.inputs[2] as Tile), rect: { x: half, y: 0, width: half, height } },
+    ],
+  };
+}
+
+describe('validatePlan by mix API: Cloud API 3.0 refuses what Mix_StreamV2 takes (reference §6.2)', () => {
+  const api3 = LIMITS.api3;
+
+  test('a 2400×1350 grid: accepted on Mix_StreamV2, -4 naming the 2000 px limit on Cloud API 3.0', () => {
+    expect(validatePlan(wideGrid(2400, 1350), LIMITS.legacy)).toEqual({ ok: true });
+    expectCode(
+      wideGrid(2400, 1350),
+      -4,
+      /width 2400 is neither pixels in \[0, 2000\].* on Cloud API 3\.0/,
+      api3,
+    );
+  });
+
+  test('a 2000×1125 grid is within both', () => {
+    expect(validatePlan(wideGrid(2000, 1124), api3)).toEqual({ ok: true });
+  });
+
+  test('a PiP on a 2560×1440 main: the canvas is over 2000 px on Cloud API 3.0', () => {
+    const plan: MixPlan = { ...pipPlan(), canvas: { width: 2560, height: 1440 } };
+    expect(validatePlan(plan, LIMITS.legacy)).toEqual({ ok: true });
+    expectCode(
+      plan,
+      -4,
+      /output picture is 2560×1440; each side must be 1 to 2000 px on Cloud API 3\.0/,
+      api3,
+    );
+  });
+
+  test('a crop from a 2560×1440 source: -10021, the input is over 2000 px a side', () => {
+    const plan = withInput(pipPlan(), 1, {
+      crop: { x: 1067, y: 0, width: 427, height: 640 },
+      source: { width: 2560, height: 1440 },
+    });
+    expect(validatePlan(plan, LIMITS.legacy)).toEqual({ ok: true });
+    expectCode(
+      plan,
+      -10021,
+      /guest is 2560×1440; Cloud API 3\.0 takes inputs of at most 2000 px a side/,
+      api3,
+    );
+  });
+
+  test('a crop reaching past 2000 px: -29 on Cloud API 3.0', () => {
+    const plan = withInput(pipPlan(), 1, {
+      crop: { x: 2040, y: 0, width: 240, height: 360 },
+      source: { width: 1999, height: 2000 },
+    });
+    expectCode(plan, -29, /within \[0, 2000\] on Cloud API 3\.0/, api3);
+  });
+
+  test('bitrate 20000: accepted on Mix_StreamV2, -31004 naming [1, 10000] on Cloud API 3.0', () => {
+    const plan: MixPlan = { ...pipPlan(), bitrate: 20000 };
+    expect(validatePlan(plan, LIMITS.legacy)).toEqual({ ok: true });
+    expectCode(plan, -31004, /bitrate 20000 kbps is outside \[1, 10000\] on Cloud API 3\.0/, api3);
+    expect(validatePlan({ ...pipPlan(), bitrate: 10000 }, api3)).toEqual({ ok: true });
   });
 });

@@ -2,13 +2,13 @@ import {
   COLOR_PATTERN,
   INPUT_TYPES,
   isGeometryValue,
-  MAX_BITRATE,
+  MAX_FRACTION,
   MAX_INPUTS,
   MAX_LAYER,
-  MAX_PIXELS,
-  MIN_BITRATE,
+  MIN_FRACTION,
   MIN_INPUTS,
   MIN_LAYER,
+  type MixLimits,
   STREAM_ID_PATTERN,
   VALID_INPUT_TYPES,
 } from '../tencent/limits.js';
@@ -18,7 +18,8 @@ import { templateSpec } from './template.js';
 
 /**
  * Refuses, before it is sent, a plan the platform would refuse, with the code the platform would
- * answer (seed error table) and a message an operator can act on.
+ * answer (seed error table) and a message an operator can act on. `limits` are those of the mix
+ * API in use: Cloud API 3.0 refuses pixel values and bitrates the legacy CGI takes.
  *
  * Crops (-29) are checked against `tile.source`, the source size the layout engine computed the
  * crop from and carries on every cropped tile. A crop without a source is only checked for
@@ -32,7 +33,7 @@ const STREAM_INPUT_TYPES: ReadonlySet<number> = new Set([
   INPUT_TYPES.video,
 ]);
 
-export function validatePlan(plan: MixPlan): PlanCheck {
+export function validatePlan(plan: MixPlan, limits: MixLimits): PlanCheck {
   const fail = (code: number, message: string): PlanCheck => ({ ok: false, code, message });
   const inputs = plan.inputs;
   const n = inputs.length;
@@ -61,8 +62,15 @@ export function validatePlan(plan: MixPlan): PlanCheck {
       );
     }
     if (input.rect) {
-      const bad = badGeometry(input.rect);
+      const bad = badGeometry(input.rect, limits);
       if (bad) return fail(-4, `${input.streamId}'s ${bad}`);
+    }
+    const source = input.source;
+    if (source && (source.width > limits.maxPixels || source.height > limits.maxPixels)) {
+      return fail(
+        limits.inputTooLargeCode,
+        `${input.streamId} is ${source.width}×${source.height}; ${limits.apiName} takes inputs of at most ${limits.maxPixels} px a side`,
+      );
     }
   }
   if (!STREAM_ID_PATTERN.test(plan.outputStreamId)) {
@@ -71,10 +79,10 @@ export function validatePlan(plan: MixPlan): PlanCheck {
       `the output is named ${JSON.stringify(plan.outputStreamId)}: ids are 1-80 letters, digits or underscores`,
     );
   }
-  if (!isPixelSize(plan.canvas)) {
+  if (!isPixelSize(plan.canvas, limits)) {
     return fail(
       -4,
-      `the output picture is ${plan.canvas.width}×${plan.canvas.height}; each side must be 1 to ${MAX_PIXELS} px`,
+      `the output picture is ${plan.canvas.width}×${plan.canvas.height}; each side must be 1 to ${limits.maxPixels} px on ${limits.apiName}`,
     );
   }
 
@@ -169,7 +177,7 @@ export function validatePlan(plan: MixPlan): PlanCheck {
 
   // -29: crops inside their source.
   for (const input of inputs) {
-    const bad = badCrop(input);
+    const bad = badCrop(input, limits);
     if (bad) return fail(-29, bad);
   }
 
@@ -189,25 +197,29 @@ export function validatePlan(plan: MixPlan): PlanCheck {
   }
 
   // -31004: bitrate.
+  const { minBitrate, maxBitrate } = limits;
   if (
     plan.bitrate !== undefined &&
-    !(Number.isInteger(plan.bitrate) && plan.bitrate >= MIN_BITRATE && plan.bitrate <= MAX_BITRATE)
+    !(Number.isInteger(plan.bitrate) && plan.bitrate >= minBitrate && plan.bitrate <= maxBitrate)
   ) {
-    return fail(-31004, `output bitrate ${plan.bitrate} kbps is outside [${MIN_BITRATE}, ${MAX_BITRATE}]`);
+    return fail(
+      -31004,
+      `output bitrate ${plan.bitrate} kbps is outside [${minBitrate}, ${maxBitrate}] on ${limits.apiName}`,
+    );
   }
   return { ok: true };
 }
 
-function isPixelSize(size: Size): boolean {
-  return [size.width, size.height].every((v) => Number.isInteger(v) && v >= 1 && v <= MAX_PIXELS);
+function isPixelSize(size: Size, limits: MixLimits): boolean {
+  return [size.width, size.height].every((v) => Number.isInteger(v) && v >= 1 && v <= limits.maxPixels);
 }
 
 /** What is wrong with a tile's numbers, or undefined. Width and height must not be 0 (seed -4: "(0, 3000)"). */
-function badGeometry(rect: Rect): string | undefined {
+function badGeometry(rect: Rect, limits: MixLimits): string | undefined {
   for (const key of ['x', 'y', 'width', 'height'] as const) {
     const v = rect[key];
-    if (!isGeometryValue(v)) {
-      return `${key} ${v} is neither pixels in [0, ${MAX_PIXELS}] nor a fraction in [0.01, 0.99]`;
+    if (!isGeometryValue(v, limits)) {
+      return `${key} ${v} is neither pixels in [0, ${limits.maxPixels}] nor a fraction in [${MIN_FRACTION}, ${MAX_FRACTION}] on ${limits.apiName}`;
     }
   }
   if (rect.width === 0 || rect.height === 0) return `tile is ${rect.width}×${rect.height}; it needs a size`;
@@ -225,13 +237,13 @@ function toPixels(rect: Rect, bg: Size): Rect {
   };
 }
 
-function badCrop(input: Tile): string | undefined {
+function badCrop(input: Tile, limits: MixLimits): string | undefined {
   const crop = input.crop;
   if (!crop) return undefined;
   const { x, y, width, height } = crop;
-  const whole = [x, y, width, height].every((v) => Number.isInteger(v) && v >= 0 && v <= MAX_PIXELS);
+  const whole = [x, y, width, height].every((v) => Number.isInteger(v) && v >= 0 && v <= limits.maxPixels);
   if (!whole || width < 1 || height < 1) {
-    return `${input.streamId}'s crop ${width}×${height} at (${x}, ${y}) is not a rectangle of whole pixels within [0, ${MAX_PIXELS}]`;
+    return `${input.streamId}'s crop ${width}×${height} at (${x}, ${y}) is not a rectangle of whole pixels within [0, ${limits.maxPixels}] on ${limits.apiName}`;
   }
   const src = input.source;
   if (src && (x + width > src.width || y + height > src.height)) {

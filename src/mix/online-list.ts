@@ -1,40 +1,42 @@
 import type { Config } from '../config.js';
+import type { LiveListing } from '../reconcile/live-truth.js';
 import { API3 } from '../tencent/api3/envelope.js';
 import {
   type DescribeLiveStreamOnlineListRequest,
   describeLiveStreamOnlineListResponseSchema,
   ONLINE_LIST_PAGE_SIZE,
 } from '../tencent/api3/online-list.js';
+import { type PushOrigin, pushOriginKey } from '../tencent/push-origin.js';
 import { type Api3Client, type Api3ClientOptions, api3Client } from './api3-client.js';
 
 /**
- * The platform's own list of live streams (`DescribeLiveStreamOnlineList`), read for every push
- * domain and AppName mixkeeper has seen in callbacks, page by page. It is what the resync trusts
- * over callbacks (it repairs lost disconnects and forged pushes), so it answers all or nothing:
- * if any page cannot be read, `null` — "could not ask" — never a partial set that would make
- * live streams look gone. Structurally a `LiveTruth` (src/reconcile/live-truth.ts).
+ * The platform's own list of live streams (`DescribeLiveStreamOnlineList`), read per push origin
+ * (domain, AppName): one call each, with a page size larger than any account's list, as the doc
+ * asks ("pass a size larger than the total so one call returns everything"; it is for accounts
+ * under 20,000 streams). Paging remains only for a list larger than a page. The resync trusts it
+ * over callbacks (it repairs lost disconnects and forged pushes), so each origin is all or
+ * nothing: an origin whose list cannot be read in full is left out of the answer — its streams
+ * keep the silence rule — rather than half-read, which would make live streams look gone. The
+ * other origins still count. Structurally a `LiveTruth` (src/reconcile/live-truth.ts).
  */
-
-export interface PushOriginLike {
-  domain: string;
-  appName: string;
-}
 
 export interface OnlineListOptions {
   client: Api3Client;
-  /** The (domain, AppName) pairs to ask about, read afresh for every listing. */
-  origins: () => Promise<readonly PushOriginLike[]>;
-  /** Within [10, 100], the range both Tencent's SDK and its current doc accept. Default 100. */
+  /** The origins to ask about, read afresh for every listing. */
+  origins: () => Promise<readonly PushOrigin[]>;
+  /** Told which origins showed live streams (still in use), after each listing; best effort. */
+  onListed?: (origins: readonly PushOrigin[]) => Promise<unknown>;
+  /** Within [10, 300000] (the current doc's range). Default 300000: one call per origin. */
   pageSize?: number;
-  /** Pages per origin before giving up (the platform lists at most 20,000 streams). */
+  /** Pages per origin before giving up. */
   maxPages?: number;
-  /** Told why a listing came back `null` (no secrets in it), except before any origin is known. */
+  /** Told why an origin, or the whole listing, could not be read (no secrets in it). */
   onUnavailable?: (reason: string) => void;
 }
 
 export interface OnlineList {
-  /** Stream names live now under the known origins; `null` when that cannot be told. */
-  liveStreams(): Promise<ReadonlySet<string> | null>;
+  /** What is live now under the origins; `null` when no origin could be read (or none is known). */
+  liveStreams(): Promise<LiveListing | null>;
 }
 
 export function onlineList(options: OnlineListOptions): OnlineList {
@@ -48,6 +50,7 @@ export function onlineList(options: OnlineListOptions): OnlineList {
       `pageSize must be an integer in [${ONLINE_LIST_PAGE_SIZE.min}, ${ONLINE_LIST_PAGE_SIZE.max}] (got ${pageSize})`,
     );
   }
+  // The doc's ceiling is 20,000 streams; a page more in case the total moves while paging.
   const maxPages = options.maxPages ?? Math.ceil(20_000 / pageSize) + 1;
   const unavailable = (reason: string): null => {
     options.onUnavailable?.(reason);
@@ -55,7 +58,7 @@ export function onlineList(options: OnlineListOptions): OnlineList {
   };
 
   /** One page; a string says why it could not be read. */
-  async function readPage(origin: PushOriginLike, page: number) {
+  async function readPage(origin: PushOrigin, page: number) {
     const request: DescribeLiveStreamOnlineListRequest = {
       DomainName: origin.domain,
       AppName: origin.appName,
@@ -73,11 +76,11 @@ export function onlineList(options: OnlineListOptions): OnlineList {
   }
 
   /**
-   * Every page of one origin. Streams that start or stop between two pages shift the others across
-   * page boundaries, so a read whose total moved (or whose pages do not add up to it) is done again
-   * once, then given up: a stream skipped that way would look gone.
+   * Every page of one origin: one, normally. Streams that start or stop between two pages shift the
+   * others across page boundaries, so a read whose total moved (or whose pages do not add up to it)
+   * is done again once, then given up: a stream skipped that way would look gone.
    */
-  async function readOrigin(origin: PushOriginLike): Promise<string[] | string> {
+  async function readOrigin(origin: PushOrigin): Promise<string[] | string> {
     let why = '';
     for (let attempt = 1; attempt <= 2; attempt += 1) {
       const names: string[] = [];
@@ -111,9 +114,9 @@ export function onlineList(options: OnlineListOptions): OnlineList {
 
   return {
     async liveStreams() {
-      let origins: readonly PushOriginLike[];
+      let asked: readonly PushOrigin[];
       try {
-        origins = await options.origins();
+        asked = await options.origins();
       } catch (error) {
         return unavailable(
           `the push origins could not be read: ${error instanceof Error ? error.message : error}`,
@@ -121,28 +124,50 @@ export function onlineList(options: OnlineListOptions): OnlineList {
       }
       // Without a known origin there is nothing to ask about, which is not the same as "nothing is
       // live". It is the normal state before the first callback, so it is not reported either.
-      if (origins.length === 0) return null;
-      const live = new Set<string>();
-      for (const origin of origins) {
-        const read = await readOrigin(origin);
-        if (typeof read === 'string') return unavailable(`${origin.domain}/${origin.appName}: ${read}`);
-        for (const name of read) live.add(name);
-      }
-      return live;
+      if (asked.length === 0) return null;
+      const reads = await Promise.all(asked.map(readOrigin));
+      const streams = new Set<string>();
+      const origins = new Set<string>();
+      const inUse: PushOrigin[] = [];
+      reads.forEach((read, i) => {
+        const origin = asked[i]!;
+        if (typeof read === 'string') {
+          options.onUnavailable?.(`${origin.domain}/${origin.appName}: ${read}`);
+          return;
+        }
+        origins.add(pushOriginKey(origin));
+        for (const name of read) streams.add(name);
+        if (read.length) inUse.push(origin);
+      });
+      if (origins.size === 0) return null;
+      await options.onListed?.(inUse).catch(() => {});
+      return { streams, origins, complete: origins.size === asked.length };
     },
   };
 }
 
+/** Where the origins to ask about come from besides the configuration: those learned from callbacks. */
+export interface LearnedOrigins {
+  list(): Promise<readonly PushOrigin[]>;
+  /** Marks origins as still in use (src/rooms/push-origins.ts). */
+  touch(origins: readonly PushOrigin[]): Promise<unknown>;
+}
+
 /**
  * The online list the configuration allows: Cloud API 3.0 credentials are needed (whichever mix
- * backend runs); without them, `undefined`, and the resync trusts callbacks alone.
+ * backend runs); without them, `undefined`, and the resync trusts callbacks alone. It asks about
+ * the origins of TENCENT_PUSH_DOMAINS, and those learned from callbacks.
  */
 export function createOnlineList(
   config: Pick<
     Config,
-    'TENCENT_SECRET_ID' | 'TENCENT_SECRET_KEY' | 'TENCENT_API_URL' | 'MIX_REQUEST_TIMEOUT_MS'
+    | 'TENCENT_SECRET_ID'
+    | 'TENCENT_SECRET_KEY'
+    | 'TENCENT_API_URL'
+    | 'MIX_REQUEST_TIMEOUT_MS'
+    | 'TENCENT_PUSH_DOMAINS'
   >,
-  origins: OnlineListOptions['origins'],
+  learned: LearnedOrigins,
   extra: Partial<Pick<OnlineListOptions, 'pageSize' | 'onUnavailable'>> & Pick<Api3ClientOptions, 'now'> = {},
 ): OnlineList | undefined {
   const { TENCENT_SECRET_ID: secretId, TENCENT_SECRET_KEY: secretKey } = config;
@@ -154,9 +179,17 @@ export function createOnlineList(
     timeoutMs: config.MIX_REQUEST_TIMEOUT_MS,
     ...(extra.now ? { now: extra.now } : {}),
   });
+  const configured = config.TENCENT_PUSH_DOMAINS ?? [];
   return onlineList({
     client,
-    origins,
+    async origins() {
+      const all = new Map(configured.map((origin) => [pushOriginKey(origin), origin]));
+      for (const origin of await learned.list()) {
+        if (!all.has(pushOriginKey(origin))) all.set(pushOriginKey(origin), origin);
+      }
+      return [...all.values()];
+    },
+    onListed: (origins) => learned.touch(origins),
     ...(extra.pageSize !== undefined ? { pageSize: extra.pageSize } : {}),
     ...(extra.onUnavailable ? { onUnavailable: extra.onUnavailable } : {}),
   });

@@ -1,10 +1,11 @@
 import type { Queue } from 'bullmq';
-import type { ReconcileJob } from './jobs.js';
+import { jobOptions } from './bullmq.js';
+import { jobCatalog, type ReconcileJob, reconcileDeduplicationId } from './catalog.js';
 
 /**
- * Asks for a reconcile of a room after `delayMs`. One job per room: while one waits, further
- * requests move it to the new delay (`reschedule`); while one runs, the latest request is kept and
- * runs once it ends (`keepLastIfActive`). So at most one reconcile per room is ever active.
+ * Asks for a reconcile of a room after `delayMs`, with `attempts` (MIX_RETRY_MAX_ATTEMPTS). One job
+ * per room (the catalog's deduplication): a waiting one moves to the new delay; while one runs,
+ * the latest request is kept and runs once it ends.
  */
 export function requestReconcile(
   queue: Queue<ReconcileJob>,
@@ -12,23 +13,12 @@ export function requestReconcile(
   delayMs: number,
   attempts: number,
 ) {
+  const job = { roomId };
   return queue.add(
     'reconcile',
-    { roomId },
-    {
-      delay: Math.max(0, Math.round(delayMs)),
-      deduplication: { id: reconcileDeduplicationId(roomId), keepLastIfActive: true, reschedule: true },
-      attempts,
-      backoff: { type: 'mix' },
-      removeOnComplete: { age: 3600, count: 1000 },
-      removeOnFail: { age: 24 * 3600, count: 1000 },
-    },
+    job,
+    jobOptions(jobCatalog.reconcile, job, { MIX_RETRY_MAX_ATTEMPTS: attempts }, delayMs),
   );
-}
-
-/** The deduplication id of a room's reconcile job: one per room. */
-export function reconcileDeduplicationId(roomId: string): string {
-  return `room-${roomId}`;
 }
 
 /**

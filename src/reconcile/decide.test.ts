@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { PLATFORM_TIMING } from '../../test/support/platform-timing.js';
 import type { MixPlan, Tile } from '../layout/plan.js';
 import { type AppliedView, type DecideInput, decide, samePlan } from './decide.js';
 
-const timing = { readyDelayMs: 5000, cancelMinAgeMs: 5000, sessionReuseMs: 30000, minStartIntervalMs: 1000 };
+const timing = PLATFORM_TIMING;
 const T0 = 1_700_000_000_000;
 
 function plan(output: string, ...guests: string[]): MixPlan {
@@ -36,7 +37,7 @@ function input(overrides: Partial<DecideInput>): DecideInput {
 }
 
 function running(p: MixPlan, over: Partial<AppliedView> = {}): AppliedView {
-  return { sessionId: 'r1_1', epoch: 1, plan: p, startedAt: T0 - 60_000, ...over };
+  return { sessionId: 'r1_1', epoch: 1, plan: p, lastStartAt: T0 - 60_000, ...over };
 }
 
 describe('decide: starting', () => {
@@ -105,11 +106,39 @@ describe('decide: cancelling', () => {
     });
   });
 
-  test('never cancels before the minimum age of the session', () => {
+  test('never cancels before the minimum age after the session’s start', () => {
     const d = decide(
-      input({ desired: null, applied: running(plan('main', 'g1'), { startedAt: T0 - 2000 }) }),
+      input({ desired: null, applied: running(plan('main', 'g1'), { lastStartAt: T0 - 2000 }) }),
     );
     expect(d).toMatchObject({ kind: 'wait', until: T0 + 3000 });
+  });
+
+  test('an update counts as a start: the cancel waits until the last update + the minimum age', () => {
+    // Two guests; one leaves (an update goes out), the other leaves 200 ms later: nothing to mix.
+    const session = running(plan('main', 'g1', 'g2'));
+    const update = decide(input({ desired: plan('main', 'g1'), applied: session, now: T0 }));
+    expect(update).toMatchObject({ kind: 'start', sessionId: 'r1_1', newSession: false });
+    const updated = { ...session, plan: plan('main', 'g1'), lastStartAt: T0 };
+
+    for (const now of [T0 + 200, T0 + 4999]) {
+      expect(decide(input({ desired: null, applied: updated, now }))).toMatchObject({
+        kind: 'wait',
+        until: T0 + 5000,
+        reason: expect.stringMatching(/last start/),
+      });
+    }
+    expect(decide(input({ desired: null, applied: updated, now: T0 + 5000 }))).toMatchObject({
+      kind: 'cancel',
+      sessionId: 'r1_1',
+    });
+  });
+
+  test('an output change also waits for the minimum age after the last update', () => {
+    const updated = running(plan('main', 'g1'), { lastStartAt: T0 - 1000 });
+    expect(decide(input({ desired: plan('g1', 'main'), applied: updated }))).toMatchObject({
+      kind: 'wait',
+      until: T0 + 4000,
+    });
   });
 
   test('an output change ends the session first (the platform refuses -508 otherwise)', () => {

@@ -11,7 +11,7 @@ import type { MixSpec } from '../tencent/mix-stream-v2.js';
 export interface Timing {
   /** An input is mixable this long after its push. */
   readyDelayMs: number;
-  /** A session may be cancelled this long after its start. */
+  /** A session may be cancelled this long after its last accepted start, create or update. */
   cancelMinAgeMs: number;
   /** A cancelled session id may be used again after this long. */
   sessionReuseMs: number;
@@ -38,7 +38,11 @@ export interface AppliedView {
   sessionId: string;
   epoch: number;
   plan: MixPlan;
-  startedAt: number;
+  /**
+   * The last start the platform accepted (or may have: timed out), create or update: an update is
+   * an application for the mix like the first one, so the cancel age counts from here.
+   */
+  lastStartAt: number;
   /** A start timed out: the platform may run this plan, or the previous one, or none. */
   uncertain?: boolean | undefined;
 }
@@ -130,13 +134,14 @@ export function decide(input: DecideInput): Decision {
   return { kind: 'start', sessionId, epoch, newSession: true, plan: desired, reason: 'start a new session' };
 }
 
+/** "Wait at least 5 s after applying for a mix before cancelling it" — after every application. */
 function cancelWhenOldEnough(applied: AppliedView, now: number, timing: Timing, why: string): Decision {
-  const cancellableAt = applied.startedAt + timing.cancelMinAgeMs;
+  const cancellableAt = applied.lastStartAt + timing.cancelMinAgeMs;
   if (cancellableAt > now) {
     return {
       kind: 'wait',
       until: cancellableAt,
-      reason: `${why}; the session is younger than the minimum age`,
+      reason: `${why}; the last start was less than the cancel minimum age ago`,
     };
   }
   return {

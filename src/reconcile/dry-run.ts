@@ -3,14 +3,16 @@ import type { Media, MixPlan, Role, RoomConfig, RoomSnapshot } from '../layout/p
 import { type PlanCheck, validatePlan } from '../layout/validate.js';
 import type { RoomState } from '../rooms/room-state.js';
 import type { StoredStream } from '../rooms/stored.js';
-import { type CancelBody, cancelBody, type StartBody, startBody } from '../tencent/mix-stream-v2.js';
+import { LIMITS, type MixBackendName } from '../tencent/limits.js';
+import { cancelRequestBody, type MixRequestBody, startRequestBody } from '../tencent/mix-request-body.js';
 import type { Decision, Timing } from './decide.js';
 import { decideFor, desiredPlan, viewRoom } from './snapshot.js';
 
 /**
  * The reconcile without the sending: what mixkeeper would ask the platform for, now or once a
  * timing rule lets it, if the room were as it is plus some hypothetical changes. Pure: state,
- * changes and the clock in, plan, decision, request body and reasons out.
+ * changes and the clock in, plan, decision, request body and reasons out. The plan is made within
+ * the limits of the configured mix API, and the body is that API's (src/tencent/mix-request-body.ts).
  */
 
 export interface DryRunJoin {
@@ -39,16 +41,18 @@ export interface DryRunInput {
   now: number;
   leaveGraceMs: number;
   timing: Timing;
+  /** The configured mix API (TENCENT_MIX_BACKEND): its limits and its request body. */
+  backend: MixBackendName;
+  /** TENCENT_APPID, in legacy bodies (0 when unset). */
   appId: number;
 }
 
-export interface DryRunRequest {
+export type DryRunRequest = MixRequestBody & {
   op: 'start' | 'cancel';
   sessionId: string;
   /** When it would be sent: now, or when the timing rule that holds it back ends. */
   at: number;
-  body: StartBody | CancelBody;
-}
+};
 
 export interface DryRun {
   snapshot: RoomSnapshot;
@@ -68,7 +72,8 @@ const MAX_WAITS = 4;
 export function dryRun(input: DryRunInput): DryRun {
   const { roomId, now } = input;
   const state = withChanges(input.state ?? emptyRoom(roomId), input.changes, now);
-  const view = viewRoom(state, now, input.leaveGraceMs);
+  const limits = LIMITS[input.backend];
+  const view = viewRoom(state, now, input.leaveGraceMs, limits);
   const plan = desiredPlan(view, state.applied);
   const decideAt = (at: number) => decideFor(state, view, plan, at, input.timing);
   const decision = decideAt(now);
@@ -81,28 +86,22 @@ export function dryRun(input: DryRunInput): DryRun {
   return {
     snapshot: view.snapshot,
     plan,
-    check: plan ? validatePlan(plan) : null,
+    check: plan ? validatePlan(plan, limits) : null,
     decision,
-    request: requestFor(next, at, input.appId),
-    explain: explain(view.snapshot),
+    request: requestFor(next, at, input),
+    explain: explain(view.snapshot, limits),
   };
 }
 
-function requestFor(decision: Decision, at: number, appId: number): DryRunRequest | null {
-  if (decision.kind === 'start') {
-    const meta = { appId, sessionId: decision.sessionId, nowMs: at };
-    return { op: 'start', sessionId: decision.sessionId, at, body: startBody(decision.plan, meta) };
-  }
-  if (decision.kind === 'cancel') {
-    const meta = { appId, sessionId: decision.sessionId, nowMs: at };
-    return {
-      op: 'cancel',
-      sessionId: decision.sessionId,
-      at,
-      body: cancelBody(decision.outputStreamId, meta),
-    };
-  }
-  return null;
+function requestFor(decision: Decision, at: number, input: DryRunInput): DryRunRequest | null {
+  if (decision.kind !== 'start' && decision.kind !== 'cancel') return null;
+  const { sessionId } = decision;
+  const meta = { appId: input.appId, sessionId, nowMs: at };
+  const request =
+    decision.kind === 'start'
+      ? startRequestBody(input.backend, decision.plan, meta)
+      : cancelRequestBody(input.backend, decision.outputStreamId, meta);
+  return { op: decision.kind, sessionId, at, ...request };
 }
 
 function emptyRoom(roomId: string): RoomState {

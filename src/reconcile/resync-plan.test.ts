@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { RoomState } from '../rooms/room-state.js';
 import type { AppliedMix, StoredStream } from '../rooms/stored.js';
+import { LIMITS } from '../tencent/limits.js';
 import { type LiveList, planRoomResync, type ResyncPolicy } from './resync-plan.js';
 import { desiredPlan, viewRoom } from './snapshot.js';
 
@@ -11,6 +12,7 @@ const policy: ResyncPolicy = {
   silenceMs: 6 * HOUR,
   failedRetryMs: 5 * 60_000,
   truthGraceMs: 60_000,
+  limits: LIMITS.legacy,
 };
 
 function stream(streamId: string, role: 'main' | 'guest', over: Partial<StoredStream> = {}): StoredStream {
@@ -41,7 +43,7 @@ function room(streams: StoredStream[], over: Partial<RoomState> = {}): RoomState
 
 /** The room as it is when the platform runs exactly what it should. */
 function inStep(state: RoomState, now = T0): RoomState {
-  const plan = desiredPlan(viewRoom(state, now, policy.leaveGraceMs), null);
+  const plan = desiredPlan(viewRoom(state, now, policy.leaveGraceMs, policy.limits), null);
   if (!plan) return { ...state, meta: { ...state.meta, status: 'idle' } };
   const applied: AppliedMix = {
     sessionId: 'r1_1',
@@ -54,7 +56,12 @@ function inStep(state: RoomState, now = T0): RoomState {
   return { ...state, applied, meta: { ...state.meta, status: 'mixing', epoch: 1 } };
 }
 
-const live = (...names: string[]): LiveList => ({ streams: new Set(names), readAt: T0 });
+const live = (...names: string[]): LiveList => ({
+  streams: new Set(names),
+  origins: 'all',
+  complete: true,
+  readAt: T0,
+});
 
 describe('planRoomResync: rooms in and out of step', () => {
   test('a room whose applied mix is the desired one is left alone', () => {
@@ -198,5 +205,47 @@ describe('planRoomResync: with the platform’s live list', () => {
     expect(planRoomResync(state, live('a', 'b'), T0, policy).confirm).toEqual([
       { streamId: 'a', sequence: 'a-seq' },
     ]);
+  });
+});
+
+describe('planRoomResync: a list read per push origin', () => {
+  /** A listing that read `origins` in full; `complete` when no other origin was asked about. */
+  const partial = (origins: string[], names: string[], complete = false): LiveList => ({
+    streams: new Set(names),
+    origins: new Set(origins),
+    complete,
+    readAt: T0,
+  });
+  const a = (id: string, role: 'main' | 'guest', over: Partial<StoredStream> = {}) =>
+    stream(id, role, { origin: 'a.test/live', ...over });
+  const down = (id: string, role: 'main' | 'guest', over: Partial<StoredStream> = {}) =>
+    stream(id, role, { origin: 'down.test/live', ...over });
+
+  test('a stream whose origin was read follows the list; one whose origin failed keeps the silence rule', () => {
+    const state = room([a('a1', 'main'), a('a2', 'guest'), down('d1', 'guest')]);
+    const plan = planRoomResync(state, partial(['a.test/live'], ['a1']), T0, policy);
+    // a2 is unlisted under a read origin: gone. d1 is unlisted because its origin was not read: kept.
+    expect(plan.expire.map((e) => e.streamId)).toEqual(['a2']);
+  });
+
+  test('the silence rule still ends a stream of an unread origin once it has been silent long enough', () => {
+    const state = room([a('a1', 'main'), down('d1', 'guest', { pushedAt: T0 - 6 * HOUR })]);
+    const plan = planRoomResync(state, partial(['a.test/live'], ['a1']), T0, policy);
+    expect(plan.expire).toEqual([
+      { streamId: 'd1', sequence: 'd1-seq', reason: 'no callback or live listing for 6.0 h' },
+    ]);
+  });
+
+  test('a stream of no recorded origin follows the list only when every origin was read', () => {
+    const state = room([a('a1', 'main'), stream('x', 'guest')]);
+    expect(planRoomResync(state, partial(['a.test/live'], ['a1']), T0, policy).expire).toEqual([]);
+    expect(
+      planRoomResync(state, partial(['a.test/live'], ['a1'], true), T0, policy).expire.map((e) => e.streamId),
+    ).toEqual(['x']);
+  });
+
+  test('a stream of an origin nobody asked about is not the list’s to end', () => {
+    const state = room([a('a1', 'main'), stream('o1', 'guest', { origin: 'other.test/live' })]);
+    expect(planRoomResync(state, partial(['a.test/live'], ['a1'], true), T0, policy).expire).toEqual([]);
   });
 });

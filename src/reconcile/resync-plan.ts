@@ -1,6 +1,8 @@
 import type { RoomState } from '../rooms/room-state.js';
 import type { StoredStream } from '../rooms/stored.js';
+import type { MixLimits } from '../tencent/limits.js';
 import { statusOf } from './decide.js';
+import { type LiveListing, listingCovers } from './live-truth.js';
 import { desiredPlan, viewRoom } from './snapshot.js';
 
 /**
@@ -18,11 +20,12 @@ export interface ResyncPolicy {
   failedRetryMs: number;
   /** An unlisted stream is gone only if mixkeeper learnt of it at least this long before the list was read. */
   truthGraceMs: number;
+  /** The mix API's limits: the desired plan is the one the reconcile would make. */
+  limits: MixLimits;
 }
 
 /** The platform's own account of what is live (LiveTruth), and when it was read. */
-export interface LiveList {
-  streams: ReadonlySet<string>;
+export interface LiveList extends LiveListing {
   readAt: number;
 }
 
@@ -54,7 +57,9 @@ export function planRoomResync(
   for (const stream of state.streams) {
     if (stream.leftAt !== undefined) continue;
     const ref = { streamId: stream.streamId, sequence: stream.sequence };
-    if (live) {
+    // A list read for the stream's origin decides; without one (no list, or its origin's read
+    // failed), the silence rule.
+    if (live && listingCovers(live, stream.origin)) {
       if (live.streams.has(stream.streamId)) {
         // Refresh the silence clock now and then, so a later outage of the list expires nothing live.
         if (policy.silenceMs > 0 && now - lastHeard(stream) >= policy.silenceMs / 2) confirm.push(ref);
@@ -85,7 +90,7 @@ export function planRoomResync(
     return plan(false, 'failed: retried later');
   }
 
-  const view = viewRoom(state, now, policy.leaveGraceMs);
+  const view = viewRoom(state, now, policy.leaveGraceMs, policy.limits);
   const desired = desiredPlan(view, state.applied);
   const status = statusOf(desired, state.applied);
   if (status === 'pending')

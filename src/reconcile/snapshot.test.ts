@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import type { RoomState } from '../rooms/room-state.js';
 import type { StoredStream } from '../rooms/stored.js';
+import { LIMITS } from '../tencent/limits.js';
 import { viewRoom } from './snapshot.js';
 
 const T0 = 1_800_000_000_000;
@@ -32,13 +33,13 @@ const room = (streams: StoredStream[]): RoomState => ({
 
 test('a disconnected stream is leaving (and keeps its tile) until its grace ends, then departed', () => {
   const state = room([stream('host'), stream('guest', T0 + 1000)]);
-  const during = viewRoom(state, T0 + 1000 + GRACE - 1, GRACE);
+  const during = viewRoom(state, T0 + 1000 + GRACE - 1, GRACE, LIMITS.legacy);
   expect([...during.leaving]).toEqual(['guest']);
   expect(during.departed).toEqual([]);
   expect(during.nextDeparture).toBe(T0 + 1000 + GRACE);
   expect(during.snapshot.streams.map((s) => s.streamId)).toEqual(['host', 'guest']);
 
-  const after = viewRoom(state, T0 + 1000 + GRACE, GRACE);
+  const after = viewRoom(state, T0 + 1000 + GRACE, GRACE, LIMITS.legacy);
   expect(after.departed).toEqual(['guest']);
   expect(after.leaving.size).toBe(0);
   expect(after.snapshot.streams.map((s) => s.streamId)).toEqual(['host']);

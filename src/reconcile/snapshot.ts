@@ -4,6 +4,7 @@ import { parsePreset } from '../rooms/membership.js';
 import { activeOverride } from '../rooms/room-override.js';
 import type { RoomState } from '../rooms/room-state.js';
 import type { AppliedMix } from '../rooms/stored.js';
+import type { MixLimits } from '../tencent/limits.js';
 import { type Decision, decide, samePlan, type Timing } from './decide.js';
 
 /**
@@ -11,10 +12,13 @@ import { type Decision, decide, samePlan, type Timing } from './decide.js';
  * streams within their leave grace still count (they keep their tile), slots come from the plan
  * on air, and the operator's config wins over what the main's push asked for — and an operator's
  * override, while it lasts, over both. A room being deleted shows no streams: nothing is mixed.
+ * The view carries the limits of the mix API in use, so every plan made from it respects them.
  */
 
 export interface RoomView {
   snapshot: RoomSnapshot;
+  /** The mix API's limits (config TENCENT_MIX_BACKEND): the plan is laid out within them. */
+  limits: MixLimits;
   /** Push time of every mixable stream: readiness counts from it. */
   pushedAt: Map<string, number>;
   /** Streams that disconnected and are within their leave grace. */
@@ -27,7 +31,7 @@ export interface RoomView {
   overrideEndsAt?: number;
 }
 
-export function viewRoom(state: RoomState, now: number, leaveGraceMs: number): RoomView {
+export function viewRoom(state: RoomState, now: number, leaveGraceMs: number, limits: MixLimits): RoomView {
   const slots = new Map<string, number>();
   for (const tile of state.applied?.plan.inputs ?? []) {
     if (tile.slot !== undefined) slots.set(tile.streamId, tile.slot);
@@ -70,6 +74,7 @@ export function viewRoom(state: RoomState, now: number, leaveGraceMs: number): R
   };
   return {
     snapshot,
+    limits,
     pushedAt,
     leaving,
     nextDeparture,
@@ -86,13 +91,13 @@ export function viewRoom(state: RoomState, now: number, leaveGraceMs: number): R
  */
 export function desiredPlan(view: RoomView, applied: AppliedMix | null): MixPlan | null {
   const live = view.leaving.size
-    ? layout({
-        ...view.snapshot,
-        streams: view.snapshot.streams.filter((s) => !view.leaving.has(s.streamId)),
-      })
-    : layout(view.snapshot);
+    ? layout(
+        { ...view.snapshot, streams: view.snapshot.streams.filter((s) => !view.leaving.has(s.streamId)) },
+        view.limits,
+      )
+    : layout(view.snapshot, view.limits);
   if (!view.leaving.size || !applied || applied.uncertain) return live;
-  const held = layout(view.snapshot);
+  const held = layout(view.snapshot, view.limits);
   return held && samePlan(held, applied.plan) ? held : live;
 }
 

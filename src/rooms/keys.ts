@@ -31,7 +31,7 @@ export interface KeyMap {
   namespace: string;
   /** Sorted set: room id → last activity (ms). The listing and the resync walk it. */
   index: string;
-  /** Set: `<domain>/<AppName>` seen in push callbacks (src/rooms/push-origins.ts). */
+  /** Sorted set: `<domain>/<AppName>` seen in push callbacks → when last seen (src/rooms/push-origins.ts). */
   pushOrigins: string;
   /** String: set at a worker's first start on this Redis; its absence means the data was lost. */
   marker: string;
@@ -45,7 +45,7 @@ export function keyMap(namespace = 'mk'): KeyMap {
   return {
     namespace,
     index: `${namespace}:rooms`,
-    pushOrigins: `${namespace}:push-origins`,
+    pushOrigins: `${namespace}:push-origins-seen`,
     marker: `${namespace}:marker`,
     room(roomId) {
       const base = `${namespace}:{room:${roomId}}`;

@@ -27,6 +27,8 @@ export interface Observation {
   height: number;
   membership: Membership;
   unmixable?: string;
+  /** A push's origin key (`domain/appname`), when its callback named a well-formed one. */
+  origin?: string;
 }
 
 export async function applyObservation(
@@ -45,6 +47,7 @@ export async function applyObservation(
     width: obs.width,
     height: obs.height,
     ...(obs.unmixable ? { unmixable: obs.unmixable } : {}),
+    ...(obs.origin ? { origin: obs.origin } : {}),
   };
   const audit = {
     kind: obs.kind,

@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import type { RoomConfig } from '../layout/plan.js';
-import { COLOR_PATTERN, MAX_BITRATE, MIN_BITRATE, STREAM_ID_PATTERN } from '../tencent/limits.js';
+import { COLOR_PATTERN, LIMITS, type MixLimits, STREAM_ID_PATTERN } from '../tencent/limits.js';
 import { parsePreset } from './membership.js';
 
-/** A room's configuration as operators send it (`PUT /v1/rooms/:id`) and as it is stored. */
+/**
+ * A room's configuration as operators send it (`PUT /v1/rooms/:id`) and as it is stored. The
+ * schema takes what either mix API could send; `configOverLimits` narrows it to the API in use.
+ */
 
 const streamId = z.string().regex(STREAM_ID_PATTERN, 'a stream id: 1-80 letters, digits or underscores');
-const side = z.number().int().min(16).max(3000);
+const apis = Object.values(LIMITS);
+const side = z
+  .number()
+  .int()
+  .min(16)
+  .max(Math.max(...apis.map((l) => l.maxPixels)));
 
 export const roomConfigSchema = z
   .object({
@@ -38,13 +46,43 @@ export const roomConfigSchema = z
     mainStreamId: streamId.optional(),
     include: z.array(streamId).max(64).optional(),
     exclude: z.array(streamId).max(64).optional(),
-    bitrate: z.number().int().min(MIN_BITRATE).max(MAX_BITRATE).optional(),
+    bitrate: z
+      .number()
+      .int()
+      .min(Math.min(...apis.map((l) => l.minBitrate)))
+      .max(Math.max(...apis.map((l) => l.maxBitrate)))
+      .optional(),
   })
   .strict();
 
 /** Parses a stored or submitted config into the layout engine's RoomConfig. */
 export function parseRoomConfig(value: unknown): RoomConfig {
   return stripUndefined(roomConfigSchema.parse(value));
+}
+
+export interface ConfigIssue {
+  path: string[];
+  message: string;
+}
+
+/**
+ * What a valid config asks for that the mix API in use can never send, one issue per field,
+ * naming the limit: `canvas.width: at most 2000 on Cloud API 3.0`. Pixel values (the canvas) and
+ * the bitrate's maximum are all a config holds that the APIs limit differently (both take 1 kbps).
+ */
+export function configOverLimits(config: RoomConfig, limits: MixLimits): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const side of ['width', 'height'] as const) {
+    const value = config.canvas?.[side];
+    if (value !== undefined && value > limits.maxPixels) {
+      issues.push({ path: ['canvas', side], message: `at most ${limits.maxPixels} on ${limits.apiName}` });
+    }
+  }
+  const { bitrate } = config;
+  if (bitrate !== undefined && bitrate > limits.maxBitrate) {
+    issues.push({ path: ['bitrate'], message: `at most ${limits.maxBitrate} on ${limits.apiName}` });
+  }
+  return issues;
 }
 
 /** zod leaves absent optionals out already; this narrows the type for exactOptionalPropertyTypes. */

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { layout } from '../layout/layout.js';
 import type { MixPlan, RoomSnapshot } from '../layout/plan.js';
+import { LIMITS } from '../tencent/limits.js';
 import { storedPlan, storedPlanSchema } from './stored-plan.js';
 
 const stream = (streamId: string, role: 'main' | 'guest', joinedAt: number, width = 540, height = 960) => ({
@@ -13,7 +14,7 @@ const stream = (streamId: string, role: 'main' | 'guest', joinedAt: number, widt
 });
 
 function plan(snapshot: RoomSnapshot): MixPlan {
-  const planned = layout(snapshot);
+  const planned = layout(snapshot, LIMITS.legacy);
   if (!planned) throw new Error('the snapshot must make a plan');
   return planned;
 }

@@ -21,6 +21,11 @@ export const storedStreamSchema = z.object({
   unmixable: z.string().optional(),
   /** When the platform's live list last showed this stream: the resync's silence rule counts from here. */
   confirmedAt: z.number().optional(),
+  /**
+   * The push origin `domain/appname` its push named (src/tencent/push-origin.ts), when well-formed:
+   * only an online list read for that origin can tell this stream is gone.
+   */
+  origin: z.string().optional(),
 });
 export type StoredStream = z.infer<typeof storedStreamSchema>;
 
@@ -30,9 +35,9 @@ export const appliedMixSchema = z.object({
   epoch: z.number().int().positive(),
   /** Stored in a compact form (stored-plan.ts), read as a `MixPlan`. */
   plan: storedPlanSchema,
-  /** When the session was first started: cancel waits for the minimum age from here. */
+  /** When the session was created (its first accepted start). */
   startedAt: z.number(),
-  /** When the latest start (create or update) was sent. */
+  /** When the latest start (create or update) was accepted: a cancel waits for the minimum age from here. */
   lastStartAt: z.number(),
   /** The room version the plan was computed from. */
   version: z.number().int(),

@@ -7,8 +7,11 @@ import type { Api3Error } from './api3-errors.js';
  * signature over the signed headers and the body must match. The signer itself is the one proven
  * by the official test vector (src/tencent/api3/tc3-sign.ts).
  *
- * The service in the credential scope may be `live` or the first label of the Host header: the
- * Node SDK signs the latter, which is `127` for a simulator on 127.0.0.1 (reference §6.7).
+ * Two leniencies the real API grants the official Node SDK (reference §6.7), which signs what its
+ * endpoint says rather than what it sends: the service in the credential scope may be `live` or
+ * the first label of the Host header (`127` for a simulator on 127.0.0.1), and the signed `host`
+ * may be the Host header with or without its port (the SDK signs `127.0.0.1` and sends
+ * `127.0.0.1:<port>`).
  */
 
 export interface Api3Credentials {
@@ -70,13 +73,22 @@ export function verifyTc3(
   if (missing) return failure(`${missing} is not among the signed headers`);
   const headers: Record<string, string> = {};
   for (const name of auth.signedHeaders) headers[name] = call.header(name) ?? '';
-  const expected = tc3Sign({
-    secretId: auth.secretId,
-    secretKey: credentials.secretKey,
-    service: auth.service,
-    timestamp,
-    headers,
-    payload: call.body,
+  const matches = hostsSigned(host).some((signedHost) => {
+    const expected = tc3Sign({
+      secretId: auth.secretId,
+      secretKey: credentials.secretKey,
+      service: auth.service,
+      timestamp,
+      headers: { ...headers, host: signedHost },
+      payload: call.body,
+    });
+    return signaturesMatch(expected.signature, auth.signature);
   });
-  return signaturesMatch(expected.signature, auth.signature) ? null : failure('the signature does not match');
+  return matches ? null : failure('the signature does not match');
+}
+
+/** The Host header as sent, then without its port if it has one (`[::1]:80` → `[::1]`). */
+function hostsSigned(host: string): string[] {
+  const bare = host.replace(/:\d+$/, '');
+  return bare === host ? [host] : [host, bare];
 }

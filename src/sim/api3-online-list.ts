@@ -14,6 +14,11 @@ export interface OnlineStream {
   pushedAt: number;
 }
 
+/**
+ * The current doc's range (reference §6.4): "pass a size larger than the total so one call returns
+ * everything". A size outside it is refused with InvalidParameter (both InvalidParameter and
+ * InvalidParameterValue are listed for this action; which one a bad PageSize gets is not documented).
+ */
 const PAGE_SIZE = { min: 10, max: 300_000, default: 10 } as const;
 const KNOWN = ['DomainName', 'AppName', 'PageNum', 'PageSize', 'StreamName'];
 
@@ -60,18 +65,18 @@ export function describeOnlineList(
     problems.push(invalid(name, 'a non-empty string'));
     return undefined;
   };
-  const integer = (name: string, min: number, max: number, fallback: number): number => {
+  const integer = (name: string, min: number, max: number, fallback: number, code?: string): number => {
     const value = params[name];
     if (value === undefined) return fallback;
     if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
-    problems.push(invalid(name, `an integer in [${min}, ${max}]`));
+    problems.push(invalid(name, `an integer in [${min}, ${max}]`, code));
     return fallback;
   };
   const domain = optionalText('DomainName');
   const app = optionalText('AppName') ?? 'live';
   const streamName = optionalText('StreamName');
   const num = integer('PageNum', 1, Number.MAX_SAFE_INTEGER, 1);
-  const size = integer('PageSize', PAGE_SIZE.min, PAGE_SIZE.max, PAGE_SIZE.default);
+  const size = integer('PageSize', PAGE_SIZE.min, PAGE_SIZE.max, PAGE_SIZE.default, 'InvalidParameter');
   const problem = problems[0];
   if (problem) return { ok: false, error: problem };
 
@@ -101,6 +106,6 @@ export function describeOnlineList(
   };
 }
 
-function invalid(name: string, what: string): Api3Error {
-  return { Code: 'InvalidParameterValue', Message: `The value of \`${name}\` must be ${what}.` };
+function invalid(name: string, what: string, code = 'InvalidParameterValue'): Api3Error {
+  return { Code: code, Message: `The value of \`${name}\` must be ${what}.` };
 }

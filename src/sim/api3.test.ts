@@ -3,6 +3,7 @@ import type { OnlineListPage } from './api3-online-list.js';
 import type { MixRequestRecord } from './request-log.js';
 import type { SessionView } from './session-view.js';
 import { type Api3CallOptions, createBody, postApi3 } from './testing/api3-client.js';
+import { mixBody, startPara } from './testing/mix-client.js';
 import { startTestSim, type TestSim } from './testing/sim-harness.js';
 
 const KEYS = { secretId: 'AKIDsimtest0001', secretKey: 'sim-secret-key-7a91' };
@@ -35,7 +36,7 @@ describe('CreateCommonMixStream and CancelCommonMixStream', () => {
     expect(session?.inputs.find((i) => i.streamId === 'guest_b')?.rect).toMatchObject({ width: 160, x: 380 });
 
     const cancelled = await cancel('room_1');
-    expect(cancelled.response?.Error).toBeUndefined();
+    expect(cancelled.response).toEqual({ RequestId: expect.any(String) });
     expect(await t.getJson<SessionView[]>('/sim/sessions')).toEqual([]);
 
     const log = await t.getJson<MixRequestRecord[]>('/sim/requests');
@@ -148,7 +149,9 @@ describe('errors, worded as API 3.0 does', () => {
 
   test('the same session id with another output: InvalidParameter.SessionOutputStreamChanged (-508)', async () => {
     await t.pushReady(HOST, GUEST);
-    expect((await create(createBody('room_1', 'host_a', PIP))).response?.Error).toBeUndefined();
+    expect((await create(createBody('room_1', 'host_a', PIP))).response).toEqual({
+      RequestId: expect.any(String),
+    });
     const answer = await create(createBody('room_1', 'guest_b', PIP));
     expect(answer.response?.Error?.Code).toBe('InvalidParameter.SessionOutputStreamChanged');
   });
@@ -156,7 +159,7 @@ describe('errors, worded as API 3.0 does', () => {
   test('a second cancel: FailedOperation.CancelSessionNotExist', async () => {
     await t.pushReady(HOST, GUEST);
     await create(createBody('room_1', 'host_a', PIP));
-    expect((await cancel('room_1')).response?.Error).toBeUndefined();
+    expect((await cancel('room_1')).response).toEqual({ RequestId: expect.any(String) });
     expect((await cancel('room_1')).response?.Error?.Code).toBe('FailedOperation.CancelSessionNotExist');
     expect((await cancel('never_was')).response?.Error?.Code).toBe('FailedOperation.CancelSessionNotExist');
   });
@@ -191,6 +194,137 @@ describe('errors, worded as API 3.0 does', () => {
   });
 });
 
+describe('API 3.0 limits, tighter than the legacy CGI’s (reference §4, §6.7)', () => {
+  const guestTile = (layout: Record<string, unknown>, crop?: Record<string, unknown>, output = {}) => {
+    const body = createBody('room_1', 'host_a', [
+      ['host_a', 1],
+      ['guest_b', 2, { ImageWidth: 160, ImageHeight: 240, LocationX: 380, LocationY: 630, ...layout }],
+    ]);
+    if (crop) (body.InputStreamList as Record<string, unknown>[])[1]!.CropParams = crop;
+    return { ...body, OutputParams: { OutputStreamName: 'host_a', ...output } };
+  };
+
+  test.each([
+    [
+      'ImageWidth 2400',
+      guestTile({ ImageWidth: 2400 }),
+      'InvalidParameter.InvalidLayerParam',
+      /ImageWidth 2400/,
+    ],
+    [
+      'ImageHeight 2001',
+      guestTile({ ImageHeight: 2001 }),
+      'InvalidParameter.InvalidLayerParam',
+      /ImageHeight/,
+    ],
+    ['LocationX 2500', guestTile({ LocationX: 2500 }), 'InvalidParameter.InvalidLayerParam', /LocationX/],
+    ['LocationY 2001', guestTile({ LocationY: 2001 }), 'InvalidParameter.InvalidLayerParam', /LocationY/],
+    ['CropWidth 2400', guestTile({}, { CropWidth: 2400 }), 'InvalidParameter.InvalidCropParam', /CropWidth/],
+    [
+      'CropHeight 2001',
+      guestTile({}, { CropHeight: 2001 }),
+      'InvalidParameter.InvalidCropParam',
+      /CropHeight/,
+    ],
+    [
+      'CropStartLocationX 2001',
+      guestTile({}, { CropStartLocationX: 2001 }),
+      'InvalidParameter.InvalidCropParam',
+      /CropStartLocationX/,
+    ],
+    [
+      'CropStartLocationY 3000',
+      guestTile({}, { CropStartLocationY: 3000 }),
+      'InvalidParameter.InvalidCropParam',
+      /CropStartLocationY/,
+    ],
+    [
+      'OutputStreamBitRate 0',
+      guestTile({}, undefined, { OutputStreamBitRate: 0 }),
+      'InvalidParameter.InvalidBitrate',
+      /\[1, 10000\]/,
+    ],
+    [
+      'OutputStreamBitRate 10001',
+      guestTile({}, undefined, { OutputStreamBitRate: 10001 }),
+      'InvalidParameter.InvalidBitrate',
+      /\[1, 10000\]/,
+    ],
+  ])('refuses %s', async (_name, body, code, message) => {
+    await t.pushReady(HOST, GUEST);
+    const answer = await create(body);
+    expect(answer.response?.Error?.Code).toBe(code);
+    expect(answer.response?.Error?.Message).toMatch(message);
+    expect(await t.getJson<SessionView[]>('/sim/sessions')).toEqual([]);
+  });
+
+  test('takes 2000 px layout and crop values, fractions and a bitrate of 10000', async () => {
+    await t.pushReady(
+      { streamId: 'host_a', width: 2000, height: 2000 },
+      { streamId: 'guest_b', width: 2000, height: 2000 },
+    );
+    const full = { ImageWidth: 2000, ImageHeight: 2000, LocationX: 0, LocationY: 0 };
+    const body = guestTile(
+      full,
+      { CropWidth: 2000, CropHeight: 2000, CropStartLocationX: 0, CropStartLocationY: 0 },
+      { OutputStreamBitRate: 10000 },
+    );
+    expect((await create(body)).response?.Error).toBeUndefined();
+    const fractions = guestTile({ ImageWidth: 0.5, ImageHeight: 0.5, LocationX: 0.25, LocationY: 0.25 });
+    expect(
+      (
+        await create({
+          ...fractions,
+          MixStreamSessionId: 'room_2',
+          OutputParams: { OutputStreamName: 'guest_b' },
+        })
+      ).response?.Error,
+    ).toBeUndefined();
+  });
+
+  test('the legacy CGI keeps its own limits: 2400 px and a bitrate of 20000 are taken there', async () => {
+    await t.pushReady(
+      { streamId: 'host_a', width: 2560, height: 1440 },
+      { streamId: 'guest_b', width: 2560, height: 1440 },
+    );
+    const legacy = await t.mix(
+      mixBody(
+        t.auth.appId,
+        startPara(
+          'room_1',
+          'host_a',
+          [
+            { id: 'host_a', layer: 1 },
+            {
+              id: 'guest_b',
+              layer: 2,
+              layout: { image_width: 2400, image_height: 1350, location_x: 0, location_y: 0 },
+              crop: { crop_width: 2400, crop_height: 1350, crop_x: 0, crop_y: 0 },
+            },
+          ],
+          { output_stream_bitrate: 20000 },
+        ),
+      ),
+    );
+    expect(legacy.json?.code).toBe(0);
+    const api3 = await create({
+      ...guestTile(
+        { ImageWidth: 2400, ImageHeight: 1350, LocationX: 0, LocationY: 0 },
+        { CropWidth: 2400, CropHeight: 1350, CropStartLocationX: 0, CropStartLocationY: 0 },
+      ),
+      MixStreamSessionId: 'room_2',
+      OutputParams: { OutputStreamName: 'guest_b', OutputStreamBitRate: 20000 },
+    });
+    expect(api3.response?.Error?.Code).toBe('InvalidParameter.InvalidBitrate');
+    const withoutBitrate = await create({
+      ...guestTile({ ImageWidth: 2400, ImageHeight: 1350, LocationX: 0, LocationY: 0 }),
+      MixStreamSessionId: 'room_2',
+      OutputParams: { OutputStreamName: 'guest_b' },
+    });
+    expect(withoutBitrate.response?.Error?.Code).toBe('InvalidParameter.InvalidLayerParam');
+  });
+});
+
 describe('TC3 verification', () => {
   const okBody = () => createBody('room_1', 'host_a', PIP);
 
@@ -198,9 +332,17 @@ describe('TC3 verification', () => {
     ['live', {}],
     ['the first label of the Host header (as the Node SDK signs it: 127)', { service: '127' }],
     ['a named host’s first label', { host: 'mixapi.example.test', service: 'mixapi' }],
+    [
+      '127 over the host without its port (as the Node SDK signs a 127.0.0.1:<port> endpoint)',
+      { service: '127', signedHost: '127.0.0.1' },
+    ],
+    [
+      'live over a named host without its port',
+      { host: 'live.example.test:8080', signedHost: 'live.example.test' },
+    ],
   ])('accepts the service %s', async (_name, options: Api3CallOptions) => {
     await t.pushReady(HOST, GUEST);
-    expect((await create(okBody(), options)).response?.Error).toBeUndefined();
+    expect((await create(okBody(), options)).response).toEqual({ RequestId: expect.any(String) });
   });
 
   test.each([
@@ -208,6 +350,12 @@ describe('TC3 verification', () => {
     ['an unknown SecretId', { secretId: 'AKIDnobody' }, 'AuthFailure.SecretIdNotFound'],
     ['another secret key', { secretKey: 'not-the-key' }, 'AuthFailure.SignatureFailure'],
     ['another service', { service: 'cvm' }, 'AuthFailure.SignatureFailure'],
+    [
+      'a signature over another host',
+      { signedHost: 'live.tencentcloudapi.com' },
+      'AuthFailure.SignatureFailure',
+    ],
+    ['a signature over another port', { signedHost: '127.0.0.1:1' }, 'AuthFailure.SignatureFailure'],
     [
       'a body changed after signing',
       { sentBody: '{"MixStreamSessionId":"other"}' },
@@ -310,10 +458,14 @@ describe('DescribeLiveStreamOnlineList', () => {
     expect((await list({ StreamName: 'other_domain' })).TotalNum).toBe(1);
     // AppName defaults to `live`.
     expect((await list({ DomainName: 'a.test', PageSize: 100 })).TotalNum).toBe(22);
+    // The documented maximum: everything in one page.
+    const all = await list({ DomainName: 'a.test', PageSize: 300_000 });
+    expect([all.TotalPage, all.OnlineInfo.length]).toEqual([1, 22]);
   });
 
   test.each([
-    [{ PageSize: 5 }, 'InvalidParameterValue'],
+    [{ PageSize: 5 }, 'InvalidParameter'],
+    [{ PageSize: 300_001 }, 'InvalidParameter'],
     [{ PageNum: 0 }, 'InvalidParameterValue'],
     [{ DomainName: 7 }, 'InvalidParameterValue'],
     [{ Page: 1 }, 'UnknownParameter'],

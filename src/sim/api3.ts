@@ -7,7 +7,7 @@ import { parseApi3MixBody } from './api3-parse.js';
 import type { Clock } from './clock.js';
 import type { FaultInjector } from './faults.js';
 import { fail, MIX_CODE } from './mix-codes.js';
-import type { MixOutcome, MixRequest } from './mix-request.js';
+import type { MixOutcome, MixRequest, StartRequest } from './mix-request.js';
 import type { MixPlatform } from './platform.js';
 import type { FaultKind, MixRequestRecord, RequestLog } from './request-log.js';
 
@@ -27,9 +27,12 @@ const ACTIONS = {
 } as const;
 type Action = keyof typeof ACTIONS;
 
-/** API 3.0 limits the legacy CGI does not have (reference §3, §6.2). */
-const API3_MAX_BITRATE = 10000;
-const API3_MAX_INPUT_PIXELS = 2000;
+/**
+ * API 3.0 limits tighter than the legacy CGI's 3000 px and 50000 (reference §4, §6.2, §6.7): input
+ * resolution, layout and crop values at most 2000 px, `OutputStreamBitRate` in [1, 10000].
+ */
+const API3_MAX_PIXELS = 2000;
+const API3_BITRATE = { min: 1, max: 10000 } as const;
 
 export interface Api3Deps {
   clock: Clock;
@@ -117,7 +120,7 @@ async function handle(c: Context, deps: Api3Deps, eventId: number): Promise<Resp
 
   const request = withSessionOutput(parsed.request, deps);
   platform.observe(request);
-  const fault = faults.forMix(request.op);
+  const fault = faults.forMix(request.op, 'api3');
   if (fault.latencyMs > 0) await clock.sleepReal(fault.latencyMs, closing);
   const faultAction = fault.action;
   switch (faultAction.kind) {
@@ -133,6 +136,12 @@ async function handle(c: Context, deps: Api3Deps, eventId: number): Promise<Resp
       return c.text('503 Service Unavailable', 503);
     case 'code':
       return answerOutcome(fail(faultAction.code), faultAction.source === 'script' ? 'script' : 'code');
+    case 'api3Code':
+      return answerError(
+        { Code: faultAction.code, Message: `${faultAction.code} (scripted)` },
+        null,
+        'script',
+      );
     case 'none':
       return answerOutcome(handleRequest(request, deps));
   }
@@ -141,21 +150,59 @@ async function handle(c: Context, deps: Api3Deps, eventId: number): Promise<Resp
 /** API 3.0 checks first, then the platform core shared with the legacy CGI. */
 function handleRequest(request: MixRequest, deps: Api3Deps): MixOutcome {
   if (request.op === 'start') {
-    if (request.bitrate !== undefined && request.bitrate > API3_MAX_BITRATE) {
-      return fail(MIX_CODE.bitrate, `OutputStreamBitRate ${request.bitrate} is over ${API3_MAX_BITRATE}`);
+    const refused = api3StartLimits(request, deps);
+    if (refused) return refused;
+  }
+  return deps.platform.handle(request);
+}
+
+/** What API 3.0 refuses in a start that the legacy CGI would take, or null. */
+function api3StartLimits(request: StartRequest, deps: Api3Deps): MixOutcome | null {
+  const bitrate = request.bitrate;
+  if (
+    bitrate !== undefined &&
+    !(Number.isInteger(bitrate) && bitrate >= API3_BITRATE.min && bitrate <= API3_BITRATE.max)
+  ) {
+    return fail(
+      MIX_CODE.bitrate,
+      `OutputStreamBitRate ${bitrate} is outside [${API3_BITRATE.min}, ${API3_BITRATE.max}]`,
+    );
+  }
+  // Pixel values only: a fraction of the background is below 1, so anything over 2000 is pixels.
+  for (const input of request.inputs) {
+    const { streamId, width, height, x, y, crop } = input;
+    for (const [name, value] of [
+      ['ImageWidth', width],
+      ['ImageHeight', height],
+      ['LocationX', x],
+      ['LocationY', y],
+    ] as const) {
+      if (value !== undefined && value > API3_MAX_PIXELS) {
+        return fail(MIX_CODE.layer, `${name} ${value} of ${streamId} is over ${API3_MAX_PIXELS} pixels`);
+      }
     }
-    const sizes = new Map(deps.liveStreams().map((s) => [s.streamId, s]));
-    for (const input of request.inputs) {
-      const stream = sizes.get(input.streamId);
-      if (stream && (stream.width > API3_MAX_INPUT_PIXELS || stream.height > API3_MAX_INPUT_PIXELS)) {
-        return {
-          code: API3_INPUT_TOO_LARGE,
-          message: `Params Error: ${input.streamId} is ${stream.width}x${stream.height}, over ${API3_MAX_INPUT_PIXELS} pixels a side`,
-        };
+    for (const [name, value] of [
+      ['CropWidth', crop?.width],
+      ['CropHeight', crop?.height],
+      ['CropStartLocationX', crop?.x],
+      ['CropStartLocationY', crop?.y],
+    ] as const) {
+      if (value !== undefined && value > API3_MAX_PIXELS) {
+        return fail(MIX_CODE.crop, `${name} ${value} of ${streamId} is over ${API3_MAX_PIXELS} pixels`);
       }
     }
   }
-  return deps.platform.handle(request);
+  const sizes = new Map(deps.liveStreams().map((s) => [s.streamId, s]));
+  for (const input of request.inputs) {
+    const stream = sizes.get(input.streamId);
+    if (stream && (stream.width > API3_MAX_PIXELS || stream.height > API3_MAX_PIXELS)) {
+      return {
+        code: API3_INPUT_TOO_LARGE,
+        message: `Params Error: ${input.streamId} is ${stream.width}x${stream.height}, over ${API3_MAX_PIXELS} pixels a side`,
+      };
+    }
+  }
+  return null;
 }
 
 /** An API 3.0 cancel carries no output id: the session's own is the right one by construction. */

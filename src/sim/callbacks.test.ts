@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseCallbackJson, type StreamCallback, streamCallbackSchema } from '../tencent/callback.js';
 import { checkSign } from '../tencent/md5-sign.js';
 import type { CallbackRecord } from './callbacks.js';
@@ -20,6 +20,18 @@ function verify(recorded: RecordedCallback | undefined, key: string = TEST_KEYS.
   const callback = streamCallbackSchema.parse(parseCallbackJson(recorded.text));
   expect(checkSign([key], callback.t, callback.sign, Date.now())).toBe('ok');
   return callback;
+}
+
+const streamIds = (received: RecordedCallback[]) =>
+  received.map((r) => (JSON.parse(r.text) as { stream_id: string }).stream_id);
+
+/** The simulator's delivery records once it is done with every one (none in flight or waiting). */
+async function finishedRecords(sim: TestSim): Promise<CallbackRecord[]> {
+  return vi.waitFor(async () => {
+    const records = await sim.getJson<CallbackRecord[]>('/sim/callbacks');
+    expect(records.filter((r) => r.pending)).toEqual([]);
+    return records;
+  });
 }
 
 let recorder: CallbackRecorder;
@@ -132,8 +144,11 @@ describe('push and disconnect callbacks', () => {
 
   it('stopping a stream that is not live answers 404 and sends nothing', async () => {
     expect(await t.del('/sim/streams/nobody')).toBe(404);
-    await sleep(30);
-    expect(recorder.received).toHaveLength(0);
+    // A push after it is the one callback the simulator queued and the first to arrive.
+    await t.push({ streamId: 'after_a' });
+    expect(streamIds(await recorder.waitFor(1))).toEqual(['after_a']);
+    expect((await finishedRecords(t)).map((r) => r.streamId)).toEqual(['after_a']);
+    expect(streamIds(recorder.received)).toEqual(['after_a']);
   });
 
   it('a push with reportSize false reports 0x0, as when the video header came late', async () => {
@@ -163,8 +178,7 @@ describe('push and disconnect callbacks', () => {
   it('GET /sim/callbacks lists deliveries without their sign', async () => {
     await t.push({ streamId: 'host_a' });
     await recorder.waitFor(1);
-    await sleep(10);
-    const records = await t.getJson<CallbackRecord[]>('/sim/callbacks');
+    const records = await finishedRecords(t);
     expect(records).toEqual([
       expect.objectContaining({ kind: 'push', streamId: 'host_a', delivered: true, pending: false }),
     ]);
@@ -175,17 +189,20 @@ describe('push and disconnect callbacks', () => {
 
 describe('callback retries', () => {
   it('retries a non-200 answer a minute apart (scaled) with the identical body', async () => {
-    t = await startTestSim({ callbackUrl: recorder.url, timeScale: 0.001 });
+    // 0.005: a 100 ms answer timeout, so the answered attempt is not taken for a lost one (and
+    // retried) on a busy machine.
+    t = await startTestSim({ callbackUrl: recorder.url, timeScale: 0.005 });
     recorder.respondWith(500, 503);
     await t.push({ streamId: 'host_a' });
     const attempts = await recorder.waitFor(3);
     expect(attempts.map((a) => a.status)).toEqual([500, 503, 200]);
     expect(new Set(attempts.map((a) => a.text)).size).toBe(1);
     verify(attempts[2]);
-    // 60 s × 0.001 = 60 ms between attempts.
-    expect((attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0)).toBeGreaterThanOrEqual(55);
-    expect((attempts[2]?.at ?? 0) - (attempts[1]?.at ?? 0)).toBeGreaterThanOrEqual(55);
-    await sleep(150);
+    // 60 s × 0.005 = 300 ms between attempts.
+    expect((attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0)).toBeGreaterThanOrEqual(295);
+    expect((attempts[2]?.at ?? 0) - (attempts[1]?.at ?? 0)).toBeGreaterThanOrEqual(295);
+    // Done with it after the 200: no retry is left to come.
+    expect(await finishedRecords(t)).toEqual([expect.objectContaining({ delivered: true })]);
     expect(recorder.received).toHaveLength(3);
   });
 
@@ -207,12 +224,22 @@ describe('callback retries', () => {
     recorder.respondWith(...Array.from({ length: 20 }, () => 500));
     await t.push({ streamId: 'host_a' });
     await recorder.waitFor(CALLBACK_RETRIES + 1, 15_000);
-    await sleep(300);
+    const [record] = await finishedRecords(t);
     expect(recorder.received).toHaveLength(CALLBACK_RETRIES + 1);
-    const [record] = await t.getJson<CallbackRecord[]>('/sim/callbacks');
     expect(record).toMatchObject({ delivered: false, pending: false });
     expect(record?.attempts).toHaveLength(CALLBACK_RETRIES + 1);
   });
+
+  /**
+   * A witness callback, refused once like host_a's was: its retry arriving proves a retry interval
+   * has passed since host_a's was due, so host_a's retry would have come first.
+   */
+  async function witnessRetried(sim: TestSim): Promise<void> {
+    await sim.push({ streamId: 'witness_w' });
+    await vi.waitFor(() =>
+      expect(streamIds(recorder.received).filter((id) => id === 'witness_w')).toHaveLength(2),
+    );
+  }
 
   it('close() stops pending retries', async () => {
     t = await startTestSim({ callbackUrl: recorder.url, timeScale: 0.001 });
@@ -220,8 +247,13 @@ describe('callback retries', () => {
     await t.push({ streamId: 'host_a' });
     await recorder.waitFor(1);
     await t.close();
-    await sleep(200);
-    expect(recorder.received).toHaveLength(1);
+    const witness = await startTestSim({ callbackUrl: recorder.url, timeScale: 0.001 });
+    try {
+      await witnessRetried(witness);
+    } finally {
+      await witness.close();
+    }
+    expect(streamIds(recorder.received).filter((id) => id === 'host_a')).toHaveLength(1);
   });
 
   it('POST /sim/reset abandons pending retries', async () => {
@@ -230,19 +262,25 @@ describe('callback retries', () => {
     await t.push({ streamId: 'host_a' });
     await recorder.waitFor(1);
     expect((await t.postJson('/sim/reset', {})).status).toBe(204);
-    await sleep(200);
-    expect(recorder.received).toHaveLength(1);
+    await witnessRetried(t);
+    expect(streamIds(recorder.received).filter((id) => id === 'host_a')).toHaveLength(1);
   });
 
   it('delivers to a callback URL set after start, and sends nothing while none is set', async () => {
     t = await startTestSim({ timeScale: 0.01 });
     await t.push({ streamId: 'early_e' });
-    await sleep(30);
+    // Done with it unsent: nothing is kept to send once a URL is set.
+    expect(await finishedRecords(t)).toEqual([
+      expect.objectContaining({ streamId: 'early_e', delivered: false, attempts: [] }),
+    ]);
     t.sim.setCallbackUrl(recorder.url);
     await t.push({ streamId: 'late_l' });
     const [only] = await recorder.waitFor(1);
     expect(verify(only).stream_id).toBe('late_l');
-    await sleep(30);
+    expect((await finishedRecords(t)).map((r) => [r.streamId, r.delivered])).toEqual([
+      ['early_e', false],
+      ['late_l', true],
+    ]);
     expect(recorder.received).toHaveLength(1);
   });
 });

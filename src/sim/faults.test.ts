@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FaultInjector, faultPlanSchema } from './faults.js';
 import type { MixRequestRecord } from './request-log.js';
 import type { SessionView } from './session-view.js';
+import { createBody, postApi3 } from './testing/api3-client.js';
 import { type CallbackRecorder, startCallbackRecorder } from './testing/callback-recorder.js';
 import { mixBody, startPara, type TileSpec } from './testing/mix-client.js';
 import { sleep, startTestSim, TEST_KEYS, type TestSim } from './testing/sim-harness.js';
@@ -94,6 +95,40 @@ describe('fault injection', () => {
       [-505, 'script'],
       [0, undefined],
     ]);
+  });
+
+  it('a scripted API 3.0 code is answered as is to API 3.0 requests, and left alone by the legacy CGI', async () => {
+    const keys = { secretId: 'AKIDfaulttest01', secretKey: 'fault-test-key-3c1e' };
+    t = await startTestSim({ timeScale: 0.01, ...keys });
+    await t.pushReady(
+      { streamId: 'host_a', width: 720, height: 1280 },
+      { streamId: 'guest_b', width: 480, height: 640 },
+    );
+    await t.postJson('/sim/faults', { script: [{ op: 'start', code: 'ServiceUnavailable' }] });
+    // The legacy CGI has no such code: its start goes through, and the entry waits.
+    expect((await t.mix(start('room_legacy'))).json?.code).toBe(0);
+    const create = () =>
+      postApi3(
+        t.sim.apiUrl,
+        keys,
+        'CreateCommonMixStream',
+        createBody('room_api3', 'guest_b', [
+          ['host_a', 1],
+          ['guest_b', 2],
+        ]),
+      );
+    expect((await create()).response?.Error).toEqual({
+      Code: 'ServiceUnavailable',
+      Message: 'ServiceUnavailable (scripted)',
+    });
+    expect((await create()).response?.Error).toBeUndefined();
+    const requests = await t.getJson<MixRequestRecord[]>('/sim/requests');
+    expect(requests.map((r) => [r.protocol, r.apiCode, r.fault])).toEqual([
+      ['legacy', undefined, undefined],
+      ['api3', 'ServiceUnavailable', 'script'],
+      ['api3', undefined, undefined],
+    ]);
+    expect(faultPlanSchema.safeParse({ script: [{ code: 'not a code' }] }).success).toBe(false);
   });
 
   it('a script entry for cancels leaves starts alone', async () => {
@@ -193,11 +228,11 @@ describe('callback faults', () => {
     const r = await simWithRecorder();
     await t.postJson('/sim/faults', { callbackDrop: 1 });
     await t.push({ streamId: 'host_a' });
-    await sleep(50);
-    expect(r.received).toEqual([]);
+    // The simulator is done with it: dropped, no attempt made, none to come.
     expect(await t.getJson('/sim/callbacks')).toEqual([
-      expect.objectContaining({ dropped: true, delivered: false }),
+      expect.objectContaining({ dropped: true, delivered: false, pending: false, attempts: [] }),
     ]);
+    expect(r.received).toEqual([]);
   });
 
   it('callbackDuplicate 1 delivers every callback twice', async () => {

@@ -13,11 +13,20 @@ import type { LoggedOp } from './request-log.js';
 
 const rate = z.number().min(0).max(1);
 
+/** An API 3.0 `Error.Code` (`ServiceUnavailable`, `InternalError.Whatever`): it has no legacy form. */
+const api3Code = z
+  .string()
+  .regex(/^[A-Z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*$/, 'an API 3.0 code such as "ServiceUnavailable"');
+
 const scriptEntrySchema = z.strictObject({
   /** Only requests of this kind consume the entry; absent = any. */
   op: z.enum(['start', 'cancel']).optional(),
-  /** An error code to answer, or `timeout` (hold unanswered) or `http5xx`. 0 = answer normally. */
-  code: z.union([z.number().int(), z.literal('timeout'), z.literal('http5xx')]),
+  /**
+   * An error code to answer, or `timeout` (hold unanswered) or `http5xx`. 0 = answer normally. An
+   * API 3.0 code (a string such as `ServiceUnavailable`) is answered as is, and only API 3.0
+   * requests consume it: the legacy CGI has no such code.
+   */
+  code: z.union([z.number().int(), z.literal('timeout'), z.literal('http5xx'), api3Code]),
   times: z.number().int().min(1).max(1_000_000).default(1),
 });
 
@@ -56,7 +65,9 @@ export type MixFaultAction =
   | { kind: 'none' }
   | { kind: 'timeout'; source: 'rate' | 'script' }
   | { kind: 'http5xx'; source: 'rate' | 'script' }
-  | { kind: 'code'; code: number; source: 'rate' | 'script' };
+  | { kind: 'code'; code: number; source: 'rate' | 'script' }
+  /** An API 3.0 error code, scripted; drawn by API 3.0 requests only. */
+  | { kind: 'api3Code'; code: string };
 
 export interface MixFault {
   latencyMs: number;
@@ -99,7 +110,8 @@ export class FaultInjector {
     return { plan: this.plan, scriptRemaining: this.script.map((entry) => ({ ...entry })) };
   }
 
-  forMix(op: LoggedOp): MixFault {
+  /** The fault for one mix request; `protocol` says which front-end took it (API 3.0 codes are its own). */
+  forMix(op: LoggedOp, protocol: 'legacy' | 'api3' = 'legacy'): MixFault {
     const plan = this.plan;
     if (!plan) return NO_MIX_FAULT;
     const timeoutDraw = this.mixRandom();
@@ -111,10 +123,11 @@ export class FaultInjector {
       applyDespiteTimeout: action.kind === 'timeout' && plan.timeoutApplies,
     });
 
-    const scripted = this.consumeScript(op);
+    const scripted = this.consumeScript(op, protocol);
     if (scripted) {
       if (scripted.code === 'timeout') return fault({ kind: 'timeout', source: 'script' });
       if (scripted.code === 'http5xx') return fault({ kind: 'http5xx', source: 'script' });
+      if (isApi3Code(scripted.code)) return fault({ kind: 'api3Code', code: scripted.code });
       if (scripted.code !== 0) return fault({ kind: 'code', code: scripted.code, source: 'script' });
       return fault({ kind: 'none' });
     }
@@ -138,12 +151,19 @@ export class FaultInjector {
     return { drop, duplicate, delayMs, duplicateDelayMs };
   }
 
-  private consumeScript(op: LoggedOp): ScriptEntry | undefined {
-    const index = this.script.findIndex((entry) => entry.op === undefined || entry.op === op);
+  private consumeScript(op: LoggedOp, protocol: 'legacy' | 'api3'): ScriptEntry | undefined {
+    const index = this.script.findIndex(
+      (entry) =>
+        (entry.op === undefined || entry.op === op) && (protocol === 'api3' || !isApi3Code(entry.code)),
+    );
     const entry = this.script[index];
     if (!entry) return undefined;
     entry.times -= 1;
     if (entry.times <= 0) this.script.splice(index, 1);
     return entry;
   }
+}
+
+function isApi3Code(code: ScriptEntry['code']): code is string {
+  return typeof code === 'string' && code !== 'timeout' && code !== 'http5xx';
 }

@@ -109,6 +109,7 @@ async function handleCommonAccess(c: Context, deps: LegacyCgiDeps): Promise<Resp
         { code: action.code, message: messageFor(action.code) },
         action.source === 'script' ? 'script' : 'code',
       );
+    case 'api3Code': // never drawn here: only API 3.0 requests consume API 3.0 codes
     case 'none':
       return answer(parsed.ok ? platform.handle(parsed.request) : parsed.outcome);
   }

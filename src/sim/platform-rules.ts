@@ -60,7 +60,7 @@ export const TEMPLATE_TABLE: Readonly<Record<number, { inputs: number; canvasBac
 export const PLATFORM_MS = {
   /** A push is mixable this long after it went live ("wait 5 s after push"). */
   readyDelay: 5000,
-  /** A session should not be cancelled sooner than this after its start. */
+  /** A session should not be cancelled sooner than this after its last start, create or update. */
   cancelMinAge: 5000,
   /** A cancelled session id should not be started again sooner than this ("half a minute"). */
   sessionReuse: 30000,

@@ -53,8 +53,9 @@ export class MixPlatform {
       });
     } else {
       const session = sessions.live(req.sessionId);
+      // Every accepted start counts, the first and each update (`updatedAt`).
       rules.onCancel(
-        session ? { sessionId: req.sessionId, startedAt: session.startedAt } : { sessionId: req.sessionId },
+        session ? { sessionId: req.sessionId, lastStartAt: session.updatedAt } : { sessionId: req.sessionId },
       );
     }
   }

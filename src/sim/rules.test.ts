@@ -35,13 +35,34 @@ describe('usage rules', () => {
   });
 
   it('cancel-too-soon: a cancel less than 5 s (scaled) after the start', async () => {
-    t = await startTestSim({ timeScale: 0.01 });
+    // 500 ms of cancel age: at 50 ms a loaded machine can take longer between the start and the cancel.
+    t = await startTestSim({ timeScale: 0.1 });
     await t.pushReady(HOST, GUEST);
     expect((await t.mix(start())).json?.code).toBe(0);
     expect((await t.mix(cancel())).json?.code).toBe(0);
     expect(await violations()).toEqual([
       expect.objectContaining({ rule: 'cancel-too-soon', sessionId: 'room_1' }),
     ]);
+  });
+
+  it('cancel-too-soon counts from the last update too: an update is an application for the mix', async () => {
+    // 500 ms of cancel age, 100 ms between starts of a session.
+    t = await startTestSim({ timeScale: 0.1 });
+    await t.pushReady(HOST, GUEST);
+    const startOther = () => mixBody(TEST_KEYS.appId, startPara('room_2', 'guest_b', TWO_UP));
+    expect((await t.mix(start())).json?.code).toBe(0);
+    expect((await t.mix(startOther())).json?.code).toBe(0);
+    await sleep(600);
+    // room_1: updated, then cancelled at once — its first start is long past, its update is not.
+    expect((await t.mix(start())).json?.code).toBe(0);
+    expect((await t.mix(cancel())).json?.code).toBe(0);
+    // room_2: updated, then cancelled once the cancel age has passed since the update.
+    expect((await t.mix(startOther())).json?.code).toBe(0);
+    await sleep(600);
+    expect((await t.mix(mixBody(TEST_KEYS.appId, cancelPara('room_2', 'guest_b')))).json?.code).toBe(0);
+    const found = await violations();
+    expect(found).toEqual([expect.objectContaining({ rule: 'cancel-too-soon', sessionId: 'room_1' })]);
+    expect(found[0]?.detail).toMatch(/after its last start or update/);
   });
 
   it('session-reuse-too-soon: a session id started again within 30 s (scaled) of its cancel', async () => {

@@ -99,17 +99,21 @@ export class RuleWatch {
     }
   }
 
-  onCancel(facts: { sessionId: string; startedAt?: number }): void {
+  /**
+   * `lastStartAt`: the session's last accepted start, create or update. "申请混流后，请至少等待5s后再
+   * 取消混流": an update is an application for the mix too, so the wait counts from it.
+   */
+  onCancel(facts: { sessionId: string; lastStartAt?: number }): void {
     const now = this.clock.now();
     const { sessionId } = facts;
-    if (facts.startedAt !== undefined) {
-      const age = now - facts.startedAt;
+    if (facts.lastStartAt !== undefined) {
+      const age = now - facts.lastStartAt;
       if (age < this.clock.toReal(PLATFORM_MS.cancelMinAge)) {
         this.record({
           at: now,
           rule: RULES.cancelTooSoon,
           sessionId,
-          detail: `cancel of ${sessionId} ${this.span(age)} after its start (wait ${PLATFORM_MS.cancelMinAge} ms)`,
+          detail: `cancel of ${sessionId} ${this.span(age)} after its last start or update (wait ${PLATFORM_MS.cancelMinAge} ms)`,
         });
       }
     }

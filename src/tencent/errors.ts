@@ -3,6 +3,12 @@
  * - `retry`: transient, try again later (the platform is not ready, or the call did not get through);
  * - `done`: on cancel, the session is already gone: the wanted state holds;
  * - `permanent`: the request itself is wrong; resending it cannot help.
+ *
+ * Every retry is bounded, whatever the code: the reconcile job retries with jittered exponential
+ * backoff (MIX_RETRY_BASE_MS) up to MIX_RETRY_MAX_ATTEMPTS, then marks the room failed, and the
+ * resync tries a failed room again only after RESYNC_FAILED_RETRY_MS. So the reference's "retry
+ * (bounded)" (a code that may mean "not ready yet" or "never") and its plain "retry" are handled
+ * alike here.
  */
 
 export type ErrorClass = 'retry' | 'done' | 'permanent';
@@ -50,6 +56,11 @@ export const MIX_ERRORS: Readonly<Record<number, CodeInfo>> = {
     hint: 'sizes within (0, 3000), 1-16 inputs, every input has layout_params, input_type in {0,2,3,4,5}, stream ids 1-80 characters',
     class: 'permanent',
   },
+  [-9]: {
+    meaning: 'session id reused for another output before a cancel (older doc)',
+    hint: 'cancel the session first and wait 30 s before reusing its id',
+    class: 'permanent',
+  },
   [-11]: {
     meaning: 'layer error',
     hint: 'one layer per input, no duplicate layer, layers within (0, 16]',
@@ -61,6 +72,11 @@ export const MIX_ERRORS: Readonly<Record<number, CodeInfo>> = {
     class: 'permanent',
   },
   [-21]: { meaning: 'too few input streams', hint: 'a mix needs at least two inputs', class: 'permanent' },
+  [-27]: {
+    meaning: 'input stream query failed (older doc)',
+    hint: 'wait 5 s after the push before mixing',
+    class: 'retry',
+  },
   [-28]: {
     meaning: 'cannot get the background size',
     hint: 'set the canvas size when using a canvas; the background stream must be live (wait 5 s after push)',
@@ -80,6 +96,11 @@ export const MIX_ERRORS: Readonly<Record<number, CodeInfo>> = {
   [-41]: {
     meaning: 'a stream is already in 20 concurrent mixes',
     hint: 'cancel some of the other mixes that use the stream',
+    class: 'permanent',
+  },
+  [-103]: {
+    meaning: 'session id reused for another output before a cancel (older doc)',
+    hint: 'cancel the session first and wait 30 s before reusing its id',
     class: 'permanent',
   },
   [-111]: {
@@ -145,6 +166,11 @@ export const MIX_ERRORS: Readonly<Record<number, CodeInfo>> = {
     hint: 'the bitrate must be within [1, 50000]',
     class: 'permanent',
   },
+  5: {
+    meaning: 'session id is invalid (legacy answer)',
+    hint: 'undocumented: check the session id is 1-80 letters, digits or underscores',
+    class: 'permanent',
+  },
 };
 
 const TRANSPORT_INFO: Readonly<Record<TransportCode, CodeInfo>> = {
@@ -179,6 +205,11 @@ export interface MixErrorInfo {
   class: ErrorClass;
   meaning: string;
   hint: string;
+  /**
+   * In none of the catalogues (this table, the API 3.0 one): classified by its family if it has a
+   * known one, else permanent, and counted (mixkeeper_mix_unknown_errors_total) so it gets noticed.
+   */
+  unknown?: true;
 }
 
 /** A code in neither Tencent’s table nor ours (legacy or API 3.0): permanent. */
@@ -190,11 +221,13 @@ export const UNKNOWN_CODE: Readonly<CodeInfo> = {
 
 /** What an answer code means for the given operation. Unknown numeric codes are permanent. */
 export function classifyMixError(code: MixErrorCode, op: MixOperation): MixErrorInfo {
-  const info: CodeInfo = typeof code === 'number' ? (MIX_ERRORS[code] ?? UNKNOWN_CODE) : TRANSPORT_INFO[code];
+  const known: CodeInfo | undefined = typeof code === 'number' ? MIX_ERRORS[code] : TRANSPORT_INFO[code];
+  const info = known ?? UNKNOWN_CODE;
   return {
     code,
     class: op === 'cancel' && info.onCancel ? info.onCancel : info.class,
     meaning: info.meaning,
     hint: info.hint,
+    ...(known ? {} : { unknown: true as const }),
   };
 }

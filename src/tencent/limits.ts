@@ -16,14 +16,50 @@ export const INPUT_TYPES = { av: 0, picture: 2, canvas: 3, audio: 4, video: 5 } 
 export type InputType = (typeof INPUT_TYPES)[keyof typeof INPUT_TYPES];
 export const VALID_INPUT_TYPES: ReadonlySet<number> = new Set(Object.values(INPUT_TYPES));
 
-/** Geometry values are pixels in [0, 3000] or fractions of the background in [0.01, 0.99]. */
-export const MAX_PIXELS = 3000;
+/** Fractions of the background, in [0.01, 0.99], are the other way to give a geometry value. */
 export const MIN_FRACTION = 0.01;
 export const MAX_FRACTION = 0.99;
 
-/** `output_stream_bitrate` (kbps). */
-export const MIN_BITRATE = 1;
-export const MAX_BITRATE = 50000;
+/** The two mix APIs mixkeeper can drive (config TENCENT_MIX_BACKEND). */
+export type MixBackendName = 'legacy' | 'api3';
+
+/**
+ * What one mix API accepts that the other does not (reference §4, §6.2, §6.7): Cloud API 3.0
+ * refuses pixel values (layout, crop, canvas, an input's own size) over 2000 and output bitrates
+ * over 10000 kbps, where the legacy CGI took 3000 and 50000. Passed to the layout engine and the
+ * checks of a room config, so nothing is planned that the API in use would refuse.
+ */
+export interface MixLimits {
+  backend: MixBackendName;
+  /** The API's name in messages: `canvas.width: at most 2000 on Cloud API 3.0`. */
+  apiName: string;
+  /** Largest pixel value: a tile's position or size, a crop, the canvas, an input's resolution. */
+  maxPixels: number;
+  /** `output_stream_bitrate` / `OutputStreamBitRate`, kbps. */
+  minBitrate: number;
+  maxBitrate: number;
+  /** What the API answers for an input larger than `maxPixels` a side (API 3.0 has a code of its own). */
+  inputTooLargeCode: number;
+}
+
+export const LIMITS = {
+  legacy: {
+    backend: 'legacy',
+    apiName: 'Mix_StreamV2',
+    maxPixels: 3000,
+    minBitrate: 1,
+    maxBitrate: 50000,
+    inputTooLargeCode: -4,
+  },
+  api3: {
+    backend: 'api3',
+    apiName: 'Cloud API 3.0',
+    maxPixels: 2000,
+    minBitrate: 1,
+    maxBitrate: 10000,
+    inputTooLargeCode: -10021,
+  },
+} as const satisfies Record<MixBackendName, MixLimits>;
 
 /** Template id → the number of inputs it lays out; `needsCanvas`: layer 1 must be a canvas. */
 export const TEMPLATES: Readonly<Record<number, { inputs: number; needsCanvas: boolean }>> = {
@@ -44,9 +80,9 @@ export const TEMPLATES: Readonly<Record<number, { inputs: number; needsCanvas: b
 /** Canvas colours Tencent lists; any `0xRRGGBB` is accepted. */
 export const COLOR_PATTERN = /^0x[0-9A-Fa-f]{6}$/;
 
-/** Is `v` a valid geometry value: pixels in [0, 3000] or a fraction in [0.01, 0.99]? */
-export function isGeometryValue(v: number): boolean {
+/** Is `v` a valid geometry value: pixels in [0, maxPixels] or a fraction in [0.01, 0.99]? */
+export function isGeometryValue(v: number, limits: MixLimits): boolean {
   if (!Number.isFinite(v) || v < 0) return false;
   if (v > 0 && v < 1) return v >= MIN_FRACTION && v <= MAX_FRACTION;
-  return v <= MAX_PIXELS;
+  return v <= limits.maxPixels;
 }

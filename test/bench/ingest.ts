@@ -1,8 +1,7 @@
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { freePort } from '../../src/commands/local-redis.js';
-import { liveEventJobId } from '../../src/queue/jobs.js';
-import { QUEUE_PREFIX, QUEUES } from '../../src/queue/names.js';
+import { liveEventJobId, QUEUE_PREFIX, QUEUES } from '../../src/queue/catalog.js';
 import type { BenchContext } from './context.js';
 import { startApi } from './mixkeeper-process.js';
 import { answers, benchScriptArgs, cpuMsOf, spawnNode, waitUntil } from './processes.js';

@@ -1,5 +1,6 @@
 import { layout } from '../../src/layout/layout.js';
 import type { RoomSnapshot } from '../../src/layout/plan.js';
+import { LIMITS } from '../../src/tencent/limits.js';
 import type { BenchContext } from './context.js';
 import { naivePlan } from './naive-plan.js';
 import type { LayoutRun } from './results.js';
@@ -61,13 +62,13 @@ function rate(fn: () => unknown, durationMs: number): number {
 export function measureLayout(ctx: BenchContext): LayoutRun[] {
   return CASES.map(({ preset, streams }) => {
     const snapshot = room(preset, streams);
-    const plan = layout(snapshot);
+    const plan = layout(snapshot, LIMITS.legacy);
     if (!plan) throw new Error(`layout gave no plan for ${snapshot.roomId}`);
     const naive = snapshot.streams.map((s) => ({ streamId: s.streamId, role: s.role }));
     const run: LayoutRun = {
       preset,
       inputs: plan.inputs.length,
-      plansPerS: rate(() => layout(snapshot), ctx.sizes.layout.durationMs),
+      plansPerS: rate(() => layout(snapshot, LIMITS.legacy), ctx.sizes.layout.durationMs),
       baselinePerS: rate(() => naivePlan(naive), ctx.sizes.layout.durationMs),
     };
     ctx.log(`layout: ${preset} ${run.inputs} inputs: ${run.plansPerS}/s (naive ${run.baselinePerS}/s)`);

@@ -1,5 +1,6 @@
 import { layout } from '../../src/layout/layout.js';
 import { legacyBackend } from '../../src/mix/legacy-backend.js';
+import { LIMITS } from '../../src/tencent/limits.js';
 import { startStubPlatform } from './stub-platform.js';
 
 /**
@@ -23,7 +24,7 @@ const room = {
 };
 
 async function main(): Promise<void> {
-  const plan = layout(room);
+  const plan = layout(room, LIMITS.legacy);
   if (!plan) throw new Error('no plan');
   const stub = await startStubPlatform();
   const options = { url: stub.mixUrl, appId: 1252500000, key: 'ab', timeoutMs: 5000 };

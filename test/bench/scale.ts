@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_PREFIX, QUEUES } from '../../src/queue/names.js';
+import { QUEUE_PREFIX, QUEUES } from '../../src/queue/catalog.js';
 import { platformTimingEnv } from '../support/platform-timing.js';
 import type { BenchContext } from './context.js';
 import { startApi, startWorker } from './mixkeeper-process.js';

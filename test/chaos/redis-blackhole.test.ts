@@ -7,6 +7,7 @@ import {
   until,
 } from '../support/chaos-rig.js';
 import { callbacksSettled } from '../support/churn.js';
+import { platformTiming } from '../support/platform-timing.js';
 import { checkTruth } from '../support/room-truth.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
@@ -43,7 +44,7 @@ interface Probe {
   ms: number;
 }
 
-const readyDelay = 5000 * TIME_SCALE;
+const readyDelay = platformTiming(TIME_SCALE).readyDelayMs;
 const mixStarted = (roomId: string) =>
   rig.sim.requests().find((r) => r.op === 'start' && r.code === 0 && r.sessionId?.startsWith(`${roomId}_`));
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { liveEventJobId } from '../../src/queue/jobs.js';
+import { liveEventJobId } from '../../src/queue/catalog.js';
 import {
   type ChaosRig,
   describeViolations,

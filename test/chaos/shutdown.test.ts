@@ -126,7 +126,12 @@ function underLoad(rigged: ChaosRig, rooms: number, tag: string) {
   };
 }
 
-async function restartAndConverge(rigged: ChaosRig, roomIds: string[], lockMs: number) {
+async function restartAndConverge(
+  rigged: ChaosRig,
+  roomIds: string[],
+  runningAtSignal: ReadonlySet<string>,
+  lockMs: number,
+) {
   const restarted = await rigged.spawn('all');
   await callbacksSettled(rigged.sim, 60_000);
   const started = Date.now();
@@ -144,8 +149,16 @@ async function restartAndConverge(rigged: ChaosRig, roomIds: string[], lockMs: n
     200,
   );
   const convergedMs = Date.now() - started;
-  // Two lock periods: any job left locked by the old process would have been found stalled by now.
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 2 * lockMs + 500 - Date.now())));
+  // A job the old process left locked stays active until the new one's stalled check moves it
+  // (and logs it): once none of those jobs is active, that check has had its chance.
+  await until(
+    async () => {
+      const active = await activeJobIds(rigged);
+      expect([...runningAtSignal].filter((id) => active.has(id))).toEqual([]);
+    },
+    3 * lockMs + 10_000,
+    100,
+  );
   return { restarted, convergedMs };
 }
 
@@ -198,7 +211,7 @@ test('SIGTERM under load: in-flight requests answered, running jobs finish, exit
   await load.stop();
   const after = await queueCounts(rig);
 
-  const { restarted, convergedMs } = await restartAndConverge(rig, load.roomIds, LOCK_MS);
+  const { restarted, convergedMs } = await restartAndConverge(rig, load.roomIds, runningAtSignal, LOCK_MS);
   printFigures(
     'SIGTERM under load, jobs finish in time',
     {
@@ -248,7 +261,7 @@ test('SIGTERM while mix requests outlast the deadline: the jobs are released, no
   await load.stop();
   const after = await queueCounts(rig);
 
-  const { restarted, convergedMs } = await restartAndConverge(rig, load.roomIds, LOCK_MS);
+  const { restarted, convergedMs } = await restartAndConverge(rig, load.roomIds, runningAtSignal, LOCK_MS);
   const released = service.logs().filter((l) => String(l.msg).startsWith('workers did not finish')).length;
   printFigures(
     'SIGTERM with requests outlasting the deadline',

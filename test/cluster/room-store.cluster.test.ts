@@ -90,7 +90,9 @@ describe('room store on a Redis Cluster', () => {
     await setOverride(store, 'room2', { config: { preset: 'pk' }, at: T + 100, until: T + 60_000 }, T + 100);
     expect((await readRoom(store, 'room2'))?.override?.config.preset).toBe('pk');
     await clearOverride(store, 'room2', T + 200);
-    expect((await readRoom(store, 'room2'))?.override).toBeUndefined();
+    const cleared = await readRoom(store, 'room2');
+    expect(cleared?.config?.preset).toBe('grid');
+    expect(cleared?.override).toBeUndefined();
 
     const deleting = await markDeleting(store, 'room2', T + 300);
     expect(await forgetRoom(store, 'room2', deleting, T + 300)).toBe(true);

@@ -11,7 +11,7 @@ import { type AnySimRequest, expectNoViolations, mixInputs, type Stack } from '.
 /** What the behaviours drive: the simulator, and the rooms API of whichever process answers. */
 export type CoreLoopStack = Pick<
   Stack,
-  'push' | 'stop' | 'requests' | 'starts' | 'violations' | 'faults' | 'room' | 'until' | 'close'
+  'push' | 'stop' | 'requests' | 'starts' | 'violations' | 'faults' | 'room' | 'until' | 'settled' | 'close'
 >;
 
 const main = (room: string) => ({ mix_room: room, mix_role: 'main' });
@@ -106,9 +106,10 @@ export function coreLoopSuite(open: () => Promise<CoreLoopStack>): void {
           unmixable: expect.stringMatching(/letters, digits or underscores/),
         }),
       );
-      // The main alone is one mixable stream: nothing to mix, past the readiness delay too.
-      await new Promise((r) => setTimeout(r, 200));
-      expect((await stack.room(r8))?.desired ?? null).toBeNull();
+      // The main alone is one mixable stream: once both pushes are applied and every reconcile
+      // they set going has run (readiness waits included), there is nothing to mix.
+      await stack.settled();
+      expect(await stack.room(r8)).toMatchObject({ desired: null, status: 'idle' });
       expect(await stack.starts()).toEqual([]);
 
       await stack.push('guest_c', guest(r8));
@@ -141,7 +142,8 @@ export function coreLoopSuite(open: () => Promise<CoreLoopStack>): void {
       await stack.push('guest_b', guest(r5));
       await stack.until(async () => expect((await stack.room(r5))?.status).toBe('failed'));
       expect((await stack.room(r5))?.lastError?.code).toBe(-2);
-      await new Promise((r) => setTimeout(r, 200));
+      // The failing reconcile and anything it set going have run: no start was tried again.
+      await stack.settled();
       expect(await stack.starts()).toHaveLength(1);
     });
   });
@@ -153,7 +155,8 @@ export function coreLoopSuite(open: () => Promise<CoreLoopStack>): void {
       await stack.push('host_a', main(r6));
       await stack.push('guest_b', guest(r6));
       await stack.until(async () => expect((await stack.room(r6))?.status).toBe('mixing'));
-      await new Promise((r) => setTimeout(r, 200));
+      // Every copy delivered (the late ones too) and applied, every reconcile run.
+      await stack.settled();
       const starts = await stack.starts();
       expect(starts).toHaveLength(1);
       expect(inputsOf(starts[0]!)).toEqual(['host_a', 'guest_b']);
@@ -168,7 +171,7 @@ export function coreLoopSuite(open: () => Promise<CoreLoopStack>): void {
         expect(starts.length).toBeGreaterThan(0);
         expect(inputsOf(starts.at(-1)!)).toHaveLength(6);
       });
-      await new Promise((r) => setTimeout(r, 200));
+      await stack.settled();
       expect((await stack.starts()).length).toBeLessThanOrEqual(2);
     });
   });

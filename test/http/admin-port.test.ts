@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { type Service, startService } from '../../src/commands/service.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { QUEUES } from '../../src/queue/names.js';
+import { QUEUES } from '../../src/queue/catalog.js';
 import { deleteNamespace } from '../support/redis.js';
 
 /** ADMIN_PORT: the operator surface on a port of its own, and nowhere else. */

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { assert, beforeAll, describe, expect, test } from 'vitest';
 import { issueSession, SESSION_COOKIE } from '../../src/http/admin-session.js';
 import { readRoom } from '../../src/rooms/room-state.js';
 import { ADMIN_MODES, T0, TOKEN, useAdminApp } from '../support/admin-harness.js';
@@ -95,10 +95,11 @@ describe.each(ADMIN_MODES)('%s: every operator route refuses wrong credentials w
     }
     // Nothing a refused request asked for happened.
     const state = await readRoom(surface.store, ROOM);
-    expect(state?.meta.version).toBe(versionBefore);
-    expect(state?.config).toBeUndefined();
-    expect(state?.override).toBeUndefined();
-    expect(state?.meta.deleting).toBeUndefined();
+    assert(state, 'the room is stored');
+    expect(state.meta.version).toBe(versionBefore);
+    expect(state.config).toBeUndefined();
+    expect(state.override).toBeUndefined();
+    expect(state.meta.deleting).toBeUndefined();
     expect(await surface.reconcileJob(ROOM)).toBeUndefined();
   });
 

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { assert, describe, expect, test } from 'vitest';
 import type { RoomBody } from '../../src/http/rooms/room-view.js';
 import type { MixPlan } from '../../src/layout/plan.js';
 import { readAudit } from '../../src/rooms/audit.js';
@@ -176,7 +176,13 @@ describe('POST /v1/rooms/:id/plan', () => {
     expect(body.plan.inputs.map((t) => t.streamId)).toEqual(['host_a', 'guest_b', 'guest_c']);
     expect(body.check.ok).toBe(true);
     expect(body.decision).toMatchObject({ kind: 'wait', until: T0 + 5000 });
-    expect(body.request).toMatchObject({ op: 'start', sessionId: `${id}_1`, at: T0 + 5000 });
+    expect(body.request).toMatchObject({
+      op: 'start',
+      sessionId: `${id}_1`,
+      at: T0 + 5000,
+      backend: 'legacy',
+      action: 'mix_streamv2.start_mix_stream_advanced',
+    });
     const para = body.request.body.interface.para as { input_stream_list: { input_stream_id: string }[] };
     expect(para.input_stream_list.map((i) => i.input_stream_id)).toEqual(['host_a', 'guest_b', 'guest_c']);
     expect(body.svg).toContain('guest_c');
@@ -197,7 +203,12 @@ describe('POST /v1/rooms/:id/plan', () => {
     };
     expect(body.plan).toBeNull();
     expect(body.decision.kind).toBe('wait');
-    expect(body.request).toMatchObject({ op: 'cancel', at: T0 + 5000 });
+    expect(body.request).toMatchObject({
+      op: 'cancel',
+      at: T0 + 5000,
+      backend: 'legacy',
+      action: 'mix_streamv2.cancel_mix_stream',
+    });
   });
 
   test('without a body: what the room would send now (nothing, when in step)', async () => {
@@ -216,7 +227,9 @@ describe('POST /v1/rooms/:id/plan', () => {
     const body = (await res.json()) as { plan: MixPlan; decision: { kind: string } };
     expect(body.plan.preset).toBe('grid');
     expect(body.decision.kind).toBe('start');
-    expect((await readRoom(h.store, id))?.config).toBeUndefined();
+    const state = await readRoom(h.store, id);
+    expect(state?.meta.status).toBe('mixing');
+    expect(state?.config).toBeUndefined();
   });
 });
 
@@ -229,7 +242,9 @@ describe('POST /v1/rooms/:id/reconcile', () => {
     const res = await h.request(`/v1/rooms/${id}/reconcile`, { method: 'POST' });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ roomId: id, accepted: 'reconcile, failure cleared' });
-    expect((await readRoom(h.store, id))?.meta.failedVersion).toBeUndefined();
+    const state = await readRoom(h.store, id);
+    assert(state, 'the room is stored');
+    expect(state.meta.failedVersion).toBeUndefined();
     const job = await h.reconcileJob(id);
     expect(job?.opts.delay).toBe(0);
     expect((await readAudit(h.store, id, 1))[0]).toMatchObject({ type: 'operator', action: 'reconcile' });

@@ -9,9 +9,8 @@ import { startLocalRedis } from '../../src/commands/local-redis.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
+import { type LiveEventJob, liveEventJobId, QUEUES } from '../../src/queue/catalog.js';
 import { producerConnection, waitUntilConnected } from '../../src/queue/connections.js';
-import { type LiveEventJob, liveEventJobId } from '../../src/queue/jobs.js';
-import { QUEUES } from '../../src/queue/names.js';
 import { md5Sign } from '../../src/tencent/md5-sign.js';
 import { useRedis } from '../support/redis.js';
 

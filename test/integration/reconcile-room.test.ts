@@ -1,57 +1,32 @@
-import { describe, expect, test } from 'vitest';
-import type { MixBackend, MixOutcome } from '../../src/mix/mix-backend.js';
+import { assert, describe, expect, test } from 'vitest';
 import { type ReconcileDeps, reconcileRoom } from '../../src/reconcile/reconcile-room.js';
 import { readLeased } from '../../src/rooms/lease.js';
 import type { Membership } from '../../src/rooms/membership.js';
 import { applyObservation } from '../../src/rooms/observations.js';
 import { readRoom } from '../../src/rooms/room-state.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
-import { classifyMixError, type MixErrorCode } from '../../src/tencent/errors.js';
 import type { MixSpec } from '../../src/tencent/mix-stream-v2.js';
+import { PLATFORM_TIMING } from '../support/platform-timing.js';
+import { type CallOutcome, recordingMixBackend, scriptedOutcomes } from '../support/recording-mix-backend.js';
 import { useRedis } from '../support/redis.js';
 
 const { redis, namespace } = useRedis();
 const store = new RoomStore(redis, { namespace });
-const timing = { readyDelayMs: 5000, cancelMinAgeMs: 5000, sessionReuseMs: 30000, minStartIntervalMs: 1000 };
 const T0 = 1_800_000_000_000;
 let rooms = 0;
 
-/** A recording backend: answers from a script (0 = success), one entry per call. */
-function scriptedBackend(script: MixErrorCode[] = []) {
-  const calls: { op: 'start' | 'cancel'; sessionId: string; spec?: MixSpec }[] = [];
-  const answer = (op: 'start' | 'cancel'): MixOutcome => {
-    const code = script.shift() ?? 0;
-    const outcome: MixOutcome = { request: {}, response: { code }, durationMs: 1 };
-    if (code !== 0) {
-      const info = classifyMixError(code, op);
-      if (info.class !== 'done') outcome.error = { ...info, message: info.meaning };
-    }
-    return outcome;
-  };
-  const backend: MixBackend = {
-    name: 'legacy',
-    start: async (sessionId, spec) => {
-      calls.push({ op: 'start', sessionId, spec });
-      return answer('start');
-    },
-    cancel: async (sessionId) => {
-      calls.push({ op: 'cancel', sessionId });
-      return answer('cancel');
-    },
-  };
-  return { backend, calls };
-}
-
-function setup(script: MixErrorCode[] = [], leaveGraceMs = 3000) {
+/** A room whose mix API answers from `script` (one outcome per call, then `ok`). */
+function setup(script: CallOutcome[] = [], leaveGraceMs = 3000) {
   rooms += 1;
   const roomId = `rr${rooms}`;
   const clock = { now: T0 };
-  const { backend, calls } = scriptedBackend(script);
+  const backend = recordingMixBackend(() => clock.now);
+  backend.setOutcomes(scriptedOutcomes(script));
   const deps: ReconcileDeps = {
     store,
     backend,
     now: () => clock.now,
-    timing,
+    timing: PLATFORM_TIMING,
     leaveGraceMs,
     leaseMs: 10_000,
   };
@@ -93,7 +68,7 @@ function setup(script: MixErrorCode[] = [], leaveGraceMs = 3000) {
       clock.now,
     );
   const run = (attempt = 1, max = 3) => reconcileRoom(roomId, { number: attempt, max }, deps);
-  return { roomId, clock, calls, push, disconnect, run };
+  return { roomId, clock, calls: backend.calls, push, disconnect, run };
 }
 
 describe('reconcileRoom', () => {
@@ -110,7 +85,7 @@ describe('reconcileRoom', () => {
   });
 
   test('a timed-out start is applied again to the same session, never a second one', async () => {
-    const r = setup(['timeout']);
+    const r = setup(['timeout-lost']);
     await r.push('host', 'main');
     await r.push('guest', 'guest');
     r.clock.now = T0 + 5000;
@@ -122,7 +97,9 @@ describe('reconcileRoom', () => {
     r.clock.now += 1000;
     expect(await r.run(2)).toMatchObject({ kind: 'done' });
     expect(r.calls.map((c) => c.sessionId)).toEqual([`${r.roomId}_1`, `${r.roomId}_1`]);
-    expect((await readRoom(store, r.roomId))?.applied?.uncertain).toBeUndefined();
+    const applied = (await readRoom(store, r.roomId))?.applied;
+    expect(applied?.sessionId).toBe(`${r.roomId}_1`);
+    expect(applied?.uncertain).toBeUndefined();
   });
 
   test('a permanent error fails the room once; it is retried only after the room changes', async () => {
@@ -172,7 +149,7 @@ describe('reconcileRoom', () => {
     // the grace is over but the session is only 3 s old: the platform's 5 s minimum holds it
     expect(await r.run()).toMatchObject({ kind: 'wait', until: T0 + 5000 + 5000 });
     r.clock.now = T0 + 10_000;
-    expect(await r.run()).toMatchObject({ kind: 'wait', summary: `cancelled ${r.roomId}_1` });
+    expect(await r.run()).toMatchObject({ kind: 'rerun', summary: `cancelled ${r.roomId}_1` });
     expect((await readRoom(store, r.roomId))?.streams.map((s) => s.streamId)).toEqual(['guest']);
     await r.push('host', 'main', '2');
     r.clock.now += 5000;
@@ -181,6 +158,35 @@ describe('reconcileRoom', () => {
       `start ${r.roomId}_1`,
       `cancel ${r.roomId}_1`,
       `start ${r.roomId}_2`,
+    ]);
+  });
+
+  test('an update restarts the cancel clock: the last guest leaving 200 ms after another waits 5 s from the update', async () => {
+    const r = setup([], 0);
+    await r.push('host', 'main');
+    await r.push('g1', 'guest');
+    await r.push('g2', 'guest');
+    r.clock.now = T0 + 5000;
+    await r.run();
+    r.clock.now = T0 + 60_000;
+    await r.disconnect('g2', 'guest');
+    expect(await r.run()).toMatchObject({ kind: 'done', summary: `started ${r.roomId}_1` });
+    expect((await readRoom(store, r.roomId))?.applied).toMatchObject({
+      startedAt: T0 + 5000,
+      lastStartAt: T0 + 60_000,
+    });
+    r.clock.now = T0 + 60_200;
+    await r.disconnect('g1', 'guest');
+    // The session is 55 s old, but the update was accepted 200 ms ago.
+    expect(await r.run()).toMatchObject({ kind: 'wait', until: T0 + 65_000 });
+    r.clock.now = T0 + 64_999;
+    expect(await r.run()).toMatchObject({ kind: 'wait', until: T0 + 65_000 });
+    r.clock.now = T0 + 65_000;
+    expect(await r.run()).toMatchObject({ kind: 'rerun', summary: `cancelled ${r.roomId}_1` });
+    expect(r.calls.map((c) => `${c.op} ${c.sessionId} ${c.spec?.inputs.length ?? ''}`.trim())).toEqual([
+      `start ${r.roomId}_1 3`,
+      `start ${r.roomId}_1 2`,
+      `cancel ${r.roomId}_1`,
     ]);
   });
 
@@ -203,6 +209,7 @@ describe('reconcileRoom', () => {
     expect(last?.inputs.map((i) => i.streamId)).toEqual(['host', 'g3', 'g2']);
     const rectOf = (spec: MixSpec | undefined, id: string) =>
       spec?.inputs.find((i) => i.streamId === id)?.rect;
+    expect([rectOf(first, 'g1'), rectOf(first, 'g2')]).toEqual([expect.any(Object), expect.any(Object)]);
     expect(rectOf(last, 'g3')).toEqual(rectOf(first, 'g1'));
     expect(rectOf(last, 'g2')).toEqual(rectOf(first, 'g2'));
   });
@@ -211,12 +218,16 @@ describe('reconcileRoom', () => {
     const r = setup();
     await r.push('host', 'main');
     const other = await readLeased(store, r.roomId, 10_000);
+    assert('lease' in other, 'the test holds the room');
     const before = r.clock.now;
     const result = await r.run();
-    expect(result).toMatchObject({ kind: 'wait', summary: 'another reconcile holds the room' });
     // looked at again within a second, not after the holder's whole lease
-    if (result.kind === 'wait') expect(result.until - before).toBeLessThanOrEqual(1000 + 50);
-    if ('lease' in other) await other.lease.release();
+    expect(result).toEqual({
+      kind: 'busy',
+      until: before + 1000,
+      summary: 'another reconcile holds the room',
+    });
+    await other.lease.release();
     expect(r.calls).toHaveLength(0);
   });
 });

@@ -7,9 +7,8 @@ import { freePort, type LocalRedis, startLocalRedis } from '../../src/commands/l
 import { startService } from '../../src/commands/service.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { type LiveEventJob, liveEventJobOptions } from '../../src/queue/jobs.js';
-import { QUEUES } from '../../src/queue/names.js';
-import { RESYNC_SCHEDULER_ID } from '../../src/queue/resync-schedule.js';
+import { jobOptions } from '../../src/queue/bullmq.js';
+import { jobCatalog, type LiveEventJob, QUEUES, RESYNC_SCHEDULER_ID } from '../../src/queue/catalog.js';
 import { recordingMixBackend } from '../support/recording-mix-backend.js';
 
 /**
@@ -139,23 +138,20 @@ describe('Redis coming back empty', () => {
       ['after_host', 'main'],
       ['after_guest', 'guest'],
     ] as const) {
-      await events.add(
-        'push',
-        {
-          kind: 'push',
-          streamId,
-          sequence: '1',
-          eventTimeMs: Date.now(),
-          receivedAt: Date.now(),
-          domain: 'd',
-          appName: 'live',
-          params: { mix_room: 'afterloss', mix_role: role },
-          width: 540,
-          height: 960,
-          errcode: 0,
-        },
-        liveEventJobOptions(`ev-${streamId}`),
-      );
+      const event: LiveEventJob = {
+        kind: 'push',
+        streamId,
+        sequence: '1',
+        eventTimeMs: Date.now(),
+        receivedAt: Date.now(),
+        domain: 'd',
+        appName: 'live',
+        params: { mix_room: 'afterloss', mix_role: role },
+        width: 540,
+        height: 960,
+        errcode: 0,
+      };
+      await events.add('push', event, jobOptions(jobCatalog.liveEvents, event, {}));
     }
     await vi.waitFor(() => expect(backend.calls.map((c) => c.sessionId)).toContain('afterloss_1'), {
       timeout: 15_000,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { afterEach, expect, test, vi } from 'vitest';
-import { releaseOnCancel } from '../../workers/release-on-cancel.js';
+import { releaseOnCancel } from '../../src/queue/release-on-cancel.js';
 import { useRedis } from '../support/redis.js';
 
 /** A job its worker cancels (shutdown past the deadline) goes back to the queue at once. */

@@ -1,9 +1,8 @@
 import { Queue } from 'bullmq';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, assert, describe, expect, test } from 'vitest';
 import { createLogger } from '../../src/log.js';
-import type { ReconcileJob } from '../../src/queue/jobs.js';
-import { QUEUES } from '../../src/queue/names.js';
-import { reconcileDeduplicationId, requestReconcile } from '../../src/queue/reconcile-requests.js';
+import { QUEUES, type ReconcileJob, reconcileDeduplicationId } from '../../src/queue/catalog.js';
+import { requestReconcile } from '../../src/queue/reconcile-requests.js';
 import type { LiveTruth } from '../../src/reconcile/live-truth.js';
 import { reconcileRoom } from '../../src/reconcile/reconcile-room.js';
 import { readAudit } from '../../src/rooms/audit.js';
@@ -13,8 +12,10 @@ import { reindexRooms } from '../../src/rooms/room-index.js';
 import { readRoom } from '../../src/rooms/room-state.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import { updateRoom } from '../../src/rooms/room-update.js';
+import { LIMITS } from '../../src/tencent/limits.js';
 import { type ResyncDeps, resyncRooms } from '../../workers/resync.js';
 import { manualClock } from '../support/manual-clock.js';
+import { PLATFORM_TIMING } from '../support/platform-timing.js';
 import { recordingMixBackend } from '../support/recording-mix-backend.js';
 import { useRedis } from '../support/redis.js';
 
@@ -28,7 +29,6 @@ afterAll(() => queue.close());
 const HOUR = 3600_000;
 const T0 = 1_800_000_000_000;
 const clock = manualClock(T0);
-const timing = { readyDelayMs: 5000, cancelMinAgeMs: 5000, sessionReuseMs: 30000, minStartIntervalMs: 1000 };
 const backend = recordingMixBackend();
 let rooms = 0;
 
@@ -36,7 +36,13 @@ function deps(over: Partial<ResyncDeps> = {}): ResyncDeps {
   return {
     store,
     reconcileQueue: queue,
-    policy: { leaveGraceMs: 3000, silenceMs: 6 * HOUR, failedRetryMs: 5 * 60_000, truthGraceMs: 60_000 },
+    policy: {
+      leaveGraceMs: 3000,
+      silenceMs: 6 * HOUR,
+      failedRetryMs: 5 * 60_000,
+      truthGraceMs: 60_000,
+      limits: LIMITS.legacy,
+    },
     jitterMs: 0,
     reconcileAttempts: 3,
     now: clock.now,
@@ -87,7 +93,7 @@ async function mixed(roomId: string) {
       store,
       backend,
       now: clock.now,
-      timing,
+      timing: PLATFORM_TIMING,
       leaveGraceMs: 3000,
       leaseMs: 10_000,
     },
@@ -106,7 +112,7 @@ async function clearJobs() {
 }
 
 const truth = (names: string[] | null): LiveTruth => ({
-  liveStreams: async () => (names ? new Set(names) : null),
+  liveStreams: async () => (names ? { streams: new Set(names), origins: 'all', complete: true } : null),
 });
 
 describe('resyncRooms', () => {
@@ -235,7 +241,9 @@ describe('resyncRooms', () => {
     clock.advance(5 * 60_000);
     const report = await resyncRooms(deps());
     expect(report.retriedFailed).toBeGreaterThanOrEqual(1);
-    expect((await readRoom(store, roomId))?.meta.failedVersion).toBeUndefined();
+    const state = await readRoom(store, roomId);
+    assert(state, 'the room is stored');
+    expect(state.meta.failedVersion).toBeUndefined();
     expect(await queued(roomId)).toBeDefined();
     expect((await readAudit(store, roomId, 1))[0]).toMatchObject({ type: 'resync', action: 'retry-failed' });
   });

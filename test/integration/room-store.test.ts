@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { assert, describe, expect, test } from 'vitest';
 import { viewRoom } from '../../src/reconcile/snapshot.js';
 import { readAudit } from '../../src/rooms/audit.js';
 import { readLeased } from '../../src/rooms/lease.js';
@@ -13,6 +13,7 @@ import { setConfig } from '../../src/rooms/operator-changes.js';
 import { readRoom } from '../../src/rooms/room-state.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import { updateRoom } from '../../src/rooms/room-update.js';
+import { LIMITS } from '../../src/tencent/limits.js';
 import { useRedis } from '../support/redis.js';
 
 const { redis, namespace } = useRedis();
@@ -96,7 +97,9 @@ describe('observations', () => {
     expect(state?.streams[0]?.leftAt).toBe(T + 100);
     // The grace rule is the reconcile's view of the room; the store forgets what it names.
     const departedAt = (at: number) =>
-      state ? state.streams.filter((s) => viewRoom(state, at, 3000).departed.includes(s.streamId)) : [];
+      state
+        ? state.streams.filter((s) => viewRoom(state, at, 3000, LIMITS.legacy).departed.includes(s.streamId))
+        : [];
     expect(departedAt(T + 2000)).toEqual([]);
     expect(await forgetDeparted(store, r.roomId, departedAt(T + 3100))).toBe(1);
     expect((await readRoom(store, r.roomId))?.streams).toEqual([]);
@@ -240,7 +243,8 @@ describe('reconcile bookkeeping', () => {
     expect(first.state?.streams).toHaveLength(1);
     const held = await readLeased(store, r.roomId, 5000);
     expect(held).toEqual({ heldForMs: expect.any(Number) });
-    if ('heldForMs' in held) expect(held.heldForMs).toBeGreaterThan(4000);
+    assert('heldForMs' in held);
+    expect(held.heldForMs).toBeGreaterThan(4000);
     await updateRoom(store, r.roomId, { status: 'pending' }, T, first.lease);
     expect(first.lease.released).toBe(true);
     const second = await readLeased(store, r.roomId, 5000);

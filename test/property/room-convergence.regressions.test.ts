@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import type { RoomConfig } from '../../src/layout/index.js';
 import { readRoom } from '../../src/rooms/room-state.js';
+import { PLATFORM_TIMING } from '../support/platform-timing.js';
 import { roomOfSession } from '../support/recording-mix-backend.js';
 import { useRedis } from '../support/redis.js';
-import { LEAVE_GRACE_MS, type RoomRun, roomHarness, SETTLE_AFTER_MS, TIMING } from './room-harness.js';
+import { LEAVE_GRACE_MS, type RoomRun, roomHarness, SETTLE_AFTER_MS } from './room-harness.js';
 import type { PushPlan, RoomEvent, RoomHistory, StreamPlan } from './room-history.js';
 
 /**
@@ -109,7 +110,7 @@ describe('room convergence: found cases', () => {
       event(guest, 'disconnect', '62', 2),
     ]);
     // The leave grace passes and a reconcile forgets the guest's record.
-    h.clock.advance(LEAVE_GRACE_MS + TIMING.readyDelayMs);
+    h.clock.advance(LEAVE_GRACE_MS + PLATFORM_TIMING.readyDelayMs);
     await h.settle(run);
     expect((await readRoom(h.store, run.roomId))?.streams.map((s) => s.streamId)).toEqual(['host']);
     await deliverAll(run, [event(guest, 'push', '61', 1)]);
@@ -132,7 +133,7 @@ describe('room convergence: unknown outcomes', () => {
     await h.settle(run);
     // The guest leaves: the cancel reaches the platform, its answer does not.
     await deliverAll(run, [event(guest, 'disconnect', '81', 10)]);
-    h.clock.advance(LEAVE_GRACE_MS + TIMING.cancelMinAgeMs);
+    h.clock.advance(LEAVE_GRACE_MS + PLATFORM_TIMING.cancelMinAgeMs);
     h.backend.setOutcomes(() => 'timeout-applied');
     expect((await h.reconcile(run)).kind).toBe('retry');
     h.backend.setOutcomes(() => 'ok');

@@ -5,8 +5,7 @@ import type { CallbackGuard } from '../../src/config.js';
 import { createApp } from '../../src/http/app.js';
 import type { Logger } from '../../src/log.js';
 import { createMetrics, type Metrics } from '../../src/metrics.js';
-import type { LiveEventJob } from '../../src/queue/jobs.js';
-import { QUEUES } from '../../src/queue/names.js';
+import { type LiveEventJob, QUEUES } from '../../src/queue/catalog.js';
 
 /**
  * The real HTTP app (createApp) in front of a real BullMQ `live-events` queue in the test's own

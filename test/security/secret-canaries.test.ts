@@ -93,20 +93,22 @@ describe('secret canaries', () => {
           ['/ui/login', loginForm(stack.adminToken)],
           ['/ui/login', loginForm(wrongToken)],
         ];
-        const dryRuns: { request: { body: unknown } | null }[] = [];
+        const dryRuns: { path: string; status: number; text: string }[] = [];
         for (const [path, init] of reads) {
           const res = await fetch(`${stack.service.adminUrl ?? url}${path}`, { ...init, redirect: 'manual' });
           const text = await res.text();
           answers.push(`${path} ${res.status} ${JSON.stringify([...res.headers])} ${text}`);
-          if (path.endsWith('/plan')) {
-            // The dry run answers with the request body it would send: it must be scanned too.
-            expect(res.status, `POST ${path}`).toBe(200);
-            dryRuns.push(JSON.parse(text));
-          }
+          if (path.endsWith('/plan')) dryRuns.push({ path, status: res.status, text });
         }
-        expect(dryRuns).toHaveLength(2);
-        expect(dryRuns.map((run) => run.request !== null)).toEqual([true, true]);
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        // The dry run answers with the request body it would send: it must be scanned too.
+        expect(dryRuns.map((run) => `${run.path} ${run.status}`)).toEqual([
+          '/v1/rooms/canary1/plan 200',
+          '/v1/rooms/canary2/plan 200',
+        ]);
+        const dryRunRequests = dryRuns.map((run) => (JSON.parse(run.text) as { request: unknown }).request);
+        expect(dryRunRequests.map((request) => request !== null)).toEqual([true, true]);
+        // Everything the run set going has run and logged before the scans.
+        await stack.settled();
 
         const endS = Math.ceil(Date.now() / 1000);
         const config = stack.config;

@@ -4,13 +4,14 @@ import { type AdminDeps, createStandaloneAdminApp } from '../../src/http/admin-a
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
-import type { LiveEventJob, ReconcileJob } from '../../src/queue/jobs.js';
-import { QUEUES } from '../../src/queue/names.js';
+import { type LiveEventJob, QUEUES, type ReconcileJob } from '../../src/queue/catalog.js';
 import type { Membership } from '../../src/rooms/membership.js';
 import { applyObservation } from '../../src/rooms/observations.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import { updateRoom } from '../../src/rooms/room-update.js';
 import type { AppliedMix } from '../../src/rooms/stored.js';
+import type { MixBackendName } from '../../src/tencent/limits.js';
+import { PLATFORM_TIMING } from './platform-timing.js';
 import { useRedis } from './redis.js';
 
 /**
@@ -27,7 +28,9 @@ export const TOKEN = 'operator-token-0123456789abcdef';
 export type AdminMode = 'admin-port' | 'same-port';
 export const ADMIN_MODES: AdminMode[] = ['admin-port', 'same-port'];
 
-export function useAdminApp(options: { adminToken?: string | undefined; mode?: AdminMode } = {}) {
+export function useAdminApp(
+  options: { adminToken?: string | undefined; mode?: AdminMode; mixBackend?: MixBackendName } = {},
+) {
   const { redis, namespace } = useRedis();
   const store = new RoomStore(redis, { namespace, auditCap: 50 });
   const reconcileQueue = new Queue<ReconcileJob>(QUEUES.reconcile, {
@@ -59,8 +62,9 @@ export function useAdminApp(options: { adminToken?: string | undefined; mode?: A
     leaveGraceMs: 1000,
     reconcileAttempts: 3,
     debounceMs: 0,
-    timing: { readyDelayMs: 5000, cancelMinAgeMs: 5000, sessionReuseMs: 30_000, minStartIntervalMs: 1000 },
+    timing: PLATFORM_TIMING,
     appId: 1252500000,
+    mixBackend: options.mixBackend ?? 'legacy',
     livePollMs: 20,
   };
   const app =
@@ -100,7 +104,13 @@ export function useAdminApp(options: { adminToken?: string | undefined; mode?: A
       });
     },
     /** Streams push into a room through the store, as the events worker would apply them. */
-    async push(roomId: string, streamId: string, role: 'main' | 'guest' = 'guest', at = clock.now) {
+    async push(
+      roomId: string,
+      streamId: string,
+      role: 'main' | 'guest' = 'guest',
+      at = clock.now,
+      size = { width: 540, height: 960 },
+    ) {
       sequence += 1;
       const membership: Membership = {
         roomId,
@@ -117,8 +127,7 @@ export function useAdminApp(options: { adminToken?: string | undefined; mode?: A
           sequence: String(sequence),
           eventTimeMs: at,
           receivedAt: at,
-          width: 540,
-          height: 960,
+          ...size,
           membership,
         },
         at,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { freePort, type LocalRedis, startLocalRedis } from '../../src/commands/local-redis.js';
-import { QUEUES } from '../../src/queue/names.js';
+import { QUEUES } from '../../src/queue/catalog.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import { type Simulator, startSimulator } from '../../src/sim/server.js';
 import { md5Sign } from '../../src/tencent/md5-sign.js';

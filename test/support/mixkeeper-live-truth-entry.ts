@@ -1,4 +1,5 @@
-import { closeOnSignals, startService } from '../../src/commands/service.js';
+import { startService } from '../../src/commands/service.js';
+import { closeOnSignals } from '../../src/commands/shutdown.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { simLiveTruth } from './sim-live-truth.js';

@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { expect, vi } from 'vitest';
 import { freePort, type LocalRedis, startLocalRedis } from '../../src/commands/local-redis.js';
-import { QUEUE_PREFIX, QUEUES } from '../../src/queue/names.js';
+import { QUEUE_PREFIX, QUEUES } from '../../src/queue/catalog.js';
 import { platformTimingEnv } from './platform-timing.js';
 import { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.js';
 import { type SimRequest, type StackDriver, stackDriver, TIME_SCALE } from './stack.js';
@@ -38,7 +37,7 @@ export interface ProcessStack extends StackDriver<SimRequest> {
   adminToken: string;
   /** Environment every api and worker got (secrets included: tests only). */
   env: Record<string, string>;
-  /** Waits until no job waits or runs, then forgets the simulator's streams, log and faults. */
+  /** Waits until the stack has settled, then forgets the simulator's streams, log and faults. */
   reset(): Promise<void>;
   /** SIGTERM to every process; resolves to their exit codes (SIGKILL after `timeoutMs`). */
   shutdown(timeoutMs?: number): Promise<Map<ChildRole, number | null>>;
@@ -135,7 +134,7 @@ export async function startProcessStack(options: { apis: number; workers: number
     const liveRedis = redis;
     const liveProxy = proxy;
     const liveQueues = queues;
-    const driver = stackDriver<SimRequest>(sim.url, liveProxy.url, adminToken);
+    const driver = stackDriver<SimRequest>(sim.url, liveProxy.url, adminToken, () => liveQueues);
     const { simJson } = driver;
 
     const stack: ProcessStack = {
@@ -149,21 +148,7 @@ export async function startProcessStack(options: { apis: number; workers: number
       ...driver,
       async reset() {
         // A reconcile still due from the last test would otherwise land in this one's request log.
-        await vi.waitFor(
-          async () => {
-            for (const queue of liveQueues) {
-              const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-              expect({ queue: queue.name, ...counts }).toEqual({
-                queue: queue.name,
-                waiting: 0,
-                active: 0,
-                delayed: 0,
-                prioritized: 0,
-              });
-            }
-          },
-          { timeout: 10_000, interval: 25 },
-        );
+        await driver.settled();
         await simJson('/sim/reset', { method: 'POST' });
         await simJson('/sim/faults', { method: 'DELETE' });
       },

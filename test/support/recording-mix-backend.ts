@@ -3,22 +3,28 @@ import { classifyMixError, type MixErrorCode, type MixOperation } from '../../sr
 import type { MixSpec } from '../../src/tencent/mix-stream-v2.js';
 
 /**
- * An in-memory mix API for reconcile tests: it records every call, keeps the sessions it "runs",
- * and counts requests in flight per room. Outcomes are scripted; a gate lets `fc.scheduler` decide
- * when each answer arrives.
+ * The in-memory mix API for tests that run the reconcile without the simulator: it records every
+ * call with the spec it was sent, keeps the sessions it "runs", and counts requests in flight per
+ * room. Outcomes are scripted (`setOutcomes`, or a list with `scriptedOutcomes`); a gate lets
+ * `fc.scheduler` decide when each answer arrives.
  */
 
 /**
  * What one call does: `ok`; `transient` (a retryable code, nothing changes); `timeout-applied`
- * (the platform did it but the answer was lost); `timeout-lost` (it did nothing and never answered).
+ * (the platform did it but the answer was lost); `timeout-lost` (it did nothing and never answered);
+ * or a platform answer code, as the legacy API numbers them: 0 and a code meaning "already done"
+ * (a cancel of a session that does not run) succeed, any other is that error and changes nothing.
  */
-export type CallOutcome = 'ok' | 'transient' | 'timeout-applied' | 'timeout-lost';
+export type CallOutcome = 'ok' | 'transient' | 'timeout-applied' | 'timeout-lost' | number;
 
 export interface RecordedCall {
   op: MixOperation;
   sessionId: string;
   outcome: CallOutcome;
+  /** The stream ids of the spec sent (none for a cancel). */
   inputs: string[];
+  /** The spec as sent (a copy); absent for a cancel. */
+  spec?: MixSpec;
   /** When the call was answered, by the clock given to the double. */
   at: number;
 }
@@ -40,6 +46,20 @@ export function roomOfSession(sessionId: string): string {
   return sessionId.slice(0, sessionId.lastIndexOf('_'));
 }
 
+/** Outcomes taken in order, one per call, then `ok`: `setOutcomes(scriptedOutcomes([-505, 'ok']))`. */
+export function scriptedOutcomes(script: readonly CallOutcome[]): () => CallOutcome {
+  const left = [...script];
+  return () => left.shift() ?? 'ok';
+}
+
+/** The code each named outcome answers with (`ok` is 0). */
+const OUTCOME_CODES = {
+  ok: 0,
+  transient: 'http_5xx',
+  'timeout-applied': 'timeout',
+  'timeout-lost': 'timeout',
+} as const satisfies Record<Exclude<CallOutcome, number>, MixErrorCode>;
+
 export function recordingMixBackend(now: () => number = Date.now): RecordingMixBackend {
   const running = new Map<string, MixSpec>();
   const calls: RecordedCall[] = [];
@@ -56,16 +76,25 @@ export function recordingMixBackend(now: () => number = Date.now): RecordingMixB
     try {
       if (gate) await gate(`${op} ${sessionId}`);
       const outcome = outcomes(op);
-      if (outcome === 'ok' || outcome === 'timeout-applied') {
+      const code: MixErrorCode = typeof outcome === 'number' ? outcome : OUTCOME_CODES[outcome];
+      const info = code === 0 ? undefined : classifyMixError(code, op);
+      const succeeded = info === undefined || info.class === 'done';
+      if (succeeded || outcome === 'timeout-applied') {
         if (op === 'start' && spec) running.set(sessionId, structuredClone(spec));
         else running.delete(sessionId);
       }
-      calls.push({ op, sessionId, outcome, inputs: spec?.inputs.map((i) => i.streamId) ?? [], at: now() });
+      calls.push({
+        op,
+        sessionId,
+        outcome,
+        inputs: spec?.inputs.map((i) => i.streamId) ?? [],
+        ...(spec ? { spec: structuredClone(spec) } : {}),
+        at: now(),
+      });
       const request = { op, sessionId };
-      if (outcome === 'ok') return { request, response: { code: 0 }, durationMs: 1 };
-      const code: MixErrorCode = outcome === 'transient' ? 'http_5xx' : 'timeout';
-      const info = classifyMixError(code, op);
-      return { request, response: { outcome }, durationMs: 1, error: { ...info, message: info.meaning } };
+      const response = typeof code === 'number' ? { code } : { outcome };
+      if (succeeded) return { request, response, durationMs: 1 };
+      return { request, response, durationMs: 1, error: { ...info, message: info.meaning } };
     } finally {
       inFlight.set(room, (inFlight.get(room) ?? 1) - 1);
     }

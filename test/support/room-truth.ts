@@ -3,6 +3,7 @@ import { desiredPlan, viewRoom } from '../../src/reconcile/snapshot.js';
 import { readRoom } from '../../src/rooms/room-state.js';
 import type { RoomStore } from '../../src/rooms/room-store.js';
 import type { Simulator } from '../../src/sim/server.js';
+import { LIMITS, type MixLimits } from '../../src/tencent/limits.js';
 import { roomOf } from './chaos-rig.js';
 
 /**
@@ -22,6 +23,8 @@ export interface TruthOptions {
   sim: Simulator;
   rooms: Iterable<string>;
   leaveGraceMs: number;
+  /** The mix API's limits the rooms are planned within; default legacy. */
+  limits?: MixLimits;
   /** Live streams mixkeeper cannot know of (every push callback lost): left out of the truth. */
   unknowable?: ReadonlySet<string>;
 }
@@ -53,7 +56,12 @@ export async function checkTruth(options: TruthOptions): Promise<TruthCheck> {
       continue;
     }
     const running = sessions.get(roomId) ?? [];
-    const desired = state ? desiredPlan(viewRoom(state, now, options.leaveGraceMs), state.applied) : null;
+    const desired = state
+      ? desiredPlan(
+          viewRoom(state, now, options.leaveGraceMs, options.limits ?? LIMITS.legacy),
+          state.applied,
+        )
+      : null;
     if (!desired) {
       if (state?.applied)
         mismatches.push(`${roomId}: nothing to mix but ${state.applied.sessionId} is applied`);

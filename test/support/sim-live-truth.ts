@@ -12,7 +12,8 @@ export function simLiveTruth(simUrl: string, timeoutMs = 2000): LiveTruth {
         const res = await fetch(`${simUrl}/sim/streams`, { signal: AbortSignal.timeout(timeoutMs) });
         if (!res.ok) return null;
         const streams = (await res.json()) as { streamId: string }[];
-        return new Set(streams.map((stream) => stream.streamId));
+        // The simulator lists every origin's streams: it speaks for all of them.
+        return { streams: new Set(streams.map((stream) => stream.streamId)), origins: 'all', complete: true };
       } catch {
         return null;
       }

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { expect, inject, vi } from 'vitest';
 import { type Service, startService } from '../../src/commands/service.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { QUEUES } from '../../src/queue/catalog.js';
+import { redisTarget, workerConnection } from '../../src/queue/connections.js';
 import { type Simulator, startSimulator } from '../../src/sim/server.js';
 import { platformTimingEnv } from './platform-timing.js';
 
@@ -30,13 +33,24 @@ export interface StackDriver<Request = AnySimRequest> {
   room(id: string): Promise<RoomBody | null>;
   /** Waits until the room satisfies `check` (an expect-based callback). */
   until(check: () => Promise<void>, timeoutMs?: number): Promise<void>;
+  /**
+   * Waits until everything set going has run: the simulator owes no callback (none in flight or
+   * waiting for a retry) and no job waits, is delayed or runs in the event and reconcile queues.
+   * What has not happened then will not without a new event: a test may check for absence.
+   */
+  settled(timeoutMs?: number): Promise<void>;
 }
 
-/** The driver of a simulator at `simUrl` and a mixkeeper API at `apiUrl`. */
+/**
+ * The driver of a simulator at `simUrl` and a mixkeeper API at `apiUrl`; `queues` gives the
+ * service's event and reconcile queues (the periodic resync always has its next run waiting, so it
+ * is left out).
+ */
 export function stackDriver<Request extends { op: string } = AnySimRequest>(
   simUrl: string,
   apiUrl: string,
   adminToken: string,
+  queues: () => Queue[],
 ): StackDriver<Request> & { simJson<T>(path: string, init?: RequestInit): Promise<T> } {
   const simJson = async <T>(path: string, init?: RequestInit): Promise<T> => {
     const res = await fetch(`${simUrl}${path}`, init);
@@ -76,6 +90,24 @@ export function stackDriver<Request extends { op: string } = AnySimRequest>(
       return (await res.json()) as RoomBody;
     },
     until: (check, timeoutMs = 8000) => vi.waitFor(check, { timeout: timeoutMs, interval: 20 }),
+    settled: (timeoutMs = 10_000) =>
+      vi.waitFor(
+        async () => {
+          const owed = (await simJson<{ pending: boolean }[]>('/sim/callbacks')).filter((c) => c.pending);
+          expect(owed.length, 'callbacks the simulator still owes').toBe(0);
+          for (const queue of queues()) {
+            const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+            expect({ queue: queue.name, ...counts }).toEqual({
+              queue: queue.name,
+              waiting: 0,
+              active: 0,
+              delayed: 0,
+              prioritized: 0,
+            });
+          }
+        },
+        { timeout: timeoutMs, interval: 25 },
+      ),
   };
 }
 
@@ -134,6 +166,8 @@ export interface RoomBody {
   streams: { streamId: string; state: string; role?: string; unmixable?: string }[];
   /** What should be mixed now; null: no mix. */
   desired?: { inputs: { streamId: string }[] } | null;
+  /** Why the desired plan is what it is, one reason a line. */
+  explain?: string[];
   applied: { sessionId: string } | null;
 }
 
@@ -189,16 +223,31 @@ export async function startStack(
     port: 0,
   });
   sim.setCallbackUrl(`${service.url}/callbacks/tencent`);
+  // The service's queues as a test sees them, opened on the first `settled()`.
+  let queueConnection: ReturnType<typeof workerConnection> | undefined;
+  let queues: Queue[] = [];
+  const openQueues = () => {
+    if (!queueConnection) {
+      const connection = workerConnection(redisTarget(config));
+      queueConnection = connection;
+      queues = [QUEUES.liveEvents, QUEUES.reconcile].map(
+        (name) => new Queue(name, { connection, prefix: `{${namespace}}` }),
+      );
+    }
+    return queues;
+  };
 
   const stack: Stack = {
     sim,
     service,
     config,
     adminToken,
-    ...stackDriver(sim.url, service.url!, adminToken),
+    ...stackDriver(sim.url, service.url!, adminToken, openQueues),
     async close() {
       await service.close(2000);
       await sim.close();
+      await Promise.all(queues.map((queue) => queue.close()));
+      queueConnection?.disconnect();
     },
   };
   return stack;

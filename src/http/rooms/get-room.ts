@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { LIMITS } from '../../tencent/limits.js';
 import { describeRoom } from './room-view.js';
 import {
   COMMON_ERRORS,
@@ -26,6 +27,6 @@ export function registerGetRoom(app: RoomsApp, deps: RoomsApiDeps): void {
     const { id } = c.req.valid('param');
     const room = await loadRoom(c, deps, id);
     if ('response' in room) return room.response;
-    return c.json(describeRoom(room.state, deps.now(), deps.leaveGraceMs), 200);
+    return c.json(describeRoom(room.state, deps.now(), deps.leaveGraceMs, LIMITS[deps.mixBackend]), 200);
   });
 }

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { clearOverride, setOverride } from '../../rooms/operator-changes.js';
 import { parseRoomConfig } from '../../rooms/room-config.js';
 import { readRoom } from '../../rooms/room-state.js';
+import { LIMITS } from '../../tencent/limits.js';
 import { problem } from '../problem.js';
 import { describeRoom } from './room-view.js';
 import {
@@ -11,6 +12,7 @@ import {
   loadRoom,
   type RoomsApiDeps,
   type RoomsApp,
+  refuseOverLimits,
 } from './rooms-api-deps.js';
 import { overrideBodySchema, roomIdParams, roomSchema } from './schemas.js';
 
@@ -59,17 +61,20 @@ const clearRoute = createRoute({
 export function registerOverrideRoom(app: RoomsApp, deps: RoomsApiDeps): void {
   app.openapi(setRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const { minutes, config } = c.req.valid('json');
+    const { minutes } = c.req.valid('json');
+    const config = parseRoomConfig(c.req.valid('json').config);
+    const refused = refuseOverLimits(c, deps, config, 'config');
+    if (refused) return refused;
     const room = await loadRoom(c, deps, id);
     if ('response' in room) return room.response;
     if (room.state.meta.deleting !== undefined) return problem(c, 'conflict', `room ${id} is being deleted`);
     const now = deps.now();
     const until = now + Math.round(minutes * 60_000);
-    await setOverride(deps.store, id, { config: parseRoomConfig(config), at: now, until }, now);
+    await setOverride(deps.store, id, { config, at: now, until }, now);
     await askForReconcile(deps, id);
     const state = await readRoom(deps.store, id);
     if (!state) return problem(c, 'conflict', `room ${id} was deleted meanwhile`);
-    return c.json(describeRoom(state, deps.now(), deps.leaveGraceMs), 200);
+    return c.json(describeRoom(state, deps.now(), deps.leaveGraceMs, LIMITS[deps.mixBackend]), 200);
   });
 
   app.openapi(clearRoute, async (c) => {
@@ -79,6 +84,6 @@ export function registerOverrideRoom(app: RoomsApp, deps: RoomsApiDeps): void {
     await clearOverride(deps.store, id, deps.now());
     await askForReconcile(deps, id);
     const state = (await readRoom(deps.store, id)) ?? room.state;
-    return c.json(describeRoom(state, deps.now(), deps.leaveGraceMs), 200);
+    return c.json(describeRoom(state, deps.now(), deps.leaveGraceMs, LIMITS[deps.mixBackend]), 200);
   });
 }

@@ -3,7 +3,7 @@ import { renderSvg } from '../../layout/svg.js';
 import { type DryRunChanges, type DryRunJoin, dryRun } from '../../reconcile/dry-run.js';
 import { parseRoomConfig } from '../../rooms/room-config.js';
 import { readRoom } from '../../rooms/room-state.js';
-import { COMMON_ERRORS, type RoomsApiDeps, type RoomsApp } from './rooms-api-deps.js';
+import { COMMON_ERRORS, type RoomsApiDeps, type RoomsApp, refuseOverLimits } from './rooms-api-deps.js';
 import { planBodySchema, planResultSchema, roomIdParams } from './schemas.js';
 
 const route = createRoute({
@@ -12,9 +12,11 @@ const route = createRoute({
   summary: 'Dry run: what would be sent now, or if these streams joined or left',
   description:
     'Computes the plan, what the reconcile would decide (now, or the wait and why), the exact ' +
-    'Mix_StreamV2 request body it would send next, a picture and the explanation. Nothing is sent ' +
-    "and nothing is stored. `config` tries a config instead of the room's own. A room nobody " +
-    'joined yet is planned as empty.',
+    "request it would send next in the configured backend's format (`request.backend`: `legacy`, a " +
+    'Mix_StreamV2 body; `api3`, the CreateCommonMixStream / CancelCommonMixStream parameters; never a ' +
+    'signature), a picture and the explanation. Nothing is sent and nothing is stored. `config` tries ' +
+    "a config instead of the room's own (refused with 400 if the backend could never send it). A room " +
+    'nobody joined yet is planned as empty.',
   request: {
     params: roomIdParams,
     body: { required: false, content: { 'application/json': { schema: planBodySchema } } },
@@ -29,14 +31,18 @@ export function registerPlanRoom(app: RoomsApp, deps: RoomsApiDeps): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json') ?? {};
+    const changes = toChanges(body);
+    const refused = changes.config && refuseOverLimits(c, deps, changes.config, 'config');
+    if (refused) return refused;
     const now = deps.now();
     const result = dryRun({
       roomId: id,
       state: await readRoom(deps.store, id),
-      changes: toChanges(body),
+      changes,
       now,
       leaveGraceMs: deps.leaveGraceMs,
       timing: deps.timing,
+      backend: deps.mixBackend,
       appId: deps.appId,
     });
     const { decision } = result;

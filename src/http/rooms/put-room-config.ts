@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { setConfig } from '../../rooms/operator-changes.js';
 import { parseRoomConfig } from '../../rooms/room-config.js';
 import { readRoom } from '../../rooms/room-state.js';
+import { LIMITS } from '../../tencent/limits.js';
 import { problem } from '../problem.js';
 import { describeRoom } from './room-view.js';
 import {
@@ -10,6 +11,7 @@ import {
   errorResponse,
   type RoomsApiDeps,
   type RoomsApp,
+  refuseOverLimits,
   requireJsonBody,
 } from './rooms-api-deps.js';
 import { configBodySchema, roomIdParams, roomSchema } from './schemas.js';
@@ -20,7 +22,9 @@ const route = createRoute({
   summary: "Replace a room's config",
   description:
     'Preset, canvas, output type and id, bitrate, background colour or picture, audio-only policy, ' +
-    'compact vs sticky tiles, pinned main, include/exclude lists. Creates the room when nobody joined ' +
+    'compact vs sticky tiles, pinned main, include/exclude lists. A config the configured mix API can ' +
+    'never send is refused with 400 naming the field and the limit (Cloud API 3.0: canvas sides up to ' +
+    '2000 px, bitrate up to 10000 kbps; Mix_StreamV2: 3000 and 50000). Creates the room when nobody joined ' +
     'it yet. Applied through a reconcile: the answer shows the new desired plan; the platform follows ' +
     'once its timing rules allow.',
   middleware: [requireJsonBody] as const,
@@ -43,6 +47,8 @@ export function registerPutRoomConfig(app: RoomsApp, deps: RoomsApiDeps): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
     const config = parseRoomConfig(c.req.valid('json'));
+    const refused = refuseOverLimits(c, deps, config);
+    if (refused) return refused;
     const before = await readRoom(deps.store, id);
     if (before?.meta.deleting !== undefined) {
       return problem(c, 'conflict', `room ${id} is being deleted; configure it again once it is gone`);
@@ -51,6 +57,6 @@ export function registerPutRoomConfig(app: RoomsApp, deps: RoomsApiDeps): void {
     await askForReconcile(deps, id);
     const state = await readRoom(deps.store, id);
     if (!state) return problem(c, 'conflict', `room ${id} was deleted meanwhile`);
-    return c.json(describeRoom(state, deps.now(), deps.leaveGraceMs), 200);
+    return c.json(describeRoom(state, deps.now(), deps.leaveGraceMs, LIMITS[deps.mixBackend]), 200);
   });
 }

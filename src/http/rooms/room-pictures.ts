@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { explain } from '../../layout/explain.js';
 import { renderSvg } from '../../layout/svg.js';
 import { desiredPlan, viewRoom } from '../../reconcile/snapshot.js';
+import { LIMITS } from '../../tencent/limits.js';
 import {
   COMMON_ERRORS,
   errorResponse,
@@ -52,9 +53,9 @@ export function registerRoomPictures(app: RoomsApp, deps: RoomsApiDeps): void {
     const query = c.req.valid('query');
     const room = await loadRoom(c, deps, id);
     if ('response' in room) return room.response;
-    const view = viewRoom(room.state, deps.now(), deps.leaveGraceMs);
+    const view = viewRoom(room.state, deps.now(), deps.leaveGraceMs, LIMITS[deps.mixBackend]);
     const title = room.state.meta.deleting !== undefined ? `${id}: being deleted` : undefined;
-    return svg(c, desiredPlan(view, room.state.applied), query, explain(view.snapshot), title);
+    return svg(c, desiredPlan(view, room.state.applied), query, explain(view.snapshot, view.limits), title);
   });
 
   app.openapi(appliedRoute, async (c) => {

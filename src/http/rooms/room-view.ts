@@ -4,6 +4,7 @@ import { statusOf } from '../../reconcile/decide.js';
 import { desiredPlan, viewRoom } from '../../reconcile/snapshot.js';
 import { activeOverride } from '../../rooms/room-override.js';
 import type { RoomState } from '../../rooms/room-state.js';
+import type { MixLimits } from '../../tencent/limits.js';
 import type { roomSchema, roomSummarySchema } from './schemas.js';
 
 /**
@@ -15,8 +16,13 @@ import type { roomSchema, roomSummarySchema } from './schemas.js';
 export type RoomBody = z.infer<typeof roomSchema>;
 export type RoomSummary = z.infer<typeof roomSummarySchema>;
 
-export function describeRoom(state: RoomState, now: number, leaveGraceMs: number): RoomBody {
-  const view = viewRoom(state, now, leaveGraceMs);
+export function describeRoom(
+  state: RoomState,
+  now: number,
+  leaveGraceMs: number,
+  limits: MixLimits,
+): RoomBody {
+  const view = viewRoom(state, now, leaveGraceMs, limits);
   const desired = desiredPlan(view, state.applied);
   const override = activeOverride(state.override, now);
   return {
@@ -41,7 +47,7 @@ export function describeRoom(state: RoomState, now: number, leaveGraceMs: number
     desired,
     applied: state.applied,
     inSync: statusOf(desired, state.applied) !== 'pending',
-    explain: explain(view.snapshot),
+    explain: explain(view.snapshot, limits),
   };
 }
 

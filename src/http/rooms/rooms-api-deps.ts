@@ -2,12 +2,15 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Queue } from 'bullmq';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { ReconcileJob } from '../../queue/jobs.js';
+import type { RoomConfig } from '../../layout/plan.js';
+import type { ReconcileJob } from '../../queue/catalog.js';
 import { requestReconcile } from '../../queue/reconcile-requests.js';
 import type { Timing } from '../../reconcile/decide.js';
+import { configOverLimits } from '../../rooms/room-config.js';
 import { readRoom } from '../../rooms/room-state.js';
 import type { RoomStore } from '../../rooms/room-store.js';
-import { problem } from '../problem.js';
+import { LIMITS, type MixBackendName } from '../../tencent/limits.js';
+import { describeIssues, problem } from '../problem.js';
 import { errorSchema } from './schemas.js';
 
 /** What the rooms API needs from the process: the room store, the reconcile queue and the rules' timing. */
@@ -23,6 +26,8 @@ export interface RoomsApiDeps {
   timing: Timing;
   /** TENCENT_APPID for dry-run request bodies (0 when unset). */
   appId: number;
+  /** TENCENT_MIX_BACKEND: which API's limits configs and plans must respect, and its dry-run bodies. */
+  mixBackend: MixBackendName;
 }
 
 export type RoomsApp = OpenAPIHono;
@@ -31,6 +36,18 @@ export type RoomsApp = OpenAPIHono;
 export async function loadRoom(c: Context, deps: RoomsApiDeps, roomId: string) {
   const state = await readRoom(deps.store, roomId);
   return state ? { state } : { response: problem(c, 'not_found', `no room ${roomId}`) };
+}
+
+/**
+ * A 400 naming each field of a (schema-valid) config the configured mix API can never send, e.g.
+ * `canvas.width: at most 2000 on Cloud API 3.0`; undefined when it can. `where` prefixes the
+ * field's path when the config sits inside the body (`config`).
+ */
+export function refuseOverLimits(c: Context, deps: RoomsApiDeps, config: RoomConfig, where?: string) {
+  const issues = configOverLimits(config, LIMITS[deps.mixBackend]);
+  if (!issues.length) return undefined;
+  const named = issues.map((issue) => ({ ...issue, path: where ? [where, ...issue.path] : issue.path }));
+  return problem(c, 'bad_request', describeIssues(named, 'body'));
 }
 
 export function askForReconcile(deps: RoomsApiDeps, roomId: string, delayMs = deps.debounceMs) {

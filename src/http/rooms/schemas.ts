@@ -2,7 +2,13 @@ import { z } from '@hono/zod-openapi';
 import { ROOM_ID_PATTERN } from '../../rooms/membership.js';
 import { roomConfigSchema } from '../../rooms/room-config.js';
 import { ROOM_STATUSES } from '../../rooms/stored.js';
+import {
+  cancelCommonMixStreamRequestSchema,
+  createCommonMixStreamRequestSchema,
+} from '../../tencent/api3/common-mix-stream.js';
+import { API3 } from '../../tencent/api3/envelope.js';
 import { STREAM_ID_PATTERN } from '../../tencent/limits.js';
+import { MIX_STREAM_V2 } from '../../tencent/mix-stream-v2.js';
 
 /**
  * The rooms API's wire formats, one schema each; handler types are inferred from them and the
@@ -13,7 +19,7 @@ import { STREAM_ID_PATTERN } from '../../tencent/limits.js';
 export const errorSchema = z
   .object({
     code: z.string().openapi({ example: 'bad_request' }),
-    message: z.string().openapi({ example: 'canvas.width: Too big: expected number to be <=3000' }),
+    message: z.string().openapi({ example: 'canvas.width: at most 2000 on Cloud API 3.0' }),
     requestId: z.string(),
   })
   .openapi('Error');
@@ -245,6 +251,32 @@ export const decisionSchema = z
   })
   .openapi('Decision');
 
+const sentSchema = {
+  op: z.enum(['start', 'cancel']),
+  sessionId: z.string(),
+  at: z.number().openapi({ description: 'when it would be sent (Unix ms)' }),
+};
+
+/** The next request, in the configured backend's own format (TENCENT_MIX_BACKEND); never signed. */
+export const dryRunRequestSchema = z
+  .discriminatedUnion('backend', [
+    z.object({
+      ...sentSchema,
+      backend: z.literal('legacy'),
+      action: z.enum([MIX_STREAM_V2.start, MIX_STREAM_V2.cancel]),
+      body: z.record(z.string(), z.unknown()).openapi({ description: 'the Mix_StreamV2 body' }),
+    }),
+    z.object({
+      ...sentSchema,
+      backend: z.literal('api3'),
+      action: z.enum([API3.actions.create, API3.actions.cancel]),
+      body: z
+        .union([createCommonMixStreamRequestSchema, cancelCommonMixStreamRequestSchema])
+        .openapi({ description: 'the Cloud API 3.0 parameters (the JSON body of the action)' }),
+    }),
+  ])
+  .openapi('DryRunRequest');
+
 export const planResultSchema = z
   .object({
     roomId: z.string(),
@@ -254,14 +286,7 @@ export const planResultSchema = z
       .object({ ok: z.boolean(), code: z.number().optional(), message: z.string().optional() })
       .nullable(),
     decision: decisionSchema,
-    request: z
-      .object({
-        op: z.enum(['start', 'cancel']),
-        sessionId: z.string(),
-        at: z.number().openapi({ description: 'when it would be sent (Unix ms)' }),
-        body: z.record(z.string(), z.unknown()).openapi({ description: 'the Mix_StreamV2 request body' }),
-      })
-      .nullable(),
+    request: dryRunRequestSchema.nullable(),
     svg: z.string(),
     explain: z.array(z.string()),
   })

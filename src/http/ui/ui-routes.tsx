@@ -6,6 +6,7 @@ import { ROOM_ID_PATTERN } from '../../rooms/membership.js';
 import { listRooms } from '../../rooms/room-index.js';
 import { readRoom } from '../../rooms/room-state.js';
 import type { RoomStore } from '../../rooms/room-store.js';
+import { LIMITS, type MixBackendName } from '../../tencent/limits.js';
 import { problem } from '../problem.js';
 import { describeRoom, summarizeRoom } from '../rooms/room-view.js';
 import { RoomDetail, RoomPage } from './room-page.js';
@@ -21,6 +22,8 @@ export interface UiDeps {
   store: RoomStore;
   now: () => number;
   leaveGraceMs: number;
+  /** The mix API in use: the room's desired plan and reasons respect its limits. */
+  mixBackend: MixBackendName;
   log: Logger;
   /** How often an open page looks for changes. */
   livePollMs: number;
@@ -48,7 +51,7 @@ export function registerUiPages(app: OpenAPIHono, deps: UiDeps): void {
       readAudit(deps.store, id, TIMELINE_LIMIT),
     ]);
     if (!state) return null;
-    return { room: describeRoom(state, deps.now(), deps.leaveGraceMs), events };
+    return { room: describeRoom(state, deps.now(), deps.leaveGraceMs, LIMITS[deps.mixBackend]), events };
   };
   const statusOf = (value: string | undefined): StatusFilter =>
     STATUS_FILTERS.find((filter) => filter === value) ?? 'all';

@@ -19,6 +19,8 @@ export interface Api3CallOptions {
   service?: string;
   /** The Host header sent and signed; default the URL's host. */
   host?: string;
+  /** Signs this `host` instead of the one sent (the Node SDK signs it without the port). */
+  signedHost?: string;
   /** Signs with this key instead. */
   secretKey?: string;
   secretId?: string;
@@ -57,7 +59,7 @@ export function postApi3(
     secretKey: options.secretKey ?? keys.secretKey,
     service: options.service ?? 'live',
     timestamp,
-    headers: { 'content-type': contentType, host },
+    headers: { 'content-type': contentType, host: options.signedHost ?? host },
     payload,
   });
   const sent = options.sentBody ?? payload;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COLOR_PATTERN, MAX_INPUTS, MAX_LAYER, MIN_LAYER, STREAM_ID_PATTERN } from '../limits.js';
+import { COLOR_PATTERN, LIMITS, MAX_INPUTS, MAX_LAYER, MIN_LAYER, STREAM_ID_PATTERN } from '../limits.js';
 import type { MixInput, MixSpec } from '../mix-stream-v2.js';
 
 /**
@@ -9,7 +9,7 @@ import type { MixInput, MixSpec } from '../mix-stream-v2.js';
  */
 
 /** API 3.0 layout and crop values: pixels in [0, 2000] or a fraction of the background in [0.01, 0.99]. */
-export const API3_MAX_PIXELS = 2000;
+export const API3_MAX_PIXELS = LIMITS.api3.maxPixels;
 const geometry = z
   .number()
   .refine(
@@ -56,7 +56,7 @@ export const commonMixOutputParamsSchema = z.strictObject({
   /** 0: the output is one of the inputs (default); 1: a new stream. */
   OutputStreamType: flag.optional(),
   /** kbps, presumably; API 3.0 documents [1, 10000] (the legacy CGI took up to 50000). */
-  OutputStreamBitRate: z.number().int().min(1).max(10000).optional(),
+  OutputStreamBitRate: z.number().int().min(LIMITS.api3.minBitrate).max(LIMITS.api3.maxBitrate).optional(),
   OutputStreamGop: z.number().int().min(1).max(10).optional(),
   OutputStreamFrameRate: z.number().int().min(1).max(60).optional(),
   OutputAudioBitRate: z.number().int().min(1).max(500).optional(),

@@ -89,8 +89,16 @@ describe('classifyApiError: embedded legacy codes decide', () => {
   });
 });
 
-/** The reference's per-action table (§6.5): code → handling on create and on cancel. */
-const REFERENCE_TABLE: [string, 'retry' | 'permanent', 'retry' | 'permanent' | 'done' | null][] = [
+type Class = 'retry' | 'permanent' | 'done';
+
+/**
+ * The reference's per-action table (§6.5), every code by name: handling on create and on cancel
+ * (`null`: the reference lists no cancel handling, the code is not returned there). "retry
+ * (bounded)" is `retry`: every retry is bounded by the job's attempts (src/tencent/errors.ts).
+ * Without an embedded legacy code: those decide when present (tests above).
+ */
+const PER_ACTION_TABLE: [string, Class, Class | null][] = [
+  ['FailedOperation', 'retry', 'retry'],
   ['FailedOperation.CallOtherSvrError', 'retry', 'retry'],
   ['FailedOperation.CallOtherSvrFailed', 'retry', 'retry'],
   ['FailedOperation.CancelSessionNotExist', 'permanent', 'done'],
@@ -101,8 +109,8 @@ const REFERENCE_TABLE: [string, 'retry' | 'permanent', 'retry' | 'permanent' | '
   ['FailedOperation.StreamNotExist', 'retry', null],
   ['InternalError', 'retry', 'retry'],
   ['InternalError.JiFeiOtherError', 'permanent', null],
-  ['InvalidParameter', 'permanent', null],
-  ['InvalidParameter.OtherError', 'permanent', null],
+  ['InvalidParameter', 'permanent', 'permanent'],
+  ['InvalidParameter.OtherError', 'permanent', 'permanent'],
   ['InvalidParameter.InputNumLimitExceeded', 'permanent', null],
   ['InvalidParameter.InvalidBackgroudResolution', 'permanent', null],
   ['InvalidParameter.InvalidBitrate', 'permanent', null],
@@ -118,11 +126,22 @@ const REFERENCE_TABLE: [string, 'retry' | 'permanent', 'retry' | 'permanent' | '
   ['ResourceNotFound.FreezeService', 'permanent', 'permanent'],
   ['ResourceNotFound.StopService', 'permanent', 'permanent'],
   ['ResourceNotFound.UserDisableService', 'permanent', 'permanent'],
-  ['AuthFailure.SignatureExpire', 'retry', 'retry'],
-  ['AuthFailure.SignatureFailure', 'permanent', 'permanent'],
-  ['AuthFailure.SecretIdNotFound', 'permanent', 'permanent'],
-  ['RequestLimitExceeded', 'retry', 'retry'],
-  ['LimitExceeded.RateLimitExceeded', 'retry', 'retry'],
+];
+
+/** The reference's common API 3.0 codes (§6.5): any action, so the same on create and cancel. */
+const COMMON_TABLE: [string, Class][] = [
+  ['AuthFailure.SignatureExpire', 'retry'],
+  ['AuthFailure.SignatureFailure', 'permanent'],
+  ['AuthFailure.SecretIdNotFound', 'permanent'],
+  ['RequestLimitExceeded', 'retry'],
+  ['LimitExceeded.RateLimitExceeded', 'retry'],
+  ['ServiceUnavailable', 'retry'],
+  ['InternalError', 'retry'],
+];
+
+const REFERENCE_TABLE: [string, Class, Class | null][] = [
+  ...PER_ACTION_TABLE,
+  ...COMMON_TABLE.map(([code, handling]): [string, Class, Class] => [code, handling, handling]),
 ];
 
 describe('classifyApiError: named codes without an embedded number', () => {
@@ -130,7 +149,22 @@ describe('classifyApiError: named codes without an embedded number', () => {
     const created = classifyApiError(error(code, 'some message'), 'start');
     expect(created.class).toBe(onCreate);
     expect(created.apiCode).toBe(code);
-    if (onCancel) expect(classifyApiError(error(code, 'some message'), 'cancel').class).toBe(onCancel);
+    // Catalogued: not counted as unknown.
+    expect(created.unknown).toBeUndefined();
+    // No cancel column: the code is handled on cancel as on create.
+    expect(classifyApiError(error(code, 'some message'), 'cancel').class).toBe(onCancel ?? onCreate);
+  });
+
+  test('ServiceUnavailable and InternalError are platform hiccups: retried, reported as themselves', () => {
+    for (const code of ['ServiceUnavailable', 'InternalError']) {
+      for (const op of ['start', 'cancel'] as const) {
+        expect(classifyApiError(error(code, '当前服务暂时不可用'), op)).toMatchObject({
+          code,
+          class: 'retry',
+          apiCode: code,
+        });
+      }
+    }
   });
 
   test.each([
@@ -163,8 +197,39 @@ describe('classifyApiError: named codes without an embedded number', () => {
     expect(classifyApiError(error('InternalError'), 'cancel').code).toBe('InternalError');
   });
 
-  test('an unknown code is permanent', () => {
-    expect(classifyApiError(error('UnsupportedOperation.Whatever'), 'start').class).toBe('permanent');
-    expect(classifyApiError(error('Something'), 'cancel').class).toBe('permanent');
+  test('an unknown code is permanent, reported as itself and marked unknown', () => {
+    expect(classifyApiError(error('UnsupportedOperation.Whatever'), 'start')).toMatchObject({
+      code: 'UnsupportedOperation.Whatever',
+      class: 'permanent',
+      unknown: true,
+    });
+    expect(classifyApiError(error('Something'), 'cancel')).toMatchObject({
+      class: 'permanent',
+      unknown: true,
+    });
+  });
+
+  test('an unknown sub-code of a known family takes the family’s class, and is marked unknown', () => {
+    expect(classifyApiError(error('InternalError.DBError'), 'start')).toMatchObject({
+      class: 'retry',
+      unknown: true,
+    });
+    expect(classifyApiError(error('ServiceUnavailable.Maintenance'), 'cancel')).toMatchObject({
+      class: 'retry',
+      unknown: true,
+    });
+    expect(classifyApiError(error('InvalidParameter.NewThing'), 'start')).toMatchObject({
+      class: 'permanent',
+      unknown: true,
+    });
+  });
+
+  test('an embedded number no table knows is marked unknown; a known one is not', () => {
+    expect(classifyApiError(error('FailedOperation', 'err_code [ -77777 ],msg [ ? ]'), 'start').unknown).toBe(
+      true,
+    );
+    expect(
+      classifyApiError(error('FailedOperation', 'err_code [ -505 ],msg [ ? ]'), 'start').unknown,
+    ).toBeUndefined();
   });
 });

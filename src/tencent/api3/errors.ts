@@ -21,7 +21,10 @@ import type { ApiError } from './envelope.js';
  * 2. a named code with a documented legacy counterpart (`SessionOutputStreamChanged` ≈ -508,
  *    `CancelSessionNotExist` ≈ -30300: already done on cancel) reports that number;
  * 3. rate limits and an expired signature report the transport codes `throttled` / `time_expired`;
- * 4. anything else reports the API 3.0 code itself, classified by its family.
+ * 4. anything else reports the API 3.0 code itself, classified by the reference's catalogue
+ *    (API_ONLY), else by its family (`FailedOperation.X` as `FailedOperation`), else permanent.
+ *
+ * A code or embedded number in no catalogue is marked `unknown` (shown with its message, counted).
  *
  * The API 3.0 code always travels beside the result as `apiCode`.
  */
@@ -81,7 +84,11 @@ interface ApiCodeInfo {
   hint: string;
 }
 
-/** API 3.0 codes with no legacy number, exact names first, then by family (the part before the dot). */
+/**
+ * The reference's API 3.0 codes (§6.5, both tables) with no legacy number. Every name the reference
+ * lists is here or in LEGACY_EQUIVALENTS / TRANSPORT_EQUIVALENTS: a code found in none of them is
+ * unknown (classified by its family, else permanent, and counted).
+ */
 const API_ONLY: Readonly<Record<string, ApiCodeInfo>> = {
   'AuthFailure.SignatureFailure': {
     class: 'permanent',
@@ -93,10 +100,42 @@ const API_ONLY: Readonly<Record<string, ApiCodeInfo>> = {
     meaning: 'unknown SecretId',
     hint: 'check TENCENT_SECRET_ID (and that the key was not deleted or disabled)',
   },
+  // Generic failure with no embedded code: retried, bounded by the job's attempts.
+  FailedOperation: {
+    class: 'retry',
+    meaning: 'the platform could not complete the operation',
+    hint: 'transient unless it persists; the message may say more',
+  },
+  'FailedOperation.CallOtherSvrError': {
+    class: 'retry',
+    meaning: 'an internal backend call failed',
+    hint: 'transient; retried with backoff',
+  },
+  'FailedOperation.CallOtherSvrFailed': {
+    class: 'retry',
+    meaning: 'an internal backend call failed',
+    hint: 'transient; retried with backoff',
+  },
+  InternalError: {
+    class: 'retry',
+    meaning: 'platform internal error',
+    hint: 'transient; retried with backoff',
+  },
   'InternalError.JiFeiOtherError': {
     class: 'permanent',
     meaning: 'billing-side error',
     hint: 'check the account’s billing state; contact Tencent support',
+  },
+  // Without an embedded legacy code (which decides when present).
+  InvalidParameter: {
+    class: 'permanent',
+    meaning: 'parameter error',
+    hint: 'the message names the parameter; resending the same request cannot help',
+  },
+  'InvalidParameter.OtherError': {
+    class: 'permanent',
+    meaning: 'parameter error',
+    hint: 'the message names the parameter; resending the same request cannot help',
   },
   'InvalidParameter.InvalidBackgroudResolution': {
     class: 'permanent',
@@ -108,26 +147,44 @@ const API_ONLY: Readonly<Record<string, ApiCodeInfo>> = {
     meaning: 'invalid rounded-corner radius',
     hint: 'fix the rounded-corner parameter',
   },
+  'ResourceNotFound.ForbidService': {
+    class: 'permanent',
+    meaning: 'the live service is forbidden for the account',
+    hint: 'check the account in the console; contact Tencent support',
+  },
+  'ResourceNotFound.FreezeService': {
+    class: 'permanent',
+    meaning: 'the live service is frozen for the account',
+    hint: 'check the account’s balance and state in the console',
+  },
+  'ResourceNotFound.StopService': {
+    class: 'permanent',
+    meaning: 'the live service is stopped for the account',
+    hint: 'check the account’s state in the console',
+  },
+  'ResourceNotFound.UserDisableService': {
+    class: 'permanent',
+    meaning: 'the account disabled the live service',
+    hint: 'enable the live service in the console',
+  },
+  // 当前服务暂时不可用: a platform hiccup, not a verdict on the request.
+  ServiceUnavailable: {
+    class: 'retry',
+    meaning: 'the service is temporarily unavailable',
+    hint: 'transient; retried with backoff',
+  },
 };
 
+/** How an unknown sub-code (`Family.Something`) is classified: by what its family means. */
 const API_FAMILIES: Readonly<Record<string, ApiCodeInfo>> = {
   AuthFailure: {
     class: 'permanent',
     meaning: 'authentication failed',
     hint: 'check TENCENT_SECRET_ID / TENCENT_SECRET_KEY and the CAM permissions for live',
   },
-  // Generic failure with no embedded code: bounded by the job's attempts.
-  FailedOperation: {
-    class: 'retry',
-    meaning: 'the platform could not complete the operation',
-    hint: 'transient unless it persists; the message may say more',
-  },
-  InternalError: { class: 'retry', meaning: 'platform internal error', hint: 'transient; retried' },
-  InvalidParameter: {
-    class: 'permanent',
-    meaning: 'parameter error',
-    hint: 'the message names the parameter; resending the same request cannot help',
-  },
+  FailedOperation: API_ONLY.FailedOperation!,
+  InternalError: API_ONLY.InternalError!,
+  InvalidParameter: API_ONLY.InvalidParameter!,
   InvalidParameterValue: {
     class: 'permanent',
     meaning: 'parameter value error',
@@ -138,14 +195,18 @@ const API_FAMILIES: Readonly<Record<string, ApiCodeInfo>> = {
     meaning: 'the live service is unavailable to the account',
     hint: 'the service is forbidden, frozen, stopped or disabled: check the account in the console',
   },
+  ServiceUnavailable: API_ONLY.ServiceUnavailable!,
 };
 
 function transportEquivalent(code: string): MixErrorCode | undefined {
   return code.startsWith('RequestLimitExceeded') ? TRANSPORT_CODES.throttled : TRANSPORT_EQUIVALENTS[code];
 }
 
-function apiOnlyInfo(code: string): ApiCodeInfo {
-  return API_ONLY[code] ?? API_FAMILIES[code.split('.')[0] ?? ''] ?? UNKNOWN_CODE;
+/** A named code's meaning: the catalogue's, else its family's (marked unknown), else unknown and permanent. */
+function apiOnlyInfo(code: string): ApiCodeInfo & { unknown?: true } {
+  const known = API_ONLY[code];
+  if (known) return known;
+  return { ...(API_FAMILIES[code.split('.')[0] ?? ''] ?? UNKNOWN_CODE), unknown: true };
 }
 
 /** What an API 3.0 error answer means for the given operation, in the legacy vocabulary. */
@@ -156,14 +217,13 @@ export function classifyApiError(error: ApiError, op: MixOperation): Api3ErrorIn
     if (MIX_ERRORS[embedded]) return { ...classifyMixError(embedded, op), apiCode };
     // A number the legacy table does not know: keep the number; the named code's documented legacy
     // counterpart decides if it has one (`CancelSessionNotExist` is done on cancel whatever number
-    // it carries), else the API code's family.
+    // it carries), else the API code's family. Either way the number is new to us: unknown.
     const named = LEGACY_EQUIVALENTS[apiCode];
-    if (named !== undefined) return { ...classifyMixError(named, op), code: embedded, apiCode };
-    const info = apiOnlyInfo(apiCode);
-    return { code: embedded, class: info.class, meaning: info.meaning, hint: info.hint, apiCode };
+    if (named !== undefined)
+      return { ...classifyMixError(named, op), code: embedded, apiCode, unknown: true };
+    return { ...apiOnlyInfo(apiCode), code: embedded, apiCode, unknown: true };
   }
   const legacy = LEGACY_EQUIVALENTS[apiCode] ?? transportEquivalent(apiCode);
   if (legacy !== undefined) return { ...classifyMixError(legacy, op), apiCode };
-  const info = apiOnlyInfo(apiCode);
-  return { code: apiCode, class: info.class, meaning: info.meaning, hint: info.hint, apiCode };
+  return { ...apiOnlyInfo(apiCode), code: apiCode, apiCode };
 }

@@ -7,10 +7,10 @@ import { z } from 'zod';
  */
 
 /**
- * Page size bounds. The SDK's model comments say 10–100, the current CN doc 10–300000; the client
- * stays within both (the schema accepts the wider range, as the platform does).
+ * Page size bounds of the current doc and SDKs (reference §6.4; older SDK comments and the intl
+ * doc said 10–100). The doc asks for a size larger than the total, so one call returns everything.
  */
-export const ONLINE_LIST_PAGE_SIZE = { min: 10, max: 100, platformMax: 300_000 } as const;
+export const ONLINE_LIST_PAGE_SIZE = { min: 10, max: 300_000 } as const;
 
 const describeLiveStreamOnlineListRequestSchema = z.strictObject({
   /** Push domain; needed on accounts with several. */
@@ -20,7 +20,7 @@ const describeLiveStreamOnlineListRequestSchema = z.strictObject({
   /** 1-based; default 1. */
   PageNum: z.number().int().min(1).optional(),
   /** Default 10. */
-  PageSize: z.number().int().min(ONLINE_LIST_PAGE_SIZE.min).max(ONLINE_LIST_PAGE_SIZE.platformMax).optional(),
+  PageSize: z.number().int().min(ONLINE_LIST_PAGE_SIZE.min).max(ONLINE_LIST_PAGE_SIZE.max).optional(),
   /** Exact-match filter. */
   StreamName: z.string().min(1).optional(),
 });
