@@ -174,7 +174,7 @@ describe('reconcileRoom', () => {
     r.clock.now = T0 + 64_999;
     expect(await r.run()).toMatchObject({ kind: 'wait', until: T0 + 65_000 });
     r.clock.now = T0 + 65_000;
-    expect(await r.run()).toMatchObject({ kind: 'wait', summary: `cancelled ${r.roomId}_1` });
+    expect(await r.run()).toMatchObject({ kind: 'rerun', summary: `cancelled ${r.roomId}_1` });
     expect(r.calls.map((c) => `${c.op} ${c.sessionId} ${c.spec?.inputs.length ?? ''}`.trim())).toEqual([
       `start ${r.roomId}_1 3`,
       `start ${r.roomId}_1 2`,
