@@ -1,8 +1,9 @@
 import type { Metrics } from '../src/metrics.js';
-import type { JobContext, LiveEventJob } from '../src/queue/catalog.js';
+import type { JobContext } from '../src/queue/catalog.js';
 import { readMembership } from '../src/rooms/membership.js';
 import { applyObservation } from '../src/rooms/observations.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
+import type { LiveEvent } from '../src/tencent/callback.js';
 import { isPushOrigin, type PushOrigin, pushOriginKey } from '../src/tencent/push-origin.js';
 
 export interface EventsHandlerDeps {
@@ -19,7 +20,7 @@ export type EventResult = { outcome: string; roomId?: string; version?: number }
 
 /** The `liveEvents` handler: a callback's event → the room's state; asks for a reconcile when the room changed. */
 export function eventsHandler(deps: EventsHandlerDeps) {
-  return async (event: LiveEventJob, { rerun }: Pick<JobContext, 'rerun'>): Promise<EventResult> => {
+  return async (event: LiveEvent, { rerun }: Pick<JobContext, 'rerun'>): Promise<EventResult> => {
     const member = readMembership(event.params);
     if (!member.ok) {
       const outcome = member.reason === 'no-room' ? 'no_room' : 'bad_room';
@@ -33,15 +34,8 @@ export function eventsHandler(deps: EventsHandlerDeps) {
     const { outcome, version } = await applyObservation(
       deps.store,
       {
-        kind: event.kind,
-        streamId: event.streamId,
-        sequence: event.sequence,
-        eventTimeMs: event.eventTimeMs,
-        receivedAt: event.receivedAt,
-        width: event.width,
-        height: event.height,
+        ...event,
         membership: member.membership,
-        ...(event.unmixable ? { unmixable: event.unmixable } : {}),
         ...(wellFormed ? { origin: pushOriginKey(origin) } : {}),
       },
       deps.now(),

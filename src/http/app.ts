@@ -5,8 +5,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import { type CallbackGuard, callbackGuardSchema } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { LiveEventJob } from '../queue/catalog.js';
 import type { RedisClient } from '../queue/connections.js';
+import type { LiveEvent } from '../tencent/callback.js';
 import { type AdminDeps, createAdminApp } from './admin-app.js';
 import { createBadSignLimiter } from './bad-sign-limiter.js';
 import { registerCallbacks } from './callbacks.js';
@@ -19,7 +19,7 @@ export interface AppDeps {
   /** TENCENT_CALLBACK_KEY_PREVIOUS, accepted beside callbackKey during a rotation. */
   previousCallbackKey?: string | undefined;
   redis: RedisClient;
-  eventsQueue: Queue<LiveEventJob>;
+  eventsQueue: Queue<LiveEvent>;
   queues: Queue[];
   metrics: Metrics;
   log: Logger;

@@ -3,10 +3,11 @@ import type { Hono } from 'hono';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { jobOptions } from '../queue/bullmq.js';
-import { jobCatalog, type LiveEventJob } from '../queue/catalog.js';
+import { jobCatalog } from '../queue/catalog.js';
 import {
   callbackEnvelopeSchema,
   EVENT_TYPE,
+  type LiveEvent,
   parseCallbackJson,
   streamCallbackSchema,
   toLiveEvent,
@@ -23,7 +24,7 @@ export interface CallbackDeps {
   callbackKey: string;
   /** TENCENT_CALLBACK_KEY_PREVIOUS: still accepted while a key rotation is under way. */
   previousCallbackKey?: string | undefined;
-  eventsQueue: Queue<LiveEventJob>;
+  eventsQueue: Queue<LiveEvent>;
   now: () => number;
   metrics: Metrics;
   /** Budget of wrong signs per client address; absent: none. */
@@ -86,22 +87,8 @@ export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
       return problem(c, 'bad_request', `invalid field: ${field}`);
     }
     const event = toLiveEvent(parsed.data, receivedAt);
-    const job: LiveEventJob = {
-      kind: event.kind,
-      streamId: event.streamId,
-      sequence: event.sequence,
-      eventTimeMs: event.eventTimeMs,
-      receivedAt,
-      domain: event.domain,
-      appName: event.appName,
-      params: event.params,
-      width: event.width,
-      height: event.height,
-      errcode: event.errcode,
-      ...(event.unmixable ? { unmixable: event.unmixable } : {}),
-    };
     try {
-      await deps.eventsQueue.add(event.kind, job, jobOptions(jobCatalog.liveEvents, job, {}));
+      await deps.eventsQueue.add(event.kind, event, jobOptions(jobCatalog.liveEvents, event, {}));
     } catch {
       count('unavailable');
       return problem(c, 'unavailable', 'the event could not be stored; retry later');

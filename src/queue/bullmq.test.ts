@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
+import type { LiveEvent } from '../tencent/callback.js';
 import { jobOptions, scheduledJobOptions } from './bullmq.js';
-import { jobCatalog, type LiveEventJob, liveEventJobId, type ResyncJob } from './catalog.js';
+import { jobCatalog, liveEventJobId, type ResyncJob } from './catalog.js';
 
 /** The catalog's plain options, as BullMQ receives them (ages in seconds, ids from the payload). */
 
-const event: LiveEventJob = {
+const event: LiveEvent = {
   kind: 'push',
   streamId: 'host_a',
   sequence: '42',

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../config.js';
+import { type LiveEvent, liveEventSchema } from '../tencent/callback.js';
 
 /**
  * The job catalog: every queue, its payload schema (the type is inferred from it), the options
@@ -14,23 +15,6 @@ import type { Config } from '../config.js';
  * BullMQ's multi-key scripts) land in one slot.
  */
 export const QUEUE_PREFIX = '{mk}';
-
-export const liveEventJobSchema = z.object({
-  kind: z.enum(['push', 'disconnect']),
-  streamId: z.string().min(1).max(1024),
-  sequence: z.string().max(40),
-  eventTimeMs: z.number().int().nonnegative(),
-  /** When the receiver took the callback: the earliest moment the stream was known live. */
-  receivedAt: z.number().int().nonnegative(),
-  domain: z.string().max(4096),
-  appName: z.string().max(4096),
-  params: z.record(z.string(), z.string()),
-  width: z.number().int().nonnegative(),
-  height: z.number().int().nonnegative(),
-  errcode: z.number().int(),
-  unmixable: z.string().optional(),
-});
-export type LiveEventJob = z.infer<typeof liveEventJobSchema>;
 
 export const reconcileJobSchema = z.object({ roomId: z.string().min(1).max(64) });
 export type ReconcileJob = z.infer<typeof reconcileJobSchema>;
@@ -120,10 +104,13 @@ export const RESYNC_SCHEDULER_ID = 'resync';
 const defineJob = <P, S = object>(definition: JobDefinition<P, S>) => definition;
 
 export const jobCatalog = {
-  /** One job per authentic push/disconnect callback: applies it to its room (workers/events.ts). */
+  /**
+   * One job per authentic push/disconnect callback: applies it to its room (workers/events.ts).
+   * The payload is the callback's `LiveEvent` itself: nothing is added or dropped on the way.
+   */
   liveEvents: defineJob({
     queue: 'live-events',
-    schema: liveEventJobSchema,
+    schema: liveEventSchema,
     job: () => ({
       attempts: 5,
       backoff: { type: 'exponential', delayMs: 500 },
@@ -227,7 +214,7 @@ export type JobHandlers = { [N in JobName]: JobHandler<PayloadOf<N>> };
  * A callback's job id, from its stream, sequence and kind: Tencent's retries of it get the same.
  * Hashed because stream ids are free text and BullMQ ids may not contain ':'.
  */
-export function liveEventJobId(event: Pick<LiveEventJob, 'streamId' | 'sequence' | 'kind'>): string {
+export function liveEventJobId(event: Pick<LiveEvent, 'streamId' | 'sequence' | 'kind'>): string {
   const digest = createHash('sha1')
     .update(`${event.kind}\n${event.streamId}\n${event.sequence}`)
     .digest('hex');

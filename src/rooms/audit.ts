@@ -14,7 +14,7 @@ type AuditType = AuditEntry['type'];
 
 /** Stored field order per type. A field a script decides (an observation's outcome) comes first. */
 export const AUDIT_FIELDS = {
-  callback: ['outcome', 'kind', 'stream', 'seq', 'notes', 'unmixable'],
+  callback: ['outcome', 'kind', 'stream', 'seq', 'notes', 'unmixable', 'errcode', 'errmsg'],
   resync: ['outcome', 'action', 'stream', 'seq', 'reason'],
   decision: ['decision', 'until', 'reason'],
   request: ['op', 'session', 'reason', 'causes', 'changes', 'inputs'],

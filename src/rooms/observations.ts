@@ -1,3 +1,4 @@
+import type { LiveEvent } from '../tencent/callback.js';
 import { encodeAuditFields } from './audit.js';
 import type { Membership } from './membership.js';
 import { indexRoom } from './room-index.js';
@@ -17,19 +18,21 @@ export type { ObservationOutcome };
 /** How many fields of an observation's audit entry the script decides: its outcome, the first. */
 const DECIDED_BY_SCRIPT = 1;
 
-export interface Observation {
-  kind: 'push' | 'disconnect';
-  streamId: string;
-  sequence: string;
-  eventTimeMs: number;
-  receivedAt: number;
-  width: number;
-  height: number;
-  membership: Membership;
-  unmixable?: string;
-  /** A push's origin key (`domain/appname`), when its callback named a well-formed one. */
-  origin?: string;
-}
+/**
+ * A push or disconnect as its room takes it: the callback's event (src/tencent/callback.ts), the
+ * part of it a room keeps, with what the events worker resolved from the rest (the room and role
+ * its params name, its push origin). What a push stores is a `StoredStream`, built from this in
+ * `applyObservation`: stored JSON keeps its own field names across releases.
+ */
+export type Observation = Pick<
+  LiveEvent,
+  'kind' | 'streamId' | 'sequence' | 'eventTimeMs' | 'receivedAt' | 'width' | 'height' | 'unmixable'
+> &
+  Partial<Pick<LiveEvent, 'errcode' | 'subErrcode' | 'errmsg'>> & {
+    membership: Membership;
+    /** A push's origin key (`domain/appname`), when its callback named a well-formed one. */
+    origin?: string;
+  };
 
 export async function applyObservation(
   store: RoomStore,
@@ -55,6 +58,7 @@ export async function applyObservation(
     seq: obs.sequence,
     ...(obs.membership.notes.length ? { notes: obs.membership.notes.join('; ') } : {}),
     ...(obs.unmixable ? { unmixable: obs.unmixable } : {}),
+    ...(obs.kind === 'disconnect' ? disconnectReason(obs) : {}),
   };
   // Index first: an index entry without state is harmless, state without an entry is invisible.
   await indexRoom(store, roomId, nowMs);
@@ -71,6 +75,21 @@ export async function applyObservation(
     auditType: 'callback',
     auditFields: encodeAuditFields('callback', audit, DECIDED_BY_SCRIPT),
   });
+}
+
+/**
+ * Why the platform ended a push, for the room's timeline: `errcode` as the platform's tables write
+ * it (`21/102`: a new push replaced it; reference §1.5) and its text.
+ */
+function disconnectReason({ errcode, subErrcode, errmsg }: Observation): {
+  errcode?: string;
+  errmsg?: string;
+} {
+  if (errcode === undefined) return {};
+  return {
+    errcode: subErrcode === undefined ? String(errcode) : `${errcode}/${subErrcode}`,
+    ...(errmsg ? { errmsg } : {}),
+  };
 }
 
 /**

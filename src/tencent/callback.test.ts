@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { parseCallbackJson, parseStreamParams, streamCallbackSchema, toLiveEvent } from './callback.js';
+import {
+  liveEventSchema,
+  MAX_ERRMSG,
+  parseCallbackJson,
+  parseStreamParams,
+  streamCallbackSchema,
+  toLiveEvent,
+} from './callback.js';
 
 // Tencent's documented push sample (reference §1.4).
 const pushSample = `{"app":"test.domain.com","appid":12345678,"appname":"live","channel_id":"test_stream","errcode":0,"errmsg":"ok","event_time":1703731478,"event_type":1,"height":0,"idc_id":34,"node":"42.81.194.37","sequence":"2210464508206756938","set_id":2,"sign":"df49f5d4","stream_id":"test_stream","stream_param":"stream_param=test","t":1703732078,"user_ip":"1.1.1.1","width":0}`;
@@ -42,6 +49,43 @@ describe('streamCallbackSchema', () => {
     expect(event.kind).toBe('disconnect');
     expect(event.params.record_interval).toBe('5400');
     expect(event.width).toBe(0);
+    expect(event).toMatchObject({ receivedAt: 5, errcode: 2, errmsg: 'recv rtmpcloseStream' });
+    expect(event).not.toHaveProperty('subErrcode');
+  });
+
+  test('a disconnect carries its reason: errcode, sub_errcode and a short errmsg', () => {
+    const cb = streamCallbackSchema.parse({
+      event_type: 0,
+      t: 1,
+      sign: 's',
+      stream_id: 'guest_b',
+      sequence: '9',
+      errcode: 21,
+      sub_errcode: '102',
+      errmsg: ` ${'replaced '.repeat(40)}`,
+    });
+    const event = toLiveEvent(cb, 0);
+    expect(event).toMatchObject({ errcode: 21, subErrcode: 102 });
+    expect(event.errmsg).toHaveLength(MAX_ERRMSG);
+    expect(event.errmsg?.startsWith('replaced')).toBe(true);
+    expect(liveEventSchema.parse(event)).toEqual(event);
+  });
+
+  test('an event is the job payload: one written before errmsg and subErrcode existed still reads', () => {
+    const before = {
+      kind: 'push',
+      streamId: 'host_a',
+      sequence: '1',
+      eventTimeMs: 1000,
+      receivedAt: 1200,
+      domain: 'push.example.com',
+      appName: 'live',
+      params: { mix_room: 'r1' },
+      width: 540,
+      height: 960,
+      errcode: 0,
+    };
+    expect(liveEventSchema.parse(before)).toEqual(before);
   });
 
   test('push_duration may be a string or a number; numbers may arrive as strings', () => {

@@ -10,6 +10,8 @@ import { STREAM_ID_PATTERN } from './limits.js';
 export const EVENT_TYPE = { disconnect: 0, push: 1, recording: 100, snapshot: 200 } as const;
 
 const MAX_TEXT = 4096;
+/** A disconnect's reason is a line on a room's timeline, not a log: the platform's texts are short. */
+export const MAX_ERRMSG = 200;
 /** An integer that Tencent documents as int but that may arrive as a decimal string. */
 const int = z.union([
   z.number().int(),
@@ -70,25 +72,35 @@ export const streamCallbackSchema = z.object({
 });
 export type StreamCallback = z.infer<typeof streamCallbackSchema>;
 
-/** A push or disconnect, normalised: what the rest of mixkeeper sees of a callback. */
-export interface LiveEvent {
-  kind: 'push' | 'disconnect';
-  streamId: string;
+/**
+ * A push or disconnect, normalised: what the rest of mixkeeper sees of a callback. It is the
+ * `liveEvents` job's payload as is (src/queue/catalog.ts), so this schema also reads it back out
+ * of Redis, from this release or the one before: add fields as optional (docs/OPERATIONS.md).
+ */
+export const liveEventSchema = z.object({
+  kind: z.enum(['push', 'disconnect']),
+  streamId: z.string().min(1).max(1024),
   /** Identifies one push; its disconnect carries the same value. '' when Tencent sent none. */
-  sequence: string;
+  sequence: z.string().max(40),
   /** When the platform produced the event, Unix ms (1-second resolution). */
-  eventTimeMs: number;
-  domain: string;
-  appName: string;
+  eventTimeMs: z.number().int().nonnegative(),
+  /** When the receiver took the callback: the earliest moment the stream was known live. */
+  receivedAt: z.number().int().nonnegative(),
+  domain: z.string().max(MAX_TEXT),
+  appName: z.string().max(MAX_TEXT),
   /** `stream_param` parsed: the push URL's query, without its credentials (`txSecret`, …). */
-  params: Record<string, string>;
-  width: number;
-  height: number;
-  errcode: number;
-  errmsg: string;
+  params: z.record(z.string(), z.string()),
+  width: z.number().int().nonnegative(),
+  height: z.number().int().nonnegative(),
+  /** A disconnect's reason (reference §1.5), with `subErrcode` when sent (21/102: replaced); 0 on a push. */
+  errcode: z.number().int(),
+  subErrcode: z.number().int().optional(),
+  /** The platform's text for `errcode`, when not empty; shortened to `MAX_ERRMSG`. */
+  errmsg: z.string().max(MAX_ERRMSG).optional(),
   /** Why the mix API could not take this stream id, if it cannot. */
-  unmixable?: string;
-}
+  unmixable: z.string().optional(),
+});
+export type LiveEvent = z.infer<typeof liveEventSchema>;
 
 /**
  * Parses a callback body. An unquoted `sequence` (a number past 2^53) is quoted before JSON.parse
@@ -133,18 +145,21 @@ function withoutCredentials(params: Record<string, string>): Record<string, stri
 }
 
 export function toLiveEvent(cb: StreamCallback, receivedAtMs: number): LiveEvent {
+  const errmsg = cb.errmsg?.trim().slice(0, MAX_ERRMSG);
   const event: LiveEvent = {
     kind: cb.event_type === EVENT_TYPE.push ? 'push' : 'disconnect',
     streamId: cb.stream_id,
     sequence: cb.sequence ?? '',
     eventTimeMs: cb.event_time !== undefined ? cb.event_time * 1000 : receivedAtMs,
+    receivedAt: receivedAtMs,
     domain: cb.app ?? '',
     appName: cb.appname ?? '',
     params: withoutCredentials(parseStreamParams(cb.stream_param)),
     width: Math.max(0, cb.width ?? 0),
     height: Math.max(0, cb.height ?? 0),
     errcode: cb.errcode ?? 0,
-    errmsg: cb.errmsg ?? '',
+    ...(cb.sub_errcode !== undefined ? { subErrcode: cb.sub_errcode } : {}),
+    ...(errmsg ? { errmsg } : {}),
   };
   if (!STREAM_ID_PATTERN.test(cb.stream_id)) {
     event.unmixable = 'stream id must be 1-80 letters, digits or underscores for the mix API';

@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import { loadConfig } from '../../src/config.js';
-import { type LiveEventJob, liveEventJobId, QUEUE_PREFIX, QUEUES } from '../../src/queue/catalog.js';
+import { liveEventJobId, QUEUE_PREFIX, QUEUES } from '../../src/queue/catalog.js';
 import type { MixRequestRecord } from '../../src/sim/request-log.js';
+import type { LiveEvent } from '../../src/tencent/callback.js';
 import { startBenchStack } from './bench-stack.js';
 import { churnTimeline, DRAIN_MS, type TimedStep } from './churn-script.js';
 import type { BenchContext } from './context.js';
@@ -89,7 +90,7 @@ export async function measureEconomy(ctx: BenchContext): Promise<EconomyResult> 
     await sleep(DRAIN_MS * timeScale);
     await waitUntil('the naive reactor to stop retrying', () => reactor.pending() === 0, 30_000);
 
-    const queue = new Queue<LiveEventJob>(QUEUES.liveEvents, { connection: ctx.redis, prefix: QUEUE_PREFIX });
+    const queue = new Queue<LiveEvent>(QUEUES.liveEvents, { connection: ctx.redis, prefix: QUEUE_PREFIX });
     const mkReceipts = new Map<Played, number>();
     try {
       for (const step of played) {

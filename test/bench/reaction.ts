@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { loadConfig } from '../../src/config.js';
-import { type LiveEventJob, liveEventJobId, QUEUE_PREFIX, QUEUES } from '../../src/queue/catalog.js';
+import { liveEventJobId, QUEUE_PREFIX, QUEUES } from '../../src/queue/catalog.js';
+import type { LiveEvent } from '../../src/tencent/callback.js';
 import { startBenchStack } from './bench-stack.js';
 import type { BenchContext } from './context.js';
 import { paced } from './pacing.js';
@@ -102,7 +103,7 @@ async function measure(
 ): Promise<ReactionRun> {
   const byOutput = requestsByOutput(await sim.requests());
   const violations = (await sim.violations()).length;
-  const queue = new Queue<LiveEventJob>(QUEUES.liveEvents, { connection: ctx.redis, prefix: QUEUE_PREFIX });
+  const queue = new Queue<LiveEvent>(QUEUES.liveEvents, { connection: ctx.redis, prefix: QUEUE_PREFIX });
   const all: number[] = [];
   const joins: number[] = [];
   const leaves: number[] = [];

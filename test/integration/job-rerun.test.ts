@@ -4,8 +4,9 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { z } from 'zod';
 import { createLogger } from '../../src/log.js';
 import { openQueue, startWorker } from '../../src/queue/bullmq.js';
-import type { JobContext, JobDefinition, LiveEventJob } from '../../src/queue/catalog.js';
+import type { JobContext, JobDefinition } from '../../src/queue/catalog.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
+import type { LiveEvent } from '../../src/tencent/callback.js';
 import { eventsHandler } from '../../workers/events.js';
 import { useRedis } from '../support/redis.js';
 
@@ -116,7 +117,7 @@ describe('the job context', () => {
 
 describe('eventsHandler on a rerun', () => {
   const store = new RoomStore(redis, { namespace });
-  const event = (streamId: string): LiveEventJob => ({
+  const event = (streamId: string): LiveEvent => ({
     kind: 'push',
     streamId,
     sequence: '7',

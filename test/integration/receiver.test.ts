@@ -9,8 +9,9 @@ import { startLocalRedis } from '../../src/commands/local-redis.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
-import { type LiveEventJob, liveEventJobId, QUEUES } from '../../src/queue/catalog.js';
+import { liveEventJobId, QUEUES } from '../../src/queue/catalog.js';
 import { producerConnection, waitUntilConnected } from '../../src/queue/connections.js';
+import { type LiveEvent, streamCallbackSchema, toLiveEvent } from '../../src/tencent/callback.js';
 import { md5Sign } from '../../src/tencent/md5-sign.js';
 import { useRedis } from '../support/redis.js';
 
@@ -18,7 +19,7 @@ const KEY = 'receiver-test-key';
 const NOW = 1_800_000_000_000;
 
 function harness(redis: Redis, namespace: string, previousCallbackKey?: string) {
-  const eventsQueue = new Queue<LiveEventJob>(QUEUES.liveEvents, {
+  const eventsQueue = new Queue<LiveEvent>(QUEUES.liveEvents, {
     connection: redis,
     prefix: `{${namespace}}`,
   });
@@ -89,6 +90,23 @@ describe('POST /callbacks/tencent', () => {
     // the retry guard outlives the job: Tencent retries for ~12 minutes
     const ttl = await redis.pttl(`{${namespace}}:live-events:de:${id}`);
     expect(ttl).toBeGreaterThan(25 * 60_000);
+  });
+
+  test('a disconnect is stored as the event the worker reads, with its reason', async () => {
+    const body = callback({
+      event_type: 0,
+      stream_id: 'guest_r',
+      sequence: '88',
+      errcode: 21,
+      sub_errcode: 102,
+      errmsg: 'replaced',
+    });
+    expect((await post(app, body)).status).toBe(200);
+    const job = await eventsQueue.getJob(
+      liveEventJobId({ kind: 'disconnect', streamId: 'guest_r', sequence: '88' }),
+    );
+    expect(job?.data).toEqual(toLiveEvent(streamCallbackSchema.parse(body), NOW));
+    expect(job?.data).toMatchObject({ kind: 'disconnect', errcode: 21, subErrcode: 102, errmsg: 'replaced' });
   });
 
   test('job data carries no sign, t or key', async () => {

@@ -8,7 +8,8 @@ import { startService } from '../../src/commands/service.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { jobOptions } from '../../src/queue/bullmq.js';
-import { jobCatalog, type LiveEventJob, QUEUES, RESYNC_SCHEDULER_ID } from '../../src/queue/catalog.js';
+import { jobCatalog, QUEUES, RESYNC_SCHEDULER_ID } from '../../src/queue/catalog.js';
+import type { LiveEvent } from '../../src/tencent/callback.js';
 import { recordingMixBackend } from '../support/recording-mix-backend.js';
 
 /**
@@ -131,14 +132,14 @@ describe('Redis coming back empty', () => {
     expect(empties()).toBe(2);
 
     // The workers still take events: two hosts in a room lead to a mix start.
-    const events = new Queue<LiveEventJob>(QUEUES.liveEvents, { connection: client, prefix: '{mk}' });
+    const events = new Queue<LiveEvent>(QUEUES.liveEvents, { connection: client, prefix: '{mk}' });
     events.on('error', () => {});
     opened.push({ order: 1, close: () => events.close() });
     for (const [streamId, role] of [
       ['after_host', 'main'],
       ['after_guest', 'guest'],
     ] as const) {
-      const event: LiveEventJob = {
+      const event: LiveEvent = {
         kind: 'push',
         streamId,
         sequence: '1',

@@ -54,8 +54,13 @@ test('a room with its audit log at the default cap takes at most 4 KB of Redis',
       ...(main ? { preset: 'pip' as const } : {}),
     };
     const now = clock.advance(20);
+    // As the bench's callbacks make them: an origin on each push, a reason on each disconnect.
     const obs = { kind, streamId, sequence: seq, eventTimeMs: now, receivedAt: now, width: 540, height: 960 };
-    return applyObservation(store, { ...obs, membership }, now);
+    const detail =
+      kind === 'push'
+        ? { errcode: 0, errmsg: 'ok', origin: 'bench.livepush.myqcloud.com/live' }
+        : { errcode: 1, errmsg: 'recv rtmp deleteStream' };
+    return applyObservation(store, { ...obs, ...detail, membership }, now);
   };
   const reconcile = async (roomId: string) => {
     for (let run = 0; run < 10; run++) {

@@ -66,6 +66,30 @@ describe('observations', () => {
     expect(state?.streams[0]?.leftAt).toBeUndefined();
   });
 
+  test('a disconnect’s audit line keeps why the push ended: errcode/sub_errcode and the platform’s text', async () => {
+    const r = room();
+    await applyObservation(store, { ...r.push('a', '11'), errcode: 0, errmsg: 'ok' }, T);
+    await applyObservation(
+      store,
+      { ...r.disc('a', '11'), errcode: 21, subErrcode: 102, errmsg: 'a new push replaced it' },
+      T + 100,
+    );
+    await applyObservation(store, { ...r.disc('b', '12'), errcode: 2 }, T + 200);
+    const [unknown, left, pushed] = await readAudit(store, r.roomId);
+    expect(left).toMatchObject({
+      kind: 'disconnect',
+      outcome: 'applied',
+      errcode: '21/102',
+      errmsg: 'a new push replaced it',
+    });
+    expect(unknown).toMatchObject({ kind: 'disconnect', outcome: 'unknown', errcode: '2' });
+    expect(unknown).not.toHaveProperty('errmsg');
+    // A push's errcode 0 / "ok" says nothing: not kept.
+    expect(pushed).toMatchObject({ kind: 'push', stream: 'a' });
+    expect(pushed).not.toHaveProperty('errcode');
+    expect(pushed).not.toHaveProperty('errmsg');
+  });
+
   test('an old push delivered after its replacement is stale', async () => {
     const r = room();
     await applyObservation(store, r.push('a', '22', T + 2000), T + 2000);

@@ -5,7 +5,8 @@ import type { CallbackGuard } from '../../src/config.js';
 import { createApp } from '../../src/http/app.js';
 import type { Logger } from '../../src/log.js';
 import { createMetrics, type Metrics } from '../../src/metrics.js';
-import { type LiveEventJob, QUEUES } from '../../src/queue/catalog.js';
+import { QUEUES } from '../../src/queue/catalog.js';
+import type { LiveEvent } from '../../src/tencent/callback.js';
 
 /**
  * The real HTTP app (createApp) in front of a real BullMQ `live-events` queue in the test's own
@@ -13,7 +14,7 @@ import { type LiveEventJob, QUEUES } from '../../src/queue/catalog.js';
  */
 export interface ReceiverApp {
   app: Hono;
-  eventsQueue: Queue<LiveEventJob>;
+  eventsQueue: Queue<LiveEvent>;
   metrics: Metrics;
   /** Jobs the receiver stored: every state BullMQ counts, and the job hashes themselves. */
   jobs(): Promise<{ counted: number; hashes: number }>;
@@ -32,7 +33,7 @@ export interface ReceiverAppOptions {
 export function receiverApp(options: ReceiverAppOptions): ReceiverApp {
   const { redis, namespace } = options;
   const prefix = `{${namespace}}`;
-  const eventsQueue = new Queue<LiveEventJob>(QUEUES.liveEvents, { connection: redis, prefix });
+  const eventsQueue = new Queue<LiveEvent>(QUEUES.liveEvents, { connection: redis, prefix });
   const metrics = createMetrics();
   const app = createApp({
     callbackKey: options.callbackKey,

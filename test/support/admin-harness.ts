@@ -4,12 +4,13 @@ import { type AdminDeps, createStandaloneAdminApp } from '../../src/http/admin-a
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
-import { type LiveEventJob, QUEUES, type ReconcileJob } from '../../src/queue/catalog.js';
+import { QUEUES, type ReconcileJob } from '../../src/queue/catalog.js';
 import type { Membership } from '../../src/rooms/membership.js';
 import { applyObservation } from '../../src/rooms/observations.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import { updateRoom } from '../../src/rooms/room-update.js';
 import type { AppliedMix } from '../../src/rooms/stored.js';
+import type { LiveEvent } from '../../src/tencent/callback.js';
 import type { MixBackendName } from '../../src/tencent/limits.js';
 import { PLATFORM_TIMING } from './platform-timing.js';
 import { useRedis } from './redis.js';
@@ -37,7 +38,7 @@ export function useAdminApp(
     connection: redis,
     prefix: `{${namespace}}`,
   });
-  const eventsQueue = new Queue<LiveEventJob>(QUEUES.liveEvents, {
+  const eventsQueue = new Queue<LiveEvent>(QUEUES.liveEvents, {
     connection: redis,
     prefix: `{${namespace}}`,
   });

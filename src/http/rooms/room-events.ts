@@ -14,7 +14,8 @@ const route = createRoute({
   path: '/v1/rooms/{id}/events',
   summary: "A room's audit log, newest first",
   description:
-    'Callbacks (with their outcome: applied, duplicate, stale, unknown), decisions (waits and why), ' +
+    'Callbacks (with their outcome: applied, duplicate, stale, unknown; a disconnect with its reason, ' +
+    '`errcode` as `21/102` and the platform’s `errmsg`), decisions (waits and why), ' +
     'requests (reason, the callbacks that caused them, and the inputs: all of them for a new session, ' +
     'else `changes`, each `+` added, `~` changed or `-` removed), answers (code, latency), ' +
     'config changes and operator actions; each with its time and the room version.',

@@ -13,7 +13,9 @@ export function auditLine(entry: AuditLike): string {
   const s = (key: string) => (entry[key] === undefined ? '' : String(entry[key]));
   switch (entry.type) {
     case 'callback': {
-      const extra = [entry.notes, entry.unmixable && `unmixable: ${s('unmixable')}`].filter(Boolean);
+      const reason =
+        entry.errcode !== undefined && `errcode ${s('errcode')}${entry.errmsg ? `: ${s('errmsg')}` : ''}`;
+      const extra = [entry.notes, entry.unmixable && `unmixable: ${s('unmixable')}`, reason].filter(Boolean);
       return `${s('kind')} ${s('stream')} (seq ${s('seq')}) → ${s('outcome')}${extra.length ? `; ${extra.join('; ')}` : ''}`;
     }
     case 'decision':

@@ -1,0 +1,22 @@
+import { expect, test } from 'vitest';
+import { auditLine } from './audit-line.js';
+
+const at = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+test('a disconnect’s line says why the push ended, in the platform’s code and words', () => {
+  const left = {
+    at,
+    v: 4,
+    type: 'callback',
+    kind: 'disconnect',
+    stream: 'guest_b',
+    seq: '9',
+    outcome: 'stale',
+  };
+  expect(auditLine({ ...left, errcode: '21/102', errmsg: 'a new push replaced it' })).toBe(
+    'disconnect guest_b (seq 9) → stale; errcode 21/102: a new push replaced it',
+  );
+  expect(auditLine({ ...left, errcode: '2' })).toBe('disconnect guest_b (seq 9) → stale; errcode 2');
+  // Entries written before the reason was kept read as they did.
+  expect(auditLine(left)).toBe('disconnect guest_b (seq 9) → stale');
+});
