@@ -1,5 +1,5 @@
 import { INPUT_TYPES, type InputType, MAX_INPUTS, MIN_INPUTS, type MixLimits } from '../tencent/limits.js';
-import type { Rect } from '../tencent/mix-stream-v2.js';
+import type { Rect } from '../tencent/mix-spec.js';
 import { coverCrop } from './cover-fit.js';
 import { type Frame, frameFor } from './frame.js';
 import { byJoinOrder } from './join-order.js';

@@ -1,4 +1,4 @@
-import type { Rect } from '../tencent/mix-stream-v2.js';
+import type { Rect } from '../tencent/mix-spec.js';
 import type { Size } from './plan.js';
 
 /**

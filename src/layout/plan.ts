@@ -1,22 +1,24 @@
-import type { MixInput, MixSpec } from '../tencent/mix-stream-v2.js';
+import { z } from 'zod';
+import { mixInputSchema, mixSpecSchema } from '../tencent/mix-spec.js';
 
 /**
  * The layout engine's vocabulary: what a room looks like (snapshot) and what should be mixed (plan).
- * Everything here is plain data, so snapshots can be stored, compared and replayed.
+ * Everything here is plain data, so snapshots can be stored, compared and replayed. The plan has
+ * one zod schema, its types inferred: the rooms API describes it with it and the room store reads
+ * it back with it (src/rooms/stored-plan.ts).
  */
 
 export const PRESETS = ['pip', 'pk', 'grid', 'speaker', 'audio'] as const;
 export type BasePreset = (typeof PRESETS)[number];
 /** `template:<id>` asks for one of Tencent's template ids (10, 20, … 610). */
-export type Preset = BasePreset | `template:${number}`;
+export const presetSchema = z.union([z.enum(PRESETS), z.templateLiteral(['template:', z.int()])]);
+export type Preset = z.infer<typeof presetSchema>;
 
 export type Role = 'main' | 'guest';
 export type Media = 'av' | 'audio' | 'video';
 
-export interface Size {
-  width: number;
-  height: number;
-}
+export const sizeSchema = z.object({ width: z.number(), height: z.number() });
+export type Size = z.infer<typeof sizeSchema>;
 
 /** One live stream of a room, as the layout sees it. */
 export interface SnapshotStream {
@@ -62,22 +64,27 @@ export interface RoomSnapshot {
   streams: SnapshotStream[];
 }
 
-export type TileRole = Role | 'canvas' | 'picture';
+export const TILE_ROLES = ['main', 'guest', 'canvas', 'picture'] as const;
+export type TileRole = (typeof TILE_ROLES)[number];
 
-/** One input of a plan: the wire-level input plus what the layout engine knows about it. */
-export interface Tile extends MixInput {
-  role: TileRole;
+/** One input of a plan: the mix input plus what the layout engine knows about it. */
+export const tileSchema = mixInputSchema.extend({
+  role: z.enum(TILE_ROLES),
   /** Position index the stream holds (sticky slots); absent for the background. */
-  slot?: number;
-  /** The source resolution `crop` was computed from; present exactly when `crop` is, so
-   *  `validatePlan` can prove the crop stays inside the source (-29) from the plan alone. */
-  source?: Size;
-}
+  slot: z.number().int().optional(),
+  /**
+   * The source resolution `crop` was computed from; present exactly when `crop` is, so
+   * `validatePlan` can prove the crop stays inside the source (-29) from the plan alone.
+   */
+  source: sizeSchema.optional(),
+});
+export type Tile = z.infer<typeof tileSchema>;
 
 /** The desired mix of a room. Serialisable; equal plans mean "nothing to send". */
-export interface MixPlan extends MixSpec {
-  preset: Preset;
+export const mixPlanSchema = mixSpecSchema.extend({
+  preset: presetSchema,
   /** The output picture's size: the canvas, or the main's resolution. */
-  canvas: Size;
-  inputs: Tile[];
-}
+  canvas: sizeSchema,
+  inputs: z.array(tileSchema),
+});
+export type MixPlan = z.infer<typeof mixPlanSchema>;

@@ -1,5 +1,5 @@
 import type { MixLimits } from '../tencent/limits.js';
-import type { Rect } from '../tencent/mix-stream-v2.js';
+import type { Rect } from '../tencent/mix-spec.js';
 import type { Size } from './plan.js';
 
 /**

@@ -12,7 +12,7 @@ import {
   STREAM_ID_PATTERN,
   VALID_INPUT_TYPES,
 } from '../tencent/limits.js';
-import type { Rect } from '../tencent/mix-stream-v2.js';
+import type { Rect } from '../tencent/mix-spec.js';
 import type { MixPlan, Size, Tile } from './plan.js';
 import { templateSpec } from './template.js';
 

@@ -6,7 +6,7 @@ import type { SessionView } from '../sim/session-view.js';
 import { startTestSim, type TestSim } from '../sim/testing/sim-harness.js';
 import { createMixStreamRequest } from '../tencent/api3/common-mix-stream.js';
 import { parseTc3Authorization } from '../tencent/api3/tc3-sign.js';
-import type { MixSpec } from '../tencent/mix-stream-v2.js';
+import type { MixSpec } from '../tencent/mix-spec.js';
 import { api3Backend } from './api3-backend.js';
 
 const KEYS = { secretId: 'AKIDbackendtest01', secretKey: 'backend-secret-key-0c4e' };

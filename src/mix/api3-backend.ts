@@ -6,7 +6,7 @@ import {
 import { API3 } from '../tencent/api3/envelope.js';
 import { classifyApiError } from '../tencent/api3/errors.js';
 import { classifyMixError, type MixOperation } from '../tencent/errors.js';
-import type { MixSpec } from '../tencent/mix-stream-v2.js';
+import type { MixSpec } from '../tencent/mix-spec.js';
 import { type Api3ClientOptions, api3Client } from './api3-client.js';
 import type { MixBackend, MixOutcome } from './mix-backend.js';
 

@@ -4,13 +4,8 @@ import {
   type MixOperation,
   TRANSPORT_CODES,
 } from '../tencent/errors.js';
-import {
-  cancelBody,
-  type MixSpec,
-  mixRequestUrl,
-  parseMixResponse,
-  startBody,
-} from '../tencent/mix-stream-v2.js';
+import type { MixSpec } from '../tencent/mix-spec.js';
+import { cancelBody, mixRequestUrl, parseMixResponse, startBody } from '../tencent/mix-stream-v2.js';
 import { type PostAnswer, postJson, transportFailure } from './http-post.js';
 import type { MixBackend, MixOutcome } from './mix-backend.js';
 

@@ -1,5 +1,5 @@
 import type { MixErrorInfo } from '../tencent/errors.js';
-import type { MixSpec } from '../tencent/mix-stream-v2.js';
+import type { MixSpec } from '../tencent/mix-spec.js';
 
 /**
  * The platform's mix API, whichever protocol speaks it. Implementations make exactly one request

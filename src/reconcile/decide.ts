@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { MixPlan } from '../layout/plan.js';
-import type { MixSpec } from '../tencent/mix-stream-v2.js';
+import type { MixSpec } from '../tencent/mix-spec.js';
 
 /**
  * What to do about one room now: the pure heart of the reconcile. Given the desired plan, what the

@@ -82,4 +82,17 @@ describe('the applied plan as stored', () => {
     });
     expect(storedPlanSchema.parse(JSON.parse(JSON.stringify(pip)))).toEqual(pip);
   });
+
+  test('a stored plan is read with the plan’s schema: a tile the mix APIs do not know is refused', () => {
+    const pip = plan({
+      roomId: 'r1',
+      config: {},
+      streams: [stream('host', 'main', 1), stream('g1', 'guest', 2)],
+    });
+    const stored = JSON.parse(JSON.stringify(storedPlan(pip)));
+    stored.inputs[1][2] = 7;
+    expect(storedPlanSchema.safeParse(stored).success).toBe(false);
+    expect(storedPlanSchema.safeParse({ ...pip, preset: 'mosaic' }).success).toBe(false);
+    expect(storedPlanSchema.safeParse(pip).success).toBe(true);
+  });
 });

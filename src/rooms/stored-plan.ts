@@ -1,52 +1,47 @@
 import { z } from 'zod';
-import type { MixPlan, Tile } from '../layout/plan.js';
-import type { Rect } from '../tencent/mix-stream-v2.js';
+import { type MixPlan, mixPlanSchema, type Tile, tileSchema } from '../layout/plan.js';
+import type { Rect } from '../tencent/mix-spec.js';
 
 /**
  * How the applied mix's plan is stored: the plan's scalars as they are, each tile as an array
  * `[streamId, layer, inputType, role, slot, rect, crop, source, color, pictureId]` (rects as
  * `[x, y, width, height]`, sizes as `[width, height]`), absent values null and trailing ones left
  * out. As objects a tile spent ~190 bytes, most of them on key names, and the applied plan was a
- * quarter of a room's memory. Plans stored with object tiles still read.
+ * quarter of a room's memory. Plans stored with object tiles still read. Both forms are read with
+ * the plan's own schema (src/layout/plan.ts), the array's elements with its tile's fields.
  */
 
-const rect = z.tuple([z.number(), z.number(), z.number(), z.number()]);
-const size = z.tuple([z.number(), z.number()]);
+const tile = tileSchema.shape;
+const rectTuple = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+const sizeTuple = z.tuple([z.number(), z.number()]);
+const absent = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 const storedTileSchema = z.tuple([
-  z.string(),
-  z.number().int(),
-  z.union([z.literal(0), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
-  z.enum(['main', 'guest', 'canvas', 'picture']),
-  z.number().int().nullable().optional(),
-  rect.nullable().optional(),
-  rect.nullable().optional(),
-  size.nullable().optional(),
-  z.string().nullable().optional(),
-  z.number().int().nullable().optional(),
+  tile.streamId,
+  tile.layer,
+  tile.inputType,
+  tile.role,
+  absent(tile.slot.unwrap()),
+  absent(rectTuple),
+  absent(rectTuple),
+  absent(sizeTuple),
+  absent(tile.color.unwrap()),
+  absent(tile.pictureId.unwrap()),
 ]);
 type StoredTile = z.infer<typeof storedTileSchema>;
 
 /** A stored plan, either form, read as a `MixPlan`. */
-export const storedPlanSchema = z
-  .custom<Omit<MixPlan, 'inputs'> & { inputs: unknown[] }>(
-    (v) => typeof v === 'object' && v !== null && 'inputs' in v && Array.isArray(v.inputs),
-  )
-  .transform(
-    (plan): MixPlan => ({
-      ...plan,
-      inputs: plan.inputs.map((tile) =>
-        Array.isArray(tile) ? tileOf(storedTileSchema.parse(tile)) : (tile as Tile),
-      ),
-    }),
-  );
+export const storedPlanSchema = mixPlanSchema.extend({
+  inputs: z.array(z.union([storedTileSchema.transform(tileOf), tileSchema])),
+});
+export type StoredPlan = z.input<typeof storedPlanSchema>;
 
 /** The plan as stored (read back by `storedPlanSchema`). */
-export function storedPlan(plan: MixPlan): Omit<MixPlan, 'inputs'> & { inputs: unknown[] } {
+export function storedPlan(plan: MixPlan): StoredPlan {
   return { ...plan, inputs: plan.inputs.map(storedTile) };
 }
 
-function storedTile(t: Tile): unknown[] {
-  const tuple: unknown[] = [
+function storedTile(t: Tile): StoredTile {
+  const tuple: StoredTile = [
     t.streamId,
     t.layer,
     t.inputType,
@@ -58,7 +53,7 @@ function storedTile(t: Tile): unknown[] {
     t.color ?? null,
     t.pictureId ?? null,
   ];
-  while (tuple.at(-1) === null) tuple.pop();
+  while (tuple.length > 4 && tuple.at(-1) === null) tuple.pop();
   return tuple;
 }
 

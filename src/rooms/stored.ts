@@ -33,7 +33,7 @@ export type StoredStream = z.infer<typeof storedStreamSchema>;
 export const appliedMixSchema = z.object({
   sessionId: z.string(),
   epoch: z.number().int().positive(),
-  /** Stored in a compact form (stored-plan.ts), read as a `MixPlan`. */
+  /** The plan (src/layout/plan.ts), stored in a compact form (stored-plan.ts). */
   plan: storedPlanSchema,
   /** When the session was created (its first accepted start). */
   startedAt: z.number(),

@@ -6,11 +6,11 @@ import {
 } from './api3/common-mix-stream.js';
 import { API3 } from './api3/envelope.js';
 import type { MixBackendName } from './limits.js';
+import type { MixSpec } from './mix-spec.js';
 import {
   type CancelBody,
   cancelBody,
   MIX_STREAM_V2,
-  type MixSpec,
   type RequestMeta,
   type StartBody,
   startBody,

@@ -1,47 +1,11 @@
 import { z } from 'zod';
-import type { InputType } from './limits.js';
 import { md5Sign } from './md5-sign.js';
+import type { MixInput, MixSpec } from './mix-spec.js';
 
 /**
  * The legacy Mix_StreamV2 CGI (`common_access`, seed doc 267/8832): request URL, start and cancel
- * bodies, and the response. The request side is built from a `MixSpec`, the backend-neutral
- * description of a mix that the layout engine produces.
+ * bodies, and the response. The request side is built from a `MixSpec` (mix-spec.ts).
  */
-
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** One input of a mix. Absent geometry means the platform's default (the input's own size at 0,0). */
-export interface MixInput {
-  /** Stream name for types 0/4/5; a free label for canvas and picture. */
-  streamId: string;
-  /** z-order, unique in [1,16]; 1 is the background. */
-  layer: number;
-  inputType: InputType;
-  /** Where the (cropped) picture lands on the background: image_width/height, location_x/y. */
-  rect?: Rect;
-  /** Region of the source to keep before scaling: crop_params. */
-  crop?: Rect;
-  /** Canvas colour, `0xRRGGBB`. */
-  color?: string;
-  /** Watermark id of a picture input. */
-  pictureId?: number;
-}
-
-export interface MixSpec {
-  outputStreamId: string;
-  /** 0: the output replaces one of the inputs; 1: the output is a new stream. */
-  outputType: 0 | 1;
-  /** 0 = custom layout. */
-  templateId: number;
-  /** kbps; absent = the platform decides. */
-  bitrate?: number;
-  inputs: MixInput[];
-}
 
 export const MIX_STREAM_V2 = {
   interfaceName: 'Mix_StreamV2',

@@ -1,4 +1,4 @@
-import type { MixSpec } from '../../src/tencent/mix-stream-v2.js';
+import type { MixSpec } from '../../src/tencent/mix-spec.js';
 
 /**
  * The plan a demo-style reactor builds (Tencent's MLVB sample, reduced): the main — else the first

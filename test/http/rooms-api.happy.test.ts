@@ -326,6 +326,35 @@ describe('docs and dashboard', () => {
     expect(await docs.text()).toContain('/openapi.json');
   });
 
+  test('the document names the plan’s own schema: MixPlan and Tile, a desired plan that may be null', async () => {
+    type Schema = {
+      anyOf?: Schema[];
+      $ref?: string;
+      nullable?: boolean;
+      enum?: unknown[];
+      required?: string[];
+    };
+    const doc = (await (await h.request('/openapi.json')).json()) as {
+      components: { schemas: Record<string, Schema & { properties: Record<string, Schema> }> };
+    };
+    const { Room, MixPlan, Tile } = doc.components.schemas;
+    expect(Room?.properties.desired?.anyOf).toEqual([
+      { $ref: '#/components/schemas/MixPlan' },
+      { nullable: true },
+    ]);
+    expect(Room?.properties.applied?.anyOf).toEqual([
+      { $ref: '#/components/schemas/AppliedMix' },
+      { nullable: true },
+    ]);
+    expect(MixPlan?.nullable).toBeUndefined();
+    expect(MixPlan?.properties.inputs).toEqual({
+      type: 'array',
+      items: { $ref: '#/components/schemas/Tile' },
+    });
+    expect(Tile?.properties.inputType?.anyOf?.flatMap((type) => type.enum)).toEqual([0, 2, 3, 4, 5]);
+    expect(Tile?.required).toEqual(['streamId', 'layer', 'inputType', 'role']);
+  });
+
   test('bull-board lists every queue, read-only, with secrets in job data redacted', async () => {
     await h.eventsQueue.add('push', {
       kind: 'push',

@@ -5,7 +5,7 @@ import type { Membership } from '../../src/rooms/membership.js';
 import { applyObservation } from '../../src/rooms/observations.js';
 import { readRoom } from '../../src/rooms/room-state.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
-import type { MixSpec } from '../../src/tencent/mix-stream-v2.js';
+import type { MixSpec } from '../../src/tencent/mix-spec.js';
 import { PLATFORM_TIMING } from '../support/platform-timing.js';
 import { type CallOutcome, recordingMixBackend, scriptedOutcomes } from '../support/recording-mix-backend.js';
 import { useRedis } from '../support/redis.js';

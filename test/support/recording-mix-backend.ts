@@ -1,6 +1,6 @@
 import type { MixBackend, MixOutcome } from '../../src/mix/mix-backend.js';
 import { classifyMixError, type MixErrorCode, type MixOperation } from '../../src/tencent/errors.js';
-import type { MixSpec } from '../../src/tencent/mix-stream-v2.js';
+import type { MixSpec } from '../../src/tencent/mix-spec.js';
 
 /**
  * The in-memory mix API for tests that run the reconcile without the simulator: it records every

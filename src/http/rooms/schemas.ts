@@ -1,7 +1,12 @@
 import { z } from '@hono/zod-openapi';
+import { tileSchema as layoutTileSchema, mixPlanSchema } from '../../layout/plan.js';
 import { ROOM_ID_PATTERN } from '../../rooms/membership.js';
 import { roomConfigSchema } from '../../rooms/room-config.js';
-import { ROOM_STATUSES } from '../../rooms/stored.js';
+import {
+  appliedMixSchema,
+  ROOM_STATUSES,
+  lastErrorSchema as storedLastErrorSchema,
+} from '../../rooms/stored.js';
 import {
   cancelCommonMixStreamRequestSchema,
   createCommonMixStreamRequestSchema,
@@ -39,58 +44,15 @@ const streamId = z.string().regex(STREAM_ID_PATTERN, 'a stream id: 1-80 letters,
  */
 export const configBodySchema = roomConfigSchema;
 
-const rectSchema = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
-const sizeSchema = z.object({ width: z.number(), height: z.number() });
-
-export const tileSchema = z
-  .object({
-    streamId: z.string(),
-    layer: z.number().int(),
-    inputType: z.number().int().openapi({ description: '0 av, 2 picture, 3 canvas, 4 audio, 5 video' }),
-    role: z.enum(['main', 'guest', 'canvas', 'picture']),
-    slot: z.number().int().optional(),
-    rect: rectSchema.optional(),
-    crop: rectSchema.optional(),
-    source: sizeSchema.optional(),
-    color: z.string().optional(),
-    pictureId: z.number().int().optional(),
-  })
-  .openapi('Tile');
-
-export const planSchema = z
-  .object({
-    outputStreamId: z.string(),
-    outputType: z.union([z.literal(0), z.literal(1)]),
-    templateId: z.number().int(),
-    bitrate: z.number().int().optional(),
-    preset: z.string(),
-    canvas: sizeSchema,
-    inputs: z.array(tileSchema),
-  })
-  .openapi('MixPlan');
-
-export const appliedSchema = z
-  .object({
-    sessionId: z.string(),
-    epoch: z.number().int(),
-    plan: planSchema,
-    startedAt: z.number(),
-    lastStartAt: z.number(),
-    version: z.number().int(),
-    uncertain: z.boolean().optional(),
-  })
-  .openapi('AppliedMix');
-
-export const lastErrorSchema = z
-  .object({
-    code: z.union([z.number(), z.string()]),
-    message: z.string(),
-    hint: z.string(),
-    at: z.number(),
-    op: z.enum(['start', 'cancel']),
-    apiCode: z.string().optional(),
-  })
-  .openapi('LastError');
+/**
+ * The plan and the applied mix are the layout's and the store's own schemas (src/layout/plan.ts,
+ * src/rooms/stored.ts), named here as components of the OpenAPI document. `.meta({ id })`, not
+ * `.openapi()`: those schemas are plain zod, built without @hono/zod-openapi's methods.
+ */
+export const tileSchema = layoutTileSchema.meta({ id: 'Tile' });
+export const planSchema = mixPlanSchema.extend({ inputs: z.array(tileSchema) }).meta({ id: 'MixPlan' });
+export const appliedSchema = appliedMixSchema.extend({ plan: planSchema }).meta({ id: 'AppliedMix' });
+export const lastErrorSchema = storedLastErrorSchema.meta({ id: 'LastError' });
 
 export const overrideSchema = z
   .object({ config: configBodySchema, at: z.number(), until: z.number() })
@@ -122,8 +84,9 @@ export const roomSchema = z
     config: configBodySchema.nullable().openapi({ description: 'the operator config' }),
     override: overrideSchema.nullable().openapi({ description: 'a temporary layout in force' }),
     streams: z.array(roomStreamSchema),
-    desired: planSchema.nullable().openapi({ description: 'what should be mixed now; null: no mix' }),
-    applied: appliedSchema.nullable().openapi({ description: 'what the platform last accepted' }),
+    // A union with null, not `.nullable()`: it refers to the component and says it may be null.
+    desired: z.union([planSchema, z.null()]).describe('what should be mixed now; null: no mix'),
+    applied: z.union([appliedSchema, z.null()]).describe('what the platform last accepted'),
     inSync: z
       .boolean()
       .openapi({ description: 'the platform runs the desired plan (or nothing, as desired)' }),

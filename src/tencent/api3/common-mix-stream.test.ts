@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { coverCrop } from '../../layout/cover-fit.js';
-import type { MixSpec } from '../mix-stream-v2.js';
+import type { MixSpec } from '../mix-spec.js';
 import { startBody } from '../mix-stream-v2.js';
 import {
   asksForCoverFit,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { COLOR_PATTERN, LIMITS, MAX_INPUTS, MAX_LAYER, MIN_LAYER, STREAM_ID_PATTERN } from '../limits.js';
-import type { MixInput, MixSpec } from '../mix-stream-v2.js';
+import type { MixInput, MixSpec } from '../mix-spec.js';
 
 /**
  * `CreateCommonMixStream` and `CancelCommonMixStream` (reference §6.2–6.3): the request and
