@@ -128,12 +128,12 @@ export const configSchema = z.object({
   /** A room marked failed is tried again this long after its last error, without waiting for a callback. */
   RESYNC_FAILED_RETRY_MS: ms.default(5 * 60_000),
   /**
-   * A stream "live" this long without a confirming callback (or LiveTruth listing) is treated as gone:
-   * its disconnect was lost. 0 = never. Used when no LiveTruth can be asked, and for the streams of
-   * a push origin whose online list could not be read.
+   * A stream "live" this long without a confirming callback (or the online list showing it) is
+   * treated as gone: its disconnect was lost. 0 = never. Used when no online list can be asked, and
+   * for the streams of a push origin whose online list could not be read.
    */
   STREAM_SILENCE_MS: ms.default(6 * 3600_000),
-  /** With a LiveTruth: an unlisted stream counts as gone only if pushed this long before the list was read (the list lags). */
+  /** With the online list: an unlisted stream counts as gone only if pushed this long before the list was read (the list lags). */
   LIVE_TRUTH_GRACE_MS: ms.default(60_000),
   /**
    * Lock on a running job, renewed every half of it for as long as the job runs: it lapses only when

@@ -1,10 +1,10 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from '../src/log.js';
 import type { Metrics } from '../src/metrics.js';
+import type { OnlineList } from '../src/mix/online-list.js';
 import type { ReconcileJob, ResyncJob } from '../src/queue/catalog.js';
 import { reconcileQueued, requestReconcile } from '../src/queue/reconcile-requests.js';
-import type { LiveTruth } from '../src/reconcile/live-truth.js';
-import { type LiveList, planRoomResync, type ResyncPolicy } from '../src/reconcile/resync-plan.js';
+import { planRoomResync, type ResyncListing, type ResyncPolicy } from '../src/reconcile/resync-plan.js';
 import { confirmStreams, expireStream } from '../src/rooms/observations.js';
 import { scanRoomIds } from '../src/rooms/room-index.js';
 import { readRoom } from '../src/rooms/room-state.js';
@@ -20,8 +20,8 @@ import { updateRoom } from '../src/rooms/room-update.js';
 export interface ResyncDeps {
   store: RoomStore;
   reconcileQueue: Queue<ReconcileJob>;
-  /** The platform's live list; without one (or when it cannot be read) the silence rule applies. */
-  liveTruth?: LiveTruth | undefined;
+  /** The platform's online list; without one (or when it cannot be read) the silence rule applies. */
+  onlineList?: OnlineList | undefined;
   policy: ResyncPolicy;
   /** Each reconcile waits a random 0..jitterMs, so a sweep never reaches the mix API as one burst. */
   jitterMs: number;
@@ -41,8 +41,8 @@ export interface ResyncReport {
   /** Out of step, but a reconcile was already queued. */
   busy: number;
   errors: number;
-  /** Whether the platform's live list was used: for every origin, for some (`partial`), or not. */
-  liveList: 'used' | 'partial' | 'unavailable' | 'none';
+  /** Whether the platform's online list was used: for every origin, for some (`partial`), or not. */
+  onlineList: 'used' | 'partial' | 'unavailable' | 'none';
   ms: number;
 }
 
@@ -51,7 +51,7 @@ const PAGE = 100;
 
 export async function resyncRooms(deps: ResyncDeps): Promise<ResyncReport> {
   const started = deps.now();
-  const live = await readLiveList(deps);
+  const live = await readOnlineList(deps);
   const report: ResyncReport = {
     rooms: 0,
     reconciles: 0,
@@ -60,7 +60,7 @@ export async function resyncRooms(deps: ResyncDeps): Promise<ResyncReport> {
     retriedFailed: 0,
     busy: 0,
     errors: 0,
-    liveList: !deps.liveTruth ? 'none' : !live ? 'unavailable' : live.complete ? 'used' : 'partial',
+    onlineList: !deps.onlineList ? 'none' : !live ? 'unavailable' : live.complete ? 'used' : 'partial',
     ms: 0,
   };
   // ZSCAN may return a room twice; once per sweep is enough.
@@ -102,7 +102,7 @@ export async function resyncRooms(deps: ResyncDeps): Promise<ResyncReport> {
 
 async function resyncRoom(
   roomId: string,
-  live: LiveList | null,
+  live: ResyncListing | null,
   deps: ResyncDeps,
   report: ResyncReport,
 ): Promise<void> {
@@ -151,16 +151,16 @@ async function resyncRoom(
   report.reconciles += 1;
 }
 
-async function readLiveList(deps: ResyncDeps): Promise<LiveList | null> {
-  if (!deps.liveTruth) return null;
+async function readOnlineList(deps: ResyncDeps): Promise<ResyncListing | null> {
+  if (!deps.onlineList) return null;
   const readAt = deps.now();
   try {
-    const listing = await deps.liveTruth.liveStreams();
+    const listing = await deps.onlineList.liveStreams();
     // The source says why when it can (start-workers.ts logs the online list's reason).
-    if (!listing) deps.log.debug('the platform’s live list is unavailable: the silence rule applies');
+    if (!listing) deps.log.debug('the platform’s online list is unavailable: the silence rule applies');
     return listing ? { ...listing, readAt } : null;
   } catch (error) {
-    deps.log.warn({ err: error }, 'reading the platform’s live list failed: the silence rule applies');
+    deps.log.warn({ err: error }, 'reading the platform’s online list failed: the silence rule applies');
     return null;
   }
 }

@@ -2,13 +2,12 @@ import type { Config } from '../src/config.js';
 import type { Logger } from '../src/log.js';
 import type { Metrics } from '../src/metrics.js';
 import type { MixBackend } from '../src/mix/mix-backend.js';
-import { createOnlineList } from '../src/mix/online-list.js';
+import { createOnlineList, type OnlineList } from '../src/mix/online-list.js';
 import { closeWorkers, openQueue, startWorker } from '../src/queue/bullmq.js';
 import { type JobHandlers, jobCatalog } from '../src/queue/catalog.js';
 import type { RedisClient } from '../src/queue/connections.js';
 import { requestReconcile } from '../src/queue/reconcile-requests.js';
 import { timingFrom } from '../src/reconcile/decide.js';
-import type { LiveTruth } from '../src/reconcile/live-truth.js';
 import { PushOrigins } from '../src/rooms/push-origins.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
 import { LIMITS } from '../src/tencent/limits.js';
@@ -28,10 +27,10 @@ export interface WorkersOptions {
   metrics?: Metrics;
   now?: () => number;
   /**
-   * The platform's live list, for the resync; without one, streams expire after STREAM_SILENCE_MS.
+   * The platform's online list, for the resync; without one, streams expire after STREAM_SILENCE_MS.
    * Default: DescribeLiveStreamOnlineList when TENCENT_SECRET_ID/KEY are set (src/mix/online-list.ts).
    */
-  liveTruth?: LiveTruth;
+  onlineList?: OnlineList;
 }
 
 export interface RunningWorkers {
@@ -48,8 +47,8 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
   reconcileQueue.on('error', (error) => log.error({ err: error }, 'reconcile queue error'));
   // Push domains and AppNames seen in callbacks: what the online list is asked about.
   const origins = new PushOrigins(connection, { namespace: store.namespace, now });
-  const liveTruth =
-    options.liveTruth ??
+  const onlineList =
+    options.onlineList ??
     createOnlineList(config, origins, {
       onUnavailable: (reason) =>
         log.warn({ reason }, 'the platform’s online list cannot be read: the silence rule applies'),
@@ -77,12 +76,12 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
     resync: resyncHandler({
       store,
       reconcileQueue,
-      liveTruth,
+      onlineList,
       policy: {
         leaveGraceMs: config.MIX_LEAVE_GRACE_MS,
         silenceMs: config.STREAM_SILENCE_MS,
         failedRetryMs: config.RESYNC_FAILED_RETRY_MS,
-        truthGraceMs: config.LIVE_TRUTH_GRACE_MS,
+        onlineListGraceMs: config.LIVE_TRUTH_GRACE_MS,
         limits: LIMITS[config.TENCENT_MIX_BACKEND],
       },
       jitterMs: config.RESYNC_JITTER_MS,
@@ -109,7 +108,7 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
     {
       events: config.EVENTS_CONCURRENCY,
       reconcile: config.RECONCILE_CONCURRENCY,
-      liveTruth: Boolean(liveTruth),
+      onlineList: Boolean(onlineList),
     },
     'workers running',
   );

@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { createBackend } from '../mix/create-backend.js';
 import type { MixBackend } from '../mix/mix-backend.js';
+import type { OnlineList } from '../mix/online-list.js';
 import { openQueue } from '../queue/bullmq.js';
 import { jobCatalog } from '../queue/catalog.js';
 import {
@@ -20,7 +21,6 @@ import {
   workerConnection,
 } from '../queue/connections.js';
 import { timingFrom } from '../reconcile/decide.js';
-import type { LiveTruth } from '../reconcile/live-truth.js';
 import { RoomStore } from '../rooms/room-store.js';
 import { checkRedis } from './redis-checks.js';
 import { createLifecycle, type Role } from './shutdown.js';
@@ -52,8 +52,8 @@ export interface ServiceOptions {
    * scraping (the `worker` command). Off for embedders, which would otherwise all want PORT.
    */
   opsServer?: boolean;
-  /** The platform's live list, for the resync's repair of lost disconnects. */
-  liveTruth?: LiveTruth;
+  /** The platform's online list, for the resync's repair of lost disconnects. */
+  onlineList?: OnlineList;
   now?: () => number;
 }
 
@@ -115,7 +115,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           log,
           metrics,
           ...now,
-          ...(options.liveTruth ? { liveTruth: options.liveTruth } : {}),
+          ...(options.onlineList ? { onlineList: options.onlineList } : {}),
         }),
       );
     }

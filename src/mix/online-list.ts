@@ -1,5 +1,4 @@
 import type { Config } from '../config.js';
-import type { LiveListing } from '../reconcile/live-truth.js';
 import { API3 } from '../tencent/api3/envelope.js';
 import {
   type DescribeLiveStreamOnlineListRequest,
@@ -17,8 +16,41 @@ import { type Api3Client, type Api3ClientOptions, api3Client } from './api3-clie
  * over callbacks (it repairs lost disconnects and forged pushes), so each origin is all or
  * nothing: an origin whose list cannot be read in full is left out of the answer — its streams
  * keep the silence rule — rather than half-read, which would make live streams look gone. The
- * other origins still count. Structurally a `LiveTruth` (src/reconcile/live-truth.ts).
+ * other origins still count.
  */
+
+/**
+ * The platform's own account of which streams are live, when one is available. The resync
+ * compares rooms with it to repair lost disconnects and forged pushes: callbacks' signatures do
+ * not cover their bodies. Implemented here with the API, and by the tests with the simulator.
+ */
+export interface OnlineList {
+  /**
+   * What is live on the platform now, or `null` when nothing could be asked (the resync then
+   * trusts the callbacks alone, as without an online list).
+   */
+  liveStreams(): Promise<OnlineListing | null>;
+}
+
+/** What one read of the online list found. */
+export interface OnlineListing {
+  /** Stream names live now under the origins read. */
+  streams: ReadonlySet<string>;
+  /**
+   * Whose streams the listing speaks for: every stream (`all`), or those of the push origins
+   * (`domain/appname`, src/tencent/push-origin.ts) read in full. An origin that failed or timed out
+   * is not among them: its streams keep the silence rule (STREAM_SILENCE_MS).
+   */
+  origins: 'all' | ReadonlySet<string>;
+  /** Every origin asked about was read: then it speaks for streams of no recorded origin too. */
+  complete: boolean;
+}
+
+/** Whether the listing can tell that a stream of this origin is gone. */
+export function listingCovers(listing: OnlineListing, origin: string | undefined): boolean {
+  if (listing.origins === 'all') return true;
+  return origin === undefined ? listing.complete : listing.origins.has(origin);
+}
 
 export interface OnlineListOptions {
   client: Api3Client;
@@ -34,11 +66,7 @@ export interface OnlineListOptions {
   onUnavailable?: (reason: string) => void;
 }
 
-export interface OnlineList {
-  /** What is live now under the origins; `null` when no origin could be read (or none is known). */
-  liveStreams(): Promise<LiveListing | null>;
-}
-
+/** The online list read from the API; `null` when no origin could be read (or none is known). */
 export function onlineList(options: OnlineListOptions): OnlineList {
   const pageSize = options.pageSize ?? ONLINE_LIST_PAGE_SIZE.max;
   if (

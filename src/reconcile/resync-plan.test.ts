@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { RoomState } from '../rooms/room-state.js';
 import type { AppliedMix, StoredStream } from '../rooms/stored.js';
 import { LIMITS } from '../tencent/limits.js';
-import { type LiveList, planRoomResync, type ResyncPolicy } from './resync-plan.js';
+import { planRoomResync, type ResyncListing, type ResyncPolicy } from './resync-plan.js';
 import { desiredPlan, viewRoom } from './snapshot.js';
 
 const T0 = 1_800_000_000_000;
@@ -11,7 +11,7 @@ const policy: ResyncPolicy = {
   leaveGraceMs: 3000,
   silenceMs: 6 * HOUR,
   failedRetryMs: 5 * 60_000,
-  truthGraceMs: 60_000,
+  onlineListGraceMs: 60_000,
   limits: LIMITS.legacy,
 };
 
@@ -56,7 +56,7 @@ function inStep(state: RoomState, now = T0): RoomState {
   return { ...state, applied, meta: { ...state.meta, status: 'mixing', epoch: 1 } };
 }
 
-const live = (...names: string[]): LiveList => ({
+const live = (...names: string[]): ResyncListing => ({
   streams: new Set(names),
   origins: 'all',
   complete: true,
@@ -139,7 +139,7 @@ describe('planRoomResync: failed rooms', () => {
   });
 });
 
-describe('planRoomResync: lost disconnects without a live list (silence)', () => {
+describe('planRoomResync: lost disconnects without a online list (silence)', () => {
   test('a stream unconfirmed for the silence is expired with its own sequence', () => {
     const state = room([stream('a', 'main', { pushedAt: T0 - 7 * HOUR }), stream('b', 'guest')]);
     const plan = planRoomResync(state, null, T0, policy);
@@ -149,7 +149,7 @@ describe('planRoomResync: lost disconnects without a live list (silence)', () =>
     expect(plan.reconcile).toBe(true);
   });
 
-  test('a live-list confirmation restarts the silence', () => {
+  test('a online-list confirmation restarts the silence', () => {
     const state = room([stream('a', 'main', { pushedAt: T0 - 7 * HOUR, confirmedAt: T0 - HOUR })]);
     expect(planRoomResync(state, null, T0, policy).expire).toEqual([]);
   });
@@ -172,12 +172,12 @@ describe('planRoomResync: lost disconnects without a live list (silence)', () =>
   });
 });
 
-describe('planRoomResync: with the platform’s live list', () => {
+describe('planRoomResync: with the platform’s online list', () => {
   test('a stream the list does not show is expired, whatever its age', () => {
     const state = inStep(room([stream('a', 'main'), stream('b', 'guest')]));
     const plan = planRoomResync(state, live('a'), T0, policy);
     expect(plan.expire).toEqual([
-      { streamId: 'b', sequence: 'b-seq', reason: 'not in the platform’s live list' },
+      { streamId: 'b', sequence: 'b-seq', reason: 'not in the platform’s online list' },
     ]);
     expect(plan.reconcile).toBe(true);
   });
@@ -185,7 +185,7 @@ describe('planRoomResync: with the platform’s live list', () => {
   test('a stream pushed within the grace before the list was read is kept (the list lags)', () => {
     const state = room([
       stream('a', 'main'),
-      stream('b', 'guest', { pushedAt: T0 - policy.truthGraceMs + 1 }),
+      stream('b', 'guest', { pushedAt: T0 - policy.onlineListGraceMs + 1 }),
     ]);
     expect(planRoomResync(state, live('a'), T0, policy).expire).toEqual([]);
   });
@@ -210,7 +210,7 @@ describe('planRoomResync: with the platform’s live list', () => {
 
 describe('planRoomResync: a list read per push origin', () => {
   /** A listing that read `origins` in full; `complete` when no other origin was asked about. */
-  const partial = (origins: string[], names: string[], complete = false): LiveList => ({
+  const partial = (origins: string[], names: string[], complete = false): ResyncListing => ({
     streams: new Set(names),
     origins: new Set(origins),
     complete,
@@ -232,7 +232,7 @@ describe('planRoomResync: a list read per push origin', () => {
     const state = room([a('a1', 'main'), down('d1', 'guest', { pushedAt: T0 - 6 * HOUR })]);
     const plan = planRoomResync(state, partial(['a.test/live'], ['a1']), T0, policy);
     expect(plan.expire).toEqual([
-      { streamId: 'd1', sequence: 'd1-seq', reason: 'no callback or live listing for 6.0 h' },
+      { streamId: 'd1', sequence: 'd1-seq', reason: 'no callback or online listing for 6.0 h' },
     ]);
   });
 

@@ -1,31 +1,31 @@
+import { listingCovers, type OnlineListing } from '../mix/online-list.js';
 import type { RoomState } from '../rooms/room-state.js';
 import type { StoredStream } from '../rooms/stored.js';
 import type { MixLimits } from '../tencent/limits.js';
 import { statusOf } from './decide.js';
-import { type LiveListing, listingCovers } from './live-truth.js';
 import { desiredPlan, viewRoom } from './snapshot.js';
 
 /**
  * What the periodic resync does about one room: the repair path for everything the callbacks
- * missed. Pure: the room as stored, the platform's live list (when one could be read) and the
+ * missed. Pure: the room as stored, the platform's online list (when one could be read) and the
  * clock in; streams to expire or confirm, and whether to reconcile, out. The sweep in
  * `workers/resync.ts` reads and writes.
  */
 
 export interface ResyncPolicy {
   leaveGraceMs: number;
-  /** Without a live list, a stream unconfirmed this long is gone (its disconnect was lost). 0 = never. */
+  /** Without a online list, a stream unconfirmed this long is gone (its disconnect was lost). 0 = never. */
   silenceMs: number;
   /** A room failed at its current version is tried again this long after its last error. */
   failedRetryMs: number;
   /** An unlisted stream is gone only if mixkeeper learnt of it at least this long before the list was read. */
-  truthGraceMs: number;
+  onlineListGraceMs: number;
   /** The mix API's limits: the desired plan is the one the reconcile would make. */
   limits: MixLimits;
 }
 
-/** The platform's own account of what is live (LiveTruth), and when it was read. */
-export interface LiveList extends LiveListing {
+/** The platform's online list as the resync read it: a stream pushed since `readAt` cannot be in it. */
+export interface ResyncListing extends OnlineListing {
   readAt: number;
 }
 
@@ -37,7 +37,7 @@ export interface StreamRef {
 export interface RoomResync {
   /** Pushes to end as their disconnect would have. */
   expire: (StreamRef & { reason: string })[];
-  /** Pushes the live list still shows: the silence rule restarts from now. */
+  /** Pushes the online list still shows: the silence rule restarts from now. */
   confirm: StreamRef[];
   /** Clear the room's failed mark: its slower retry is due. */
   retryFailed: boolean;
@@ -48,7 +48,7 @@ export interface RoomResync {
 
 export function planRoomResync(
   state: RoomState,
-  live: LiveList | null,
+  live: ResyncListing | null,
   now: number,
   policy: ResyncPolicy,
 ): RoomResync {
@@ -63,11 +63,14 @@ export function planRoomResync(
       if (live.streams.has(stream.streamId)) {
         // Refresh the silence clock now and then, so a later outage of the list expires nothing live.
         if (policy.silenceMs > 0 && now - lastHeard(stream) >= policy.silenceMs / 2) confirm.push(ref);
-      } else if (stream.pushedAt + policy.truthGraceMs <= live.readAt) {
-        expire.push({ ...ref, reason: 'not in the platform’s live list' });
+      } else if (stream.pushedAt + policy.onlineListGraceMs <= live.readAt) {
+        expire.push({ ...ref, reason: 'not in the platform’s online list' });
       }
     } else if (policy.silenceMs > 0 && lastHeard(stream) + policy.silenceMs <= now) {
-      expire.push({ ...ref, reason: `no callback or live listing for ${formatMs(now - lastHeard(stream))}` });
+      expire.push({
+        ...ref,
+        reason: `no callback or online listing for ${formatMs(now - lastHeard(stream))}`,
+      });
     }
   }
   const plan = (reconcile: boolean, reason: string, retryFailed = false): RoomResync => ({

@@ -19,7 +19,7 @@ export const storedStreamSchema = z.object({
   leftAt: z.number().optional(),
   /** Why the mix API cannot take this stream; it is shown, never mixed. */
   unmixable: z.string().optional(),
-  /** When the platform's live list last showed this stream: the resync's silence rule counts from here. */
+  /** When the platform's online list last showed this stream: the resync's silence rule counts from here. */
   confirmedAt: z.number().optional(),
   /**
    * The push origin `domain/appname` its push named (src/tencent/push-origin.ts), when well-formed:

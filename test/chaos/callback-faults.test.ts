@@ -14,10 +14,10 @@ import { checkTruth } from '../support/room-truth.js';
 
 /**
  * Callbacks dropped (10 %: every attempt lost), duplicated (30 %) and reordered (each delayed a
- * random 0–2 s). mixkeeper's resync reads the platform's live list (the simulator's streams, as
+ * random 0–2 s). mixkeeper's resync reads the platform's online list (the simulator's streams, as
  * API 3.0's online list would give them): after one resync period every room must match the truth.
  *
- * One thing no resync can repair: a stream whose every push callback was lost. The live list
+ * One thing no resync can repair: a stream whose every push callback was lost. The online list
  * names it but not its room, so mixkeeper cannot place it; such streams are counted and left out.
  */
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
   rig = await startChaosRig({
     env: { RESYNC_INTERVAL_MS: String(RESYNC_MS), LIVE_TRUTH_GRACE_MS: String(GRACE_MS) },
   });
-  service = await rig.spawn('all', { simLiveTruth: true });
+  service = await rig.spawn('all', { simOnlineList: true });
 }, 60_000);
 afterAll(() => rig?.close(), 30_000);
 

@@ -54,7 +54,7 @@ function world(pushDomains?: string) {
     MIX_REQUEST_TIMEOUT_MS: '300',
     ...(pushDomains ? { TENCENT_PUSH_DOMAINS: pushDomains } : {}),
   });
-  const liveTruth = createOnlineList(config, learned);
+  const onlineList = createOnlineList(config, learned);
   const listed = proxy.callsOf(LIST).length;
   return {
     clock,
@@ -71,12 +71,12 @@ function world(pushDomains?: string) {
       resyncRooms({
         store,
         reconcileQueue: queue,
-        liveTruth,
+        onlineList,
         policy: {
           leaveGraceMs: 3000,
           silenceMs: 6 * HOUR,
           failedRetryMs: 5 * 60_000,
-          truthGraceMs: 60_000,
+          onlineListGraceMs: 60_000,
           limits: LIMITS.legacy,
         },
         jitterMs: 0,
@@ -130,7 +130,7 @@ describe('the online list as the platform serves it', () => {
 
     const report = await w.resync();
     expect(w.listCalls()).toEqual(['one.test/live 300000', 'two.test/studio 300000']);
-    expect(report.liveList).toBe('used');
+    expect(report.onlineList).toBe('used');
     // The list repaired the lost disconnect and vouched for the others.
     expect(await w.live('o1')).toEqual(['one_0', 'two_host']);
   });
@@ -158,7 +158,7 @@ describe('the online list as the platform serves it', () => {
     w.clock.advance(LEARNED_ORIGIN_TTL_MS + 1);
     const report = await w.resync();
     expect(w.listCalls()).toEqual(['old.test/live 300000']);
-    expect(report.liveList).toBe('unavailable');
+    expect(report.onlineList).toBe('unavailable');
   });
 
   test('an origin whose list shows streams stays learned past the TTL without any push', async () => {
@@ -186,7 +186,7 @@ describe('the online list as the platform serves it', () => {
 
     const report = await w.resync();
     expect(w.listCalls()).toEqual(['down.test/live 300000', 'good.test/live 300000']);
-    expect(report.liveList).toBe('partial');
+    expect(report.onlineList).toBe('partial');
     // good_lost is repaired; down.test's streams cannot be told apart, so both stay for now.
     expect(await w.live('f1')).toEqual(['down_guest', 'down_lost', 'good_host']);
 

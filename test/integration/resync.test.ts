@@ -1,9 +1,9 @@
 import { Queue } from 'bullmq';
 import { afterAll, assert, describe, expect, test } from 'vitest';
 import { createLogger } from '../../src/log.js';
+import type { OnlineList } from '../../src/mix/online-list.js';
 import { QUEUES, type ReconcileJob, reconcileDeduplicationId } from '../../src/queue/catalog.js';
 import { requestReconcile } from '../../src/queue/reconcile-requests.js';
-import type { LiveTruth } from '../../src/reconcile/live-truth.js';
 import { reconcileRoom } from '../../src/reconcile/reconcile-room.js';
 import { readAudit } from '../../src/rooms/audit.js';
 import type { Membership } from '../../src/rooms/membership.js';
@@ -40,7 +40,7 @@ function deps(over: Partial<ResyncDeps> = {}): ResyncDeps {
       leaveGraceMs: 3000,
       silenceMs: 6 * HOUR,
       failedRetryMs: 5 * 60_000,
-      truthGraceMs: 60_000,
+      onlineListGraceMs: 60_000,
       limits: LIMITS.legacy,
     },
     jitterMs: 0,
@@ -111,7 +111,7 @@ async function clearJobs() {
   await queue.obliterate({ force: true });
 }
 
-const truth = (names: string[] | null): LiveTruth => ({
+const truth = (names: string[] | null): OnlineList => ({
   liveStreams: async () => (names ? { streams: new Set(names), origins: 'all', complete: true } : null),
 });
 
@@ -156,13 +156,13 @@ describe('resyncRooms', () => {
     expect(report.busy).toBeGreaterThanOrEqual(1);
   });
 
-  test('without a live list, a stream silent past STREAM_SILENCE_MS is expired and audited', async () => {
+  test('without a online list, a stream silent past STREAM_SILENCE_MS is expired and audited', async () => {
     await clearJobs();
     const roomId = newRoom();
     await mixed(roomId);
     clock.advance(6 * HOUR);
     const report = await resyncRooms(deps());
-    expect(report.liveList).toBe('none');
+    expect(report.onlineList).toBe('none');
     expect(report.expired).toBeGreaterThanOrEqual(2);
     const state = await readRoom(store, roomId);
     expect(state?.streams.every((s) => s.leftAt === clock.now())).toBe(true);
@@ -175,13 +175,13 @@ describe('resyncRooms', () => {
     expect(await queued(roomId)).toBeDefined();
   });
 
-  test('with a live list, unlisted streams are expired and listed ones confirmed', async () => {
+  test('with a online list, unlisted streams are expired and listed ones confirmed', async () => {
     await clearJobs();
     const roomId = newRoom();
     await mixed(roomId);
     clock.advance(4 * HOUR);
-    const report = await resyncRooms(deps({ liveTruth: truth([`${roomId}_host`]) }));
-    expect(report.liveList).toBe('used');
+    const report = await resyncRooms(deps({ onlineList: truth([`${roomId}_host`]) }));
+    expect(report.onlineList).toBe('used');
     const state = await readRoom(store, roomId);
     const byId = new Map(state?.streams.map((s) => [s.streamId, s]));
     expect(byId.get(`${roomId}_guest`)?.leftAt).toBe(clock.now());
@@ -191,8 +191,8 @@ describe('resyncRooms', () => {
 
     // The list goes away: the host was confirmed 3 h ago, within the 6 h silence: it stays.
     clock.advance(3 * HOUR);
-    const blind = await resyncRooms(deps({ liveTruth: truth(null) }));
-    expect(blind.liveList).toBe('unavailable');
+    const blind = await resyncRooms(deps({ onlineList: truth(null) }));
+    expect(blind.onlineList).toBe('unavailable');
     expect(
       (await readRoom(store, roomId))?.streams.find((s) => s.streamId === `${roomId}_host`)?.leftAt,
     ).toBe(undefined);

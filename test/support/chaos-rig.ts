@@ -54,7 +54,7 @@ export interface ChaosRig {
   queue(name: 'liveEvents' | 'reconcile' | 'resync'): Queue;
   spawn(
     role: Role,
-    options?: { port?: number; env?: Record<string, string>; simLiveTruth?: boolean },
+    options?: { port?: number; env?: Record<string, string>; simOnlineList?: boolean },
   ): Promise<MixkeeperProcess>;
   killRedis(): Promise<void>;
   restartRedis(): Promise<void>;
@@ -142,9 +142,9 @@ export async function startChaosRig(options: ChaosRigOptions = {}): Promise<Chao
           env: {
             ...env,
             ...spawnOptions.env,
-            ...(spawnOptions.simLiveTruth ? { SIM_TRUTH_URL: sim.url } : {}),
+            ...(spawnOptions.simOnlineList ? { SIM_ONLINE_LIST_URL: sim.url } : {}),
           },
-          ...(spawnOptions.simLiveTruth ? { simLiveTruth: true } : {}),
+          ...(spawnOptions.simOnlineList ? { simOnlineList: true } : {}),
         });
         children.push(proc);
         return proc;

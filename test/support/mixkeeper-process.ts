@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const LIVE_TRUTH_ENTRY = fileURLToPath(new URL('./mixkeeper-live-truth-entry.ts', import.meta.url));
+const ONLINE_LIST_ENTRY = fileURLToPath(new URL('./mixkeeper-online-list-entry.ts', import.meta.url));
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -45,8 +45,8 @@ export interface SpawnOptions {
   role: Role;
   port: number;
   env: Record<string, string>;
-  /** `all`, with the resync reading the simulator's live streams (env SIM_TRUTH_URL). */
-  simLiveTruth?: boolean;
+  /** `all`, with the resync reading the simulator's live streams (env SIM_ONLINE_LIST_URL). */
+  simOnlineList?: boolean;
   /** Wait until /readyz answers 200 (default true). */
   waitReady?: boolean;
   /** Extra node flags (e.g. --cpu-prof when looking into a slow run). */
@@ -68,8 +68,8 @@ export async function spawnMixkeeper(options: SpawnOptions): Promise<MixkeeperPr
   killAllOnExit();
   const args = [
     ...(options.nodeArgs ?? []),
-    ...(options.simLiveTruth
-      ? ['--import', 'tsx', LIVE_TRUTH_ENTRY]
+    ...(options.simOnlineList
+      ? ['--import', 'tsx', ONLINE_LIST_ENTRY]
       : ['--import', 'tsx', 'src/cli.ts', options.role]),
   ];
   const child = spawn(process.execPath, args, {

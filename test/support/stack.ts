@@ -153,7 +153,7 @@ export type AnySimRequest = SimRequest<LegacyMixBody | Api3MixBody>;
 export type Backend = 'legacy' | 'api3';
 
 export interface StackOptions {
-  /** Default legacy. api3 also turns on the online list (LiveTruth) for the resync. */
+  /** Default legacy. api3 also turns on the online list for the resync. */
   backend?: Backend;
   /** Where the service's log lines go (LOG_LEVEL says how many); default stdout. */
   logDestination?: { write(line: string): void };

@@ -181,7 +181,7 @@ return confirmed
 });
 
 /**
- * Records that the platform's live list still shows these pushes (same sequence, not leaving), so
+ * Records that the platform's online list still shows these pushes (same sequence, not leaving), so
  * the resync's silence rule does not expire them. No version bump: the desired mix does not change.
  */
 export function confirmStreams(

@@ -1,11 +1,11 @@
-import type { LiveTruth } from '../../src/reconcile/live-truth.js';
+import type { OnlineList } from '../../src/mix/online-list.js';
 
 /**
- * The simulator's live streams as the platform's live list: what the API 3.0 backend reads from
+ * The simulator's live streams as the platform's online list: what the API 3.0 backend reads from
  * DescribeLiveStreamOnlineList, served here by `GET /sim/streams`. Names only, as the real list
  * gives: no sequence, no room.
  */
-export function simLiveTruth(simUrl: string, timeoutMs = 2000): LiveTruth {
+export function simOnlineList(simUrl: string, timeoutMs = 2000): OnlineList {
   return {
     async liveStreams() {
       try {
