@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { MixRequestRecord } from '../sim/request-log.js';
+import type { MixRequestRecord } from '../sim/core/request-log.js';
 import type { SessionView } from '../sim/session-view.js';
 import { startTestSim, type TestSim } from '../sim/testing/sim-harness.js';
 import { createMixStreamRequest } from '../tencent/api3/common-mix-stream.js';

@@ -1,6 +1,6 @@
 import type { Api3Error } from './api3-errors.js';
-import { fail, MIX_CODE } from './mix-codes.js';
-import type { MixOutcome, MixRequest, RawNumber, StartInput } from './mix-request.js';
+import { fail, MIX_CODE } from './core/mix-codes.js';
+import type { MixOutcome, MixRequest, RawNumber, StartInput } from './core/mix-request.js';
 
 /**
  * Parses the API 3.0 mix bodies (PascalCase, reference §6.2–6.3) into the platform core's

@@ -3,11 +3,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { mountApi3 } from './api3.js';
 import type { Api3Credentials } from './api3-auth.js';
-import { faultPlanSchema } from './faults.js';
+import { faultPlanSchema } from './core/faults.js';
+import { pushSpecSchema } from './core/streams.js';
 import { renderFrameSvg } from './frame-svg.js';
 import { mountLegacyCgi } from './legacy-cgi.js';
 import type { SimCore } from './sim-core.js';
-import { pushSpecSchema } from './streams.js';
 
 /**
  * The simulator's HTTP surface: the platform's own endpoint (`/common_access`) and the `/sim/*`

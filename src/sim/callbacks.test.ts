@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseCallbackJson, type StreamCallback, streamCallbackSchema } from '../tencent/callback.js';
 import { checkSign } from '../tencent/md5-sign.js';
 import type { CallbackRecord } from './callbacks.js';
-import { CALLBACK_RETRIES } from './platform-rules.js';
+import { CALLBACK_RETRIES } from './core/platform-rules.js';
 import {
   type CallbackRecorder,
   type RecordedCallback,

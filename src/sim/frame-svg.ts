@@ -1,4 +1,4 @@
-import { INPUT_TYPE } from './platform-rules.js';
+import { INPUT_TYPE } from './core/platform-rules.js';
 import type { InputView, SessionView } from './session-view.js';
 
 /**

@@ -1,7 +1,7 @@
+import { fail, MIX_CODE } from './core/mix-codes.js';
+import type { MixOutcome, RawCrop, RawNumber, StartInput, StartRequest } from './core/mix-request.js';
+import { INPUT_TYPE, STREAM_INPUT_TYPES } from './core/platform-rules.js';
 import type { Rect, ResolvedInput, ResolvedLayout, Size } from './geometry-types.js';
-import { fail, MIX_CODE } from './mix-codes.js';
-import type { MixOutcome, RawCrop, RawNumber, StartInput, StartRequest } from './mix-request.js';
-import { INPUT_TYPE, STREAM_INPUT_TYPES } from './platform-rules.js';
 import { templateSlotRect } from './templates.js';
 
 /** The current resolution of a live stream (0×0 when the platform has not read it yet). */

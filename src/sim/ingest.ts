@@ -4,10 +4,10 @@ import {
   disconnectCallbackBody,
   pushCallbackBody,
 } from './callbacks.js';
-import type { Clock } from './clock.js';
+import type { Clock } from './core/clock.js';
+import { PLATFORM_MS } from './core/platform-rules.js';
+import type { LiveStream, PushResult, PushSpec, StreamRegistry } from './core/streams.js';
 import type { MixPlatform } from './platform.js';
-import { PLATFORM_MS } from './platform-rules.js';
-import type { LiveStream, PushResult, PushSpec, StreamRegistry } from './streams.js';
 
 /**
  * The simulated ingest: a push or a stop changes the live set, tells the mix platform (frozen

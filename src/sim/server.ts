@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createSimApp } from './app.js';
 import type { CallbackRecord } from './callbacks.js';
-import type { Clock } from './clock.js';
-import { type FaultPlanInput, faultPlanSchema } from './faults.js';
-import type { MixRequestRecord } from './request-log.js';
+import type { Clock } from './core/clock.js';
+import { type FaultPlanInput, faultPlanSchema } from './core/faults.js';
+import type { MixRequestRecord } from './core/request-log.js';
+import { type PushSpec, pushSpecSchema } from './core/streams.js';
 import type { Violation } from './rules.js';
 import type { SessionView } from './session-view.js';
 import { createSimCore, type StreamView } from './sim-core.js';
-import { type PushSpec, pushSpecSchema } from './streams.js';
 
 /** Starting and stopping the simulator, embedded (tests, `mixkeeper dev`) or from `mixkeeper sim`. */
 

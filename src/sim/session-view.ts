@@ -1,7 +1,7 @@
+import { INPUT_TYPE, STREAM_INPUT_TYPES } from './core/platform-rules.js';
+import type { StreamRegistry } from './core/streams.js';
 import type { ResolvedInput, Size } from './geometry-types.js';
-import { INPUT_TYPE, STREAM_INPUT_TYPES } from './platform-rules.js';
 import type { CancelReason, Session } from './sessions.js';
-import type { StreamRegistry } from './streams.js';
 
 /**
  * What a viewer of a session's output would see, as JSON (`GET /sim/sessions`) and as the input

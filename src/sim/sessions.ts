@@ -1,5 +1,5 @@
+import type { StartRequest } from './core/mix-request.js';
 import type { ResolvedLayout } from './geometry-types.js';
-import type { StartRequest } from './mix-request.js';
 
 /**
  * Mix sessions as the platform keeps them: session id → output id, inputs and resolved layout,

@@ -1,13 +1,13 @@
 import { type CallbackRecord, CallbackSender } from './callbacks.js';
-import { type Clock, createClock } from './clock.js';
-import { FaultInjector, type FaultPlan } from './faults.js';
+import { type Clock, createClock } from './core/clock.js';
+import { FaultInjector, type FaultPlan } from './core/faults.js';
+import { type MixRequestRecord, RequestLog } from './core/request-log.js';
+import { type LiveStream, type PushSpec, StreamRegistry } from './core/streams.js';
 import { Ingest } from './ingest.js';
 import { MixPlatform } from './platform.js';
-import { type MixRequestRecord, RequestLog } from './request-log.js';
 import { RuleWatch, type Violation } from './rules.js';
 import { type SessionView, viewSession } from './session-view.js';
 import { SessionStore } from './sessions.js';
-import { type LiveStream, type PushSpec, StreamRegistry } from './streams.js';
 
 /**
  * Every part of the simulator wired together, without HTTP: the routes (app.ts) and the embedding

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../src/sim/prng.js';
+import { seededRandom } from '../../src/sim/core/prng.js';
 import type { Simulator } from '../../src/sim/server.js';
 
 /**

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SessionView } from '../session-view.js';
+import { createBody, postApi3 } from '../testing/api3-client.js';
+import { type CallbackRecorder, startCallbackRecorder } from '../testing/callback-recorder.js';
+import { mixBody, startPara, type TileSpec } from '../testing/mix-client.js';
+import { sleep, startTestSim, TEST_KEYS, type TestSim } from '../testing/sim-harness.js';
 import { FaultInjector, faultPlanSchema } from './faults.js';
 import type { MixRequestRecord } from './request-log.js';
-import type { SessionView } from './session-view.js';
-import { createBody, postApi3 } from './testing/api3-client.js';
-import { type CallbackRecorder, startCallbackRecorder } from './testing/callback-recorder.js';
-import { mixBody, startPara, type TileSpec } from './testing/mix-client.js';
-import { sleep, startTestSim, TEST_KEYS, type TestSim } from './testing/sim-harness.js';
 
 const TWO_UP: TileSpec[] = [
   { id: 'host_a', layer: 1 },
