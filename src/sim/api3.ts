@@ -9,7 +9,7 @@ import type { FaultInjector } from './core/faults.js';
 import { fail, MIX_CODE } from './core/mix-codes.js';
 import type { MixOutcome, MixRequest, StartRequest } from './core/mix-request.js';
 import type { FaultKind, MixRequestRecord, RequestLog } from './core/request-log.js';
-import type { MixPlatform } from './platform.js';
+import type { MixPlatform } from './platform/mix-platform.js';
 
 /**
  * The Cloud API 3.0 front-end: `POST /` with a TC3-signed JSON body and the action in

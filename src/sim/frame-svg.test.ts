@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderFrameSvg } from './frame-svg.js';
-import type { SessionView } from './session-view.js';
+import type { SessionView } from './platform/session-view.js';
 import { mixBody, startPara, type TileSpec } from './testing/mix-client.js';
 import { startTestSim, TEST_KEYS, type TestSim } from './testing/sim-harness.js';
 

@@ -5,7 +5,7 @@ import type { FaultInjector } from './core/faults.js';
 import { fail, MIX_CODE, messageFor } from './core/mix-codes.js';
 import type { MixOutcome, MixRequest, RawCrop, RawNumber, StartInput } from './core/mix-request.js';
 import type { FaultKind, LoggedOp, MixRequestRecord, RequestLog } from './core/request-log.js';
-import type { MixPlatform } from './platform.js';
+import type { MixPlatform } from './platform/mix-platform.js';
 
 /**
  * The legacy Mix_StreamV2 CGI front-end: `POST /common_access?appid&interface&t&sign` with the

@@ -7,8 +7,8 @@ import type { Clock } from './core/clock.js';
 import { type FaultPlanInput, faultPlanSchema } from './core/faults.js';
 import type { MixRequestRecord } from './core/request-log.js';
 import { type PushSpec, pushSpecSchema } from './core/streams.js';
-import type { Violation } from './rules.js';
-import type { SessionView } from './session-view.js';
+import type { SessionView } from './platform/session-view.js';
+import type { Violation } from './platform/usage-rules.js';
 import { createSimCore, type StreamView } from './sim-core.js';
 
 /** Starting and stopping the simulator, embedded (tests, `mixkeeper dev`) or from `mixkeeper sim`. */

@@ -4,10 +4,10 @@ import { FaultInjector, type FaultPlan } from './core/faults.js';
 import { type MixRequestRecord, RequestLog } from './core/request-log.js';
 import { type LiveStream, type PushSpec, StreamRegistry } from './core/streams.js';
 import { Ingest } from './ingest.js';
-import { MixPlatform } from './platform.js';
-import { RuleWatch, type Violation } from './rules.js';
-import { type SessionView, viewSession } from './session-view.js';
-import { SessionStore } from './sessions.js';
+import { MixPlatform } from './platform/mix-platform.js';
+import { type SessionView, viewSession } from './platform/session-view.js';
+import { SessionStore } from './platform/sessions.js';
+import { RuleWatch, type Violation } from './platform/usage-rules.js';
 
 /**
  * Every part of the simulator wired together, without HTTP: the routes (app.ts) and the embedding

@@ -1,7 +1,7 @@
 import { freePort } from '../../src/commands/local-redis.js';
 import type { MixRequestRecord } from '../../src/sim/core/request-log.js';
-import type { Violation } from '../../src/sim/rules.js';
-import type { SessionView } from '../../src/sim/session-view.js';
+import type { SessionView } from '../../src/sim/platform/session-view.js';
+import type { Violation } from '../../src/sim/platform/usage-rules.js';
 import type { StreamView } from '../../src/sim/sim-core.js';
 import { httpJson } from './http-json.js';
 import {

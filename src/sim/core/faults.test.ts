@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SessionView } from '../session-view.js';
+import type { SessionView } from '../platform/session-view.js';
 import { createBody, postApi3 } from '../testing/api3-client.js';
 import { type CallbackRecorder, startCallbackRecorder } from '../testing/callback-recorder.js';
 import { mixBody, startPara, type TileSpec } from '../testing/mix-client.js';

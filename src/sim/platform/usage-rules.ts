@@ -1,5 +1,5 @@
-import type { Clock } from './core/clock.js';
-import { MAX_CANCELS_PER_WINDOW, MAX_STARTS_PER_WINDOW, PLATFORM_MS } from './core/platform-rules.js';
+import type { Clock } from '../core/clock.js';
+import { MAX_CANCELS_PER_WINDOW, MAX_STARTS_PER_WINDOW, PLATFORM_MS } from '../core/platform-rules.js';
 
 /**
  * Watches the client's use of the mix API against the platform's usage rules (seed notes and

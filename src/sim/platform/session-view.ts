@@ -1,5 +1,5 @@
-import { INPUT_TYPE, STREAM_INPUT_TYPES } from './core/platform-rules.js';
-import type { StreamRegistry } from './core/streams.js';
+import { INPUT_TYPE, STREAM_INPUT_TYPES } from '../core/platform-rules.js';
+import type { StreamRegistry } from '../core/streams.js';
 import type { ResolvedInput, Size } from './geometry-types.js';
 import type { CancelReason, Session } from './sessions.js';
 

@@ -1,6 +1,6 @@
-import { fail, MIX_CODE } from './core/mix-codes.js';
-import type { MixOutcome, RawCrop, RawNumber, StartInput, StartRequest } from './core/mix-request.js';
-import { INPUT_TYPE, STREAM_INPUT_TYPES } from './core/platform-rules.js';
+import { fail, MIX_CODE } from '../core/mix-codes.js';
+import type { MixOutcome, RawCrop, RawNumber, StartInput, StartRequest } from '../core/mix-request.js';
+import { INPUT_TYPE, STREAM_INPUT_TYPES } from '../core/platform-rules.js';
 import type { Rect, ResolvedInput, ResolvedLayout, Size } from './geometry-types.js';
 import { templateSlotRect } from './templates.js';
 

@@ -1,4 +1,4 @@
-import type { StartRequest } from './core/mix-request.js';
+import type { StartRequest } from '../core/mix-request.js';
 import type { ResolvedLayout } from './geometry-types.js';
 
 /**

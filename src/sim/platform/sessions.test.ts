@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mixBody, startPara, type TileSpec } from '../testing/mix-client.js';
+import { sleep, startTestSim, TEST_KEYS, type TestSim } from '../testing/sim-harness.js';
 import type { SessionView } from './session-view.js';
-import { mixBody, startPara, type TileSpec } from './testing/mix-client.js';
-import { sleep, startTestSim, TEST_KEYS, type TestSim } from './testing/sim-harness.js';
 
 /** Sessions following their streams: seed FAQ 6, 9 and 12. */
 

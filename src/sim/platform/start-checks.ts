@@ -1,5 +1,5 @@
-import { fail, MIX_CODE } from './core/mix-codes.js';
-import type { MixOutcome, RawNumber, StartInput, StartRequest } from './core/mix-request.js';
+import { fail, MIX_CODE } from '../core/mix-codes.js';
+import type { MixOutcome, RawNumber, StartInput, StartRequest } from '../core/mix-request.js';
 import {
   ACCEPTED_INPUT_TYPES,
   COLOR_PATTERN,
@@ -15,7 +15,7 @@ import {
   MIN_FRACTION,
   MIN_INPUTS_TO_MIX,
   TEMPLATE_TABLE,
-} from './core/platform-rules.js';
+} from '../core/platform-rules.js';
 
 /**
  * The checks a start request fails without looking at any stream or session: the request alone is

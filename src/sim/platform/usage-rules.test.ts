@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Violation } from './rules.js';
-import { cancelPara, mixBody, startPara, type TileSpec } from './testing/mix-client.js';
-import { sleep, startTestSim, TEST_KEYS, type TestSim } from './testing/sim-harness.js';
+import { cancelPara, mixBody, startPara, type TileSpec } from '../testing/mix-client.js';
+import { sleep, startTestSim, TEST_KEYS, type TestSim } from '../testing/sim-harness.js';
+import type { Violation } from './usage-rules.js';
 
 /** Each usage rule broken on purpose shows up in /sim/violations; a careful client leaves it empty. */
 

@@ -1,13 +1,13 @@
-import type { Clock } from './core/clock.js';
-import { fail, MIX_CODE, SUCCESS } from './core/mix-codes.js';
-import type { CancelRequest, MixOutcome, MixRequest, StartRequest } from './core/mix-request.js';
-import { INPUT_TYPE, MAX_PIXELS, PLATFORM_MS, STREAM_INPUT_TYPES } from './core/platform-rules.js';
-import type { StreamRegistry } from './core/streams.js';
+import type { Clock } from '../core/clock.js';
+import { fail, MIX_CODE, SUCCESS } from '../core/mix-codes.js';
+import type { CancelRequest, MixOutcome, MixRequest, StartRequest } from '../core/mix-request.js';
+import { INPUT_TYPE, MAX_PIXELS, PLATFORM_MS, STREAM_INPUT_TYPES } from '../core/platform-rules.js';
+import type { StreamRegistry } from '../core/streams.js';
 import { resolveLayout, type StreamSizeLookup } from './geometry.js';
 import type { Size } from './geometry-types.js';
-import type { RuleWatch } from './rules.js';
 import type { Session, SessionStore } from './sessions.js';
 import { checkStartRequest } from './start-checks.js';
+import type { RuleWatch } from './usage-rules.js';
 
 /**
  * The mix service's core, protocol-neutral: checks a start or cancel against the live streams and
