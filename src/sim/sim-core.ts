@@ -1,9 +1,9 @@
-import { type CallbackRecord, CallbackSender } from './callbacks.js';
 import { type Clock, createClock } from './core/clock.js';
 import { FaultInjector, type FaultPlan } from './core/faults.js';
 import { type MixRequestRecord, RequestLog } from './core/request-log.js';
 import { type LiveStream, type PushSpec, StreamRegistry } from './core/streams.js';
-import { Ingest } from './ingest.js';
+import { type CallbackRecord, CallbackSender } from './ingest/callbacks.js';
+import { Ingest } from './ingest/ingest.js';
 import { MixPlatform } from './platform/mix-platform.js';
 import { type SessionView, viewSession } from './platform/session-view.js';
 import { SessionStore } from './platform/sessions.js';

@@ -1,10 +1,10 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { md5Sign } from '../tencent/md5-sign.js';
-import type { Clock } from './core/clock.js';
-import type { FaultInjector } from './core/faults.js';
-import { CALLBACK_RETRIES, CALLBACK_VALIDITY_S, PLATFORM_MS } from './core/platform-rules.js';
-import type { LiveStream } from './core/streams.js';
+import { md5Sign } from '../../tencent/md5-sign.js';
+import type { Clock } from '../core/clock.js';
+import type { FaultInjector } from '../core/faults.js';
+import { CALLBACK_RETRIES, CALLBACK_VALIDITY_S, PLATFORM_MS } from '../core/platform-rules.js';
+import type { LiveStream } from '../core/streams.js';
 
 /**
  * Push and disconnect callbacks in CSS's format (reference §1.3/§1.4), signed md5(key + t), and

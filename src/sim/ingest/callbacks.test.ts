@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseCallbackJson, type StreamCallback, streamCallbackSchema } from '../tencent/callback.js';
-import { checkSign } from '../tencent/md5-sign.js';
-import type { CallbackRecord } from './callbacks.js';
-import { CALLBACK_RETRIES } from './core/platform-rules.js';
+import { parseCallbackJson, type StreamCallback, streamCallbackSchema } from '../../tencent/callback.js';
+import { checkSign } from '../../tencent/md5-sign.js';
+import { CALLBACK_RETRIES } from '../core/platform-rules.js';
 import {
   type CallbackRecorder,
   type RecordedCallback,
   startCallbackRecorder,
-} from './testing/callback-recorder.js';
-import { sleep, startTestSim, TEST_KEYS, type TestSim } from './testing/sim-harness.js';
+} from '../testing/callback-recorder.js';
+import { sleep, startTestSim, TEST_KEYS, type TestSim } from '../testing/sim-harness.js';
+import type { CallbackRecord } from './callbacks.js';
 
 /**
  * The simulator's callbacks, read back through the service's own receiver-side verifier
