@@ -6,7 +6,7 @@ import type { Api3Credentials } from './api3-auth.js';
 import { faultPlanSchema } from './core/faults.js';
 import { pushSpecSchema } from './core/streams.js';
 import { renderFrameSvg } from './frame-svg.js';
-import { mountLegacyCgi } from './legacy-cgi.js';
+import { mountLegacyCgi } from './legacy/front-end.js';
 import type { SimCore } from './sim-core.js';
 
 /**

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cancelBody, mixRequestUrl, parseMixResponse, startBody } from '../tencent/mix-stream-v2.js';
-import type { MixRequestRecord } from './core/request-log.js';
-import type { SessionView } from './platform/session-view.js';
-import { cancelPara, mixBody, startPara, type TileSpec } from './testing/mix-client.js';
-import { startTestSim, TEST_KEYS, type TestSim } from './testing/sim-harness.js';
+import { cancelBody, mixRequestUrl, parseMixResponse, startBody } from '../../tencent/mix-stream-v2.js';
+import type { MixRequestRecord } from '../core/request-log.js';
+import type { SessionView } from '../platform/session-view.js';
+import { cancelPara, mixBody, startPara, type TileSpec } from '../testing/mix-client.js';
+import { startTestSim, TEST_KEYS, type TestSim } from '../testing/sim-harness.js';
 
 const HOST = { streamId: 'host_a', width: 720, height: 1280 };
 const GUEST = { streamId: 'guest_b', width: 480, height: 640 };

@@ -1,11 +1,11 @@
 import type { Context, Hono } from 'hono';
-import { signMatches } from '../tencent/md5-sign.js';
-import type { Clock } from './core/clock.js';
-import type { FaultInjector } from './core/faults.js';
-import { fail, MIX_CODE, messageFor } from './core/mix-codes.js';
-import type { MixOutcome, MixRequest, RawCrop, RawNumber, StartInput } from './core/mix-request.js';
-import type { FaultKind, LoggedOp, MixRequestRecord, RequestLog } from './core/request-log.js';
-import type { MixPlatform } from './platform/mix-platform.js';
+import { signMatches } from '../../tencent/md5-sign.js';
+import type { Clock } from '../core/clock.js';
+import type { FaultInjector } from '../core/faults.js';
+import { fail, MIX_CODE, messageFor } from '../core/mix-codes.js';
+import type { MixOutcome, MixRequest, RawCrop, RawNumber, StartInput } from '../core/mix-request.js';
+import type { FaultKind, LoggedOp, MixRequestRecord, RequestLog } from '../core/request-log.js';
+import type { MixPlatform } from '../platform/mix-platform.js';
 
 /**
  * The legacy Mix_StreamV2 CGI front-end: `POST /common_access?appid&interface&t&sign` with the
