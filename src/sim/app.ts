@@ -1,8 +1,8 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { mountApi3 } from './api3.js';
-import type { Api3Credentials } from './api3-auth.js';
+import type { Api3Credentials } from './api3/auth.js';
+import { mountApi3 } from './api3/front-end.js';
 import { faultPlanSchema } from './core/faults.js';
 import { pushSpecSchema } from './core/streams.js';
 import { renderFrameSvg } from './frame-svg.js';

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { OnlineListPage } from './api3-online-list.js';
-import type { MixRequestRecord } from './core/request-log.js';
-import type { SessionView } from './platform/session-view.js';
-import { type Api3CallOptions, createBody, postApi3 } from './testing/api3-client.js';
-import { mixBody, startPara } from './testing/mix-client.js';
-import { startTestSim, type TestSim } from './testing/sim-harness.js';
+import type { MixRequestRecord } from '../core/request-log.js';
+import type { SessionView } from '../platform/session-view.js';
+import { type Api3CallOptions, createBody, postApi3 } from '../testing/api3-client.js';
+import { mixBody, startPara } from '../testing/mix-client.js';
+import { startTestSim, type TestSim } from '../testing/sim-harness.js';
+import type { OnlineListPage } from './online-list.js';
 
 const KEYS = { secretId: 'AKIDsimtest0001', secretKey: 'sim-secret-key-7a91' };
 const HOST = { streamId: 'host_a', width: 720, height: 1280 };

@@ -1,4 +1,4 @@
-import type { Api3Error } from './api3-errors.js';
+import type { Api3Error } from './errors.js';
 
 /**
  * `DescribeLiveStreamOnlineList` from the simulated ingest's live streams (reference §6.4): filtered

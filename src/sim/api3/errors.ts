@@ -1,5 +1,5 @@
-import { MIX_CODE } from './core/mix-codes.js';
-import type { MixOutcome } from './core/mix-request.js';
+import { MIX_CODE } from '../core/mix-codes.js';
+import type { MixOutcome } from '../core/mix-request.js';
 
 /**
  * How the API 3.0 front-end words the platform's legacy answer codes (reference §6.5): a code with

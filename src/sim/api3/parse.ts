@@ -1,6 +1,6 @@
-import type { Api3Error } from './api3-errors.js';
-import { fail, MIX_CODE } from './core/mix-codes.js';
-import type { MixOutcome, MixRequest, RawNumber, StartInput } from './core/mix-request.js';
+import { fail, MIX_CODE } from '../core/mix-codes.js';
+import type { MixOutcome, MixRequest, RawNumber, StartInput } from '../core/mix-request.js';
+import type { Api3Error } from './errors.js';
 
 /**
  * Parses the API 3.0 mix bodies (PascalCase, reference §6.2–6.3) into the platform core's

@@ -1,5 +1,5 @@
-import { parseTc3Authorization, signaturesMatch, tc3Date, tc3Sign } from '../tencent/api3/tc3-sign.js';
-import type { Api3Error } from './api3-errors.js';
+import { parseTc3Authorization, signaturesMatch, tc3Date, tc3Sign } from '../../tencent/api3/tc3-sign.js';
+import type { Api3Error } from './errors.js';
 
 /**
  * TC3-HMAC-SHA256 verification, as Cloud API 3.0 does it (reference §6.6): the SecretId must be

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { type Api3Credentials, verifyTc3 } from './api3-auth.js';
-import { API3_INPUT_TOO_LARGE, type Api3Error, api3ErrorFor } from './api3-errors.js';
-import { describeOnlineList, type OnlineStream } from './api3-online-list.js';
-import { parseApi3MixBody } from './api3-parse.js';
-import type { Clock } from './core/clock.js';
-import type { FaultInjector } from './core/faults.js';
-import { fail, MIX_CODE } from './core/mix-codes.js';
-import type { MixOutcome, MixRequest, StartRequest } from './core/mix-request.js';
-import type { FaultKind, MixRequestRecord, RequestLog } from './core/request-log.js';
-import type { MixPlatform } from './platform/mix-platform.js';
+import type { Clock } from '../core/clock.js';
+import type { FaultInjector } from '../core/faults.js';
+import { fail, MIX_CODE } from '../core/mix-codes.js';
+import type { MixOutcome, MixRequest, StartRequest } from '../core/mix-request.js';
+import type { FaultKind, MixRequestRecord, RequestLog } from '../core/request-log.js';
+import type { MixPlatform } from '../platform/mix-platform.js';
+import { type Api3Credentials, verifyTc3 } from './auth.js';
+import { API3_INPUT_TOO_LARGE, type Api3Error, api3ErrorFor } from './errors.js';
+import { describeOnlineList, type OnlineStream } from './online-list.js';
+import { parseApi3MixBody } from './parse.js';
 
 /**
  * The Cloud API 3.0 front-end: `POST /` with a TC3-signed JSON body and the action in
