@@ -6,8 +6,8 @@ import {
   playScenario,
   ScenarioError,
 } from '../sim/scenario.js';
-import { startSimulator } from '../sim/server.js';
 import { loadSimConfig, SimConfigError } from '../sim/sim-config.js';
+import { startSimulator } from '../sim/simulator.js';
 
 /**
  * `mixkeeper sim`: Tencent's side of the wire on a local port — the Mix_StreamV2 CGI, push and

@@ -1,5 +1,5 @@
 import { seededRandom } from '../../src/sim/core/prng.js';
-import type { Simulator } from '../../src/sim/server.js';
+import type { Simulator } from '../../src/sim/simulator.js';
 
 /**
  * Seeded workloads of pushes and stops over many rooms, played against the simulator (each op is

@@ -1,13 +1,13 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import type { Api3Credentials } from './api3/auth.js';
-import { mountApi3 } from './api3/front-end.js';
-import { faultPlanSchema } from './core/faults.js';
-import { pushSpecSchema } from './core/streams.js';
+import type { Api3Credentials } from '../api3/auth.js';
+import { mountApi3 } from '../api3/front-end.js';
+import { faultPlanSchema } from '../core/faults.js';
+import { pushSpecSchema } from '../core/streams.js';
+import { mountLegacyCgi } from '../legacy/front-end.js';
+import type { SimCore } from '../sim-core.js';
 import { renderFrameSvg } from './frame-svg.js';
-import { mountLegacyCgi } from './legacy/front-end.js';
-import type { SimCore } from './sim-core.js';
 
 /**
  * The simulator's HTTP surface: the platform's own endpoint (`/common_access`) and the `/sim/*`

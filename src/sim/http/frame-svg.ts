@@ -1,5 +1,5 @@
-import { INPUT_TYPE } from './core/platform-rules.js';
-import type { InputView, SessionView } from './platform/session-view.js';
+import { INPUT_TYPE } from '../core/platform-rules.js';
+import type { InputView, SessionView } from '../platform/session-view.js';
 
 /**
  * The output picture of a session as an SVG: the background's size, inputs drawn in layer order at

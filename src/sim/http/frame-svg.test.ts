@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SessionView } from '../platform/session-view.js';
+import { mixBody, startPara, type TileSpec } from '../testing/mix-client.js';
+import { startTestSim, TEST_KEYS, type TestSim } from '../testing/sim-harness.js';
 import { renderFrameSvg } from './frame-svg.js';
-import type { SessionView } from './platform/session-view.js';
-import { mixBody, startPara, type TileSpec } from './testing/mix-client.js';
-import { startTestSim, TEST_KEYS, type TestSim } from './testing/sim-harness.js';
 
 interface Tile {
   streamId: string;

@@ -1,11 +1,11 @@
 import { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createSimApp } from './app.js';
 import type { Clock } from './core/clock.js';
 import { type FaultPlanInput, faultPlanSchema } from './core/faults.js';
 import type { MixRequestRecord } from './core/request-log.js';
 import { type PushSpec, pushSpecSchema } from './core/streams.js';
+import { createSimApp } from './http/app.js';
 import type { CallbackRecord } from './ingest/callbacks.js';
 import type { SessionView } from './platform/session-view.js';
 import type { Violation } from './platform/usage-rules.js';
