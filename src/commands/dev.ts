@@ -4,7 +4,13 @@ import { parseArgs } from 'node:util';
 import { ConfigError, configSchema, loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { readableLines } from '../log-readable.js';
-import { describeStep, loadScenario, playScenario, type Scenario, ScenarioError } from '../sim/scenario.js';
+import {
+  describeStep,
+  loadScenario,
+  playScenario,
+  type Scenario,
+  ScenarioError,
+} from '../sim/scenarios/scenario.js';
 import { loadSimConfig, type SimConfig, SimConfigError } from '../sim/sim-config.js';
 import { startSimulator } from '../sim/simulator.js';
 import { type LocalRedis, startLocalRedis } from './local-redis.js';

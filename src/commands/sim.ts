@@ -5,7 +5,7 @@ import {
   loadScenario,
   playScenario,
   ScenarioError,
-} from '../sim/scenario.js';
+} from '../sim/scenarios/scenario.js';
 import { loadSimConfig, SimConfigError } from '../sim/sim-config.js';
 import { startSimulator } from '../sim/simulator.js';
 

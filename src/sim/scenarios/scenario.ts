@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { Clock } from './core/clock.js';
-import { type PushSpec, pushSpecSchema } from './core/streams.js';
-import coHostJoinLeave from './scenarios/co-host-join-leave.json' with { type: 'json' };
-import flappingGuest from './scenarios/flapping-guest.json' with { type: 'json' };
-import grid9 from './scenarios/grid-9.json' with { type: 'json' };
-import pk from './scenarios/pk.json' with { type: 'json' };
-import voiceRoom from './scenarios/voice-room.json' with { type: 'json' };
+import type { Clock } from '../core/clock.js';
+import { type PushSpec, pushSpecSchema } from '../core/streams.js';
+import coHostJoinLeave from './co-host-join-leave.json' with { type: 'json' };
+import flappingGuest from './flapping-guest.json' with { type: 'json' };
+import grid9 from './grid-9.json' with { type: 'json' };
+import pk from './pk.json' with { type: 'json' };
+import voiceRoom from './voice-room.json' with { type: 'json' };
 
 /**
  * Scenarios: a timeline of pushes, stops and resolution changes replayed against the simulator,

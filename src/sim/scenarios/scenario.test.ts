@@ -2,7 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseCallbackJson, streamCallbackSchema } from '../tencent/callback.js';
+import { parseCallbackJson, streamCallbackSchema } from '../../tencent/callback.js';
+import { type CallbackRecorder, startCallbackRecorder } from '../testing/callback-recorder.js';
+import { startTestSim, type TestSim } from '../testing/sim-harness.js';
 import {
   BUILTIN_SCENARIO_NAMES,
   loadScenario,
@@ -10,8 +12,6 @@ import {
   playScenario,
   ScenarioError,
 } from './scenario.js';
-import { type CallbackRecorder, startCallbackRecorder } from './testing/callback-recorder.js';
-import { startTestSim, type TestSim } from './testing/sim-harness.js';
 
 let t: TestSim | undefined;
 let recorder: CallbackRecorder | undefined;
