@@ -7,12 +7,14 @@ import { readableLines } from '../log-readable.js';
 import {
   describeStep,
   loadScenario,
+  loadSimConfig,
   playScenario,
   type Scenario,
   ScenarioError,
-} from '../sim/scenarios/scenario.js';
-import { loadSimConfig, type SimConfig, SimConfigError } from '../sim/sim-config.js';
-import { startSimulator } from '../sim/simulator.js';
+  type SimConfig,
+  SimConfigError,
+  startSimulator,
+} from '../sim/index.js';
 import { type LocalRedis, startLocalRedis } from './local-redis.js';
 import { startService } from './service.js';
 import { closeOnSignals } from './shutdown.js';

@@ -3,11 +3,12 @@ import {
   BUILTIN_SCENARIO_NAMES,
   describeStep,
   loadScenario,
+  loadSimConfig,
   playScenario,
   ScenarioError,
-} from '../sim/scenarios/scenario.js';
-import { loadSimConfig, SimConfigError } from '../sim/sim-config.js';
-import { startSimulator } from '../sim/simulator.js';
+  SimConfigError,
+  startSimulator,
+} from '../sim/index.js';
 
 /**
  * `mixkeeper sim`: Tencent's side of the wire on a local port — the Mix_StreamV2 CGI, push and

@@ -1,5 +1,4 @@
-import { seededRandom } from '../../src/sim/core/prng.js';
-import type { Simulator } from '../../src/sim/simulator.js';
+import { type Simulator, seededRandom } from '../../src/sim/index.js';
 
 /**
  * Seeded workloads of pushes and stops over many rooms, played against the simulator (each op is

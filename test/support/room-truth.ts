@@ -1,7 +1,7 @@
 import { samePlan } from '../../src/reconcile/decide.js';
 import { desiredPlan, viewRoom } from '../../src/reconcile/snapshot.js';
 import type { RoomStore } from '../../src/rooms/room-store.js';
-import type { Simulator } from '../../src/sim/simulator.js';
+import type { Simulator } from '../../src/sim/index.js';
 import { LIMITS, type MixLimits } from '../../src/tencent/limits.js';
 import { roomOf } from './chaos-rig.js';
 
