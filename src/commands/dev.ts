@@ -13,6 +13,7 @@ import {
   ScenarioError,
   type SimConfig,
   SimConfigError,
+  simulatorOptions,
   startSimulator,
 } from '../sim/index.js';
 import { type LocalRedis, startLocalRedis } from './local-redis.js';
@@ -127,16 +128,7 @@ export async function run(args: string[]): Promise<number> {
   }
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   try {
-    sim = await startSimulator({
-      port: simConfig.SIM_PORT,
-      host: simConfig.SIM_HOST,
-      appId: simConfig.TENCENT_APPID,
-      callbackKey: simConfig.TENCENT_CALLBACK_KEY,
-      mixKey: simConfig.TENCENT_MIX_KEY,
-      ...(simConfig.TENCENT_SECRET_ID ? { secretId: simConfig.TENCENT_SECRET_ID } : {}),
-      ...(simConfig.TENCENT_SECRET_KEY ? { secretKey: simConfig.TENCENT_SECRET_KEY } : {}),
-      timeScale,
-    });
+    sim = await startSimulator(simulatorOptions(simConfig));
   } catch (error) {
     const where = `port ${simConfig.SIM_PORT} (SIM_PORT)`;
     return fail(`the simulator cannot start on ${where}: ${(error as Error).message}`, 1);

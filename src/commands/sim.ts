@@ -7,6 +7,7 @@ import {
   playScenario,
   ScenarioError,
   SimConfigError,
+  simulatorOptions,
   startSimulator,
 } from '../sim/index.js';
 
@@ -91,15 +92,7 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const sim = await startSimulator({
-    port: config.SIM_PORT,
-    host: config.SIM_HOST,
-    timeScale: config.SIM_TIME_SCALE,
-    appId: config.TENCENT_APPID,
-    callbackKey: config.TENCENT_CALLBACK_KEY,
-    mixKey: config.TENCENT_MIX_KEY,
-    ...(config.TENCENT_SECRET_ID ? { secretId: config.TENCENT_SECRET_ID } : {}),
-    ...(config.TENCENT_SECRET_KEY ? { secretKey: config.TENCENT_SECRET_KEY } : {}),
-    ...(config.SIM_CALLBACK_URL ? { callbackUrl: config.SIM_CALLBACK_URL } : {}),
+    ...simulatorOptions(config),
     log: (line) => console.log(`sim: ${line}`),
   });
   console.log(`mixkeeper sim listening on ${sim.url} (time scale ${sim.timeScale})`);

@@ -24,7 +24,7 @@ export {
   type Scenario,
   ScenarioError,
 } from './scenarios/scenario.js';
-export { loadSimConfig, type SimConfig, SimConfigError } from './sim-config.js';
+export { loadSimConfig, type SimConfig, SimConfigError, simulatorOptions } from './sim-config.js';
 export type { StreamView } from './sim-core.js';
 export { type Simulator, type SimulatorOptions, startSimulator } from './simulator.js';
 /** For tests: a simulator on a free port with test keys and small HTTP helpers. */

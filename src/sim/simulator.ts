@@ -11,7 +11,10 @@ import type { SessionView } from './platform/session-view.js';
 import type { Violation } from './platform/usage-rules.js';
 import { createSimCore, type StreamView } from './sim-core.js';
 
-/** Starting and stopping the simulator, embedded (tests, `mixkeeper dev`) or from `mixkeeper sim`. */
+/**
+ * The one way to build a simulator, embedded (tests, `mixkeeper dev`) or as `mixkeeper sim`
+ * (`simulatorOptions` in sim-config.ts maps the environment onto these options).
+ */
 
 export interface SimulatorOptions {
   /** 0 = a free port (the default when embedded; the CLI uses SIM_PORT). */
@@ -67,35 +70,39 @@ export interface Simulator {
   reset(): void;
 }
 
-export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
-  const timeScale = options.timeScale ?? 1;
+export async function startSimulator({
+  port = 0,
+  host = '127.0.0.1',
+  timeScale = 1,
+  log = () => {},
+  callbackUrl,
+  appId,
+  callbackKey,
+  mixKey,
+  secretId,
+  secretKey,
+}: SimulatorOptions): Promise<Simulator> {
   if (!Number.isFinite(timeScale) || timeScale <= 0)
     throw new RangeError(`timeScale must be > 0 (got ${timeScale})`);
-  if (!Number.isInteger(options.appId) || options.appId <= 0) {
-    throw new RangeError(`appId must be a positive integer (got ${options.appId})`);
+  if (!Number.isInteger(appId) || appId <= 0) {
+    throw new RangeError(`appId must be a positive integer (got ${appId})`);
   }
-  if (!options.callbackKey || !options.mixKey)
-    throw new RangeError('callbackKey and mixKey must not be empty');
+  if (!callbackKey || !mixKey) throw new RangeError('callbackKey and mixKey must not be empty');
+  // Half a pair would look configured and refuse every API 3.0 call.
+  if (!secretId !== !secretKey) throw new RangeError('secretId and secretKey: set both or neither');
 
-  const log = options.log ?? (() => {});
   const core = createSimCore({
-    appId: options.appId,
-    callbackKey: options.callbackKey,
-    mixKey: options.mixKey,
+    appId,
+    callbackKey,
+    mixKey,
     timeScale,
-    ...(options.callbackUrl !== undefined ? { callbackUrl: options.callbackUrl } : {}),
+    ...(callbackUrl !== undefined ? { callbackUrl } : {}),
     log,
   });
-  const app = createSimApp(
-    core,
-    options.secretId && options.secretKey
-      ? { api3: { secretId: options.secretId, secretKey: options.secretKey } }
-      : {},
-  );
-  const host = options.host ?? '127.0.0.1';
+  const app = createSimApp(core, secretId && secretKey ? { api3: { secretId, secretKey } } : {});
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => {
+    const started = serve({ fetch: app.fetch, port, hostname: host }, () => {
       started.off('error', reject);
       resolve(started);
     });
@@ -104,8 +111,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     core.close();
     throw error;
   });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const bound = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
 
   let closed: Promise<void> | undefined;
   return {

@@ -387,6 +387,11 @@ describe('TC3 verification', () => {
     }
   });
 
+  test('will not start with half a key pair', async () => {
+    await expect(startTestSim({ secretId: KEYS.secretId })).rejects.toThrow('secretId and secretKey');
+    await expect(startTestSim({ secretKey: KEYS.secretKey })).rejects.toThrow('secretId and secretKey');
+  });
+
   test.each(['DescribeLiveStreamEventList', 'constructor', ''])(
     'the unknown action %j: InvalidAction',
     async (action) => {
