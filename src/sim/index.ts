@@ -13,7 +13,7 @@ export type { FaultPlanInput } from './core/faults.js';
 export { seededRandom } from './core/prng.js';
 export type { MixRequestRecord } from './core/request-log.js';
 export type { PushSpec } from './core/streams.js';
-export type { CallbackRecord } from './ingest/callbacks.js';
+export type { CallbackRecord } from './ingest/callback-sender.js';
 export type { SessionView } from './platform/session-view.js';
 export type { Violation } from './platform/usage-rules.js';
 export {

@@ -2,7 +2,7 @@ import { type Clock, createClock } from './core/clock.js';
 import { FaultInjector, type FaultPlan } from './core/faults.js';
 import { type MixRequestRecord, RequestLog } from './core/request-log.js';
 import { type LiveStream, type PushSpec, StreamRegistry } from './core/streams.js';
-import { type CallbackRecord, CallbackSender } from './ingest/callbacks.js';
+import { type CallbackRecord, CallbackSender } from './ingest/callback-sender.js';
 import { Ingest } from './ingest/ingest.js';
 import { MixPlatform } from './platform/mix-platform.js';
 import { type SessionView, viewSession } from './platform/session-view.js';

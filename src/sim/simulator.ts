@@ -6,7 +6,7 @@ import { type FaultPlanInput, faultPlanSchema } from './core/faults.js';
 import type { MixRequestRecord } from './core/request-log.js';
 import { type PushSpec, pushSpecSchema } from './core/streams.js';
 import { createSimApp } from './http/app.js';
-import type { CallbackRecord } from './ingest/callbacks.js';
+import type { CallbackRecord } from './ingest/callback-sender.js';
 import type { SessionView } from './platform/session-view.js';
 import type { Violation } from './platform/usage-rules.js';
 import { createSimCore, type StreamView } from './sim-core.js';

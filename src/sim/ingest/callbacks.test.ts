@@ -8,7 +8,7 @@ import {
   startCallbackRecorder,
 } from '../testing/callback-recorder.js';
 import { sleep, startTestSim, TEST_KEYS, type TestSim } from '../testing/sim-harness.js';
-import type { CallbackRecord } from './callbacks.js';
+import type { CallbackRecord } from './callback-sender.js';
 
 /**
  * The simulator's callbacks, read back through the service's own receiver-side verifier

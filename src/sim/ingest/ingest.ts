@@ -2,12 +2,8 @@ import type { Clock } from '../core/clock.js';
 import { PLATFORM_MS } from '../core/platform-rules.js';
 import type { LiveStream, PushResult, PushSpec, StreamRegistry } from '../core/streams.js';
 import type { MixPlatform } from '../platform/mix-platform.js';
-import {
-  type CallbackSender,
-  DISCONNECT_REASON,
-  disconnectCallbackBody,
-  pushCallbackBody,
-} from './callbacks.js';
+import { DISCONNECT_REASON, disconnectCallbackBody, pushCallbackBody } from './callback-bodies.js';
+import type { CallbackSender } from './callback-sender.js';
 
 /**
  * The simulated ingest: a push or a stop changes the live set, tells the mix platform (frozen
