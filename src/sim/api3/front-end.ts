@@ -5,6 +5,7 @@ import type { FaultInjector } from '../core/faults.js';
 import { fail, MIX_CODE } from '../core/mix-codes.js';
 import type { MixOutcome, MixRequest, StartRequest } from '../core/mix-request.js';
 import type { FaultKind, MixRequestRecord, RequestLog } from '../core/request-log.js';
+import { untilAborted } from '../core/until-aborted.js';
 import type { MixPlatform } from '../platform/mix-platform.js';
 import { type Api3Credentials, verifyTc3 } from './auth.js';
 import { API3_INPUT_TOO_LARGE, type Api3Error, api3ErrorFor } from './errors.js';
@@ -16,7 +17,7 @@ import { parseApi3MixBody } from './parse.js';
  * `X-TC-Action` (reference §6). CreateCommonMixStream and CancelCommonMixStream go through the same
  * platform core, rules and fault plan as the legacy CGI; DescribeLiveStreamOnlineList lists the
  * simulated ingest's live streams. Every answer is HTTP 200 with `{"Response": {…, "RequestId"}}`,
- * errors as `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}` (api3-errors.ts words them).
+ * errors as `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}` (errors.ts words them).
  */
 
 const VERSION = '2018-08-01';
@@ -209,18 +210,4 @@ function api3StartLimits(request: StartRequest, deps: Api3Deps): MixOutcome | nu
 function withSessionOutput(request: MixRequest, deps: Api3Deps): MixRequest {
   if (request.op !== 'cancel') return request;
   return { ...request, outputStreamId: deps.sessionOutput(request.sessionId) ?? '' };
-}
-
-function untilAborted(...signals: AbortSignal[]): Promise<void> {
-  return new Promise((resolve) => {
-    if (signals.some((s) => s.aborted)) {
-      resolve();
-      return;
-    }
-    const done = () => {
-      for (const s of signals) s.removeEventListener('abort', done);
-      resolve();
-    };
-    for (const s of signals) s.addEventListener('abort', done, { once: true });
-  });
 }
