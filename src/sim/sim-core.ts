@@ -10,8 +10,8 @@ import { SessionStore } from './platform/sessions.js';
 import { RuleWatch, type Violation } from './platform/usage-rules.js';
 
 /**
- * Every part of the simulator wired together, without HTTP: the routes (app.ts) and the embedding
- * API (server.ts) both drive this one object.
+ * Every part of the simulator wired together, without HTTP: the routes (http/app.ts) and the
+ * embedding API (simulator.ts) both drive this one object.
  */
 
 export interface SimCoreOptions {
@@ -23,19 +23,11 @@ export interface SimCoreOptions {
   log: (line: string) => void;
 }
 
-/** A live stream as the simulator's API shows it. */
-export interface StreamView {
-  streamId: string;
-  sequence: string;
-  params: string;
-  width: number;
-  height: number;
-  domain: string;
-  appName: string;
-  pushedAt: number;
-  readyAt: number;
-  ready: boolean;
-}
+/** A live stream as the simulator's API shows it: no ingest internals, and whether it is mixable yet. */
+export type StreamView = Pick<
+  LiveStream,
+  'streamId' | 'sequence' | 'params' | 'width' | 'height' | 'domain' | 'appName' | 'pushedAt' | 'readyAt'
+> & { ready: boolean };
 
 export interface SimCore {
   readonly clock: Clock;

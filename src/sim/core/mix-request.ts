@@ -1,7 +1,7 @@
 /**
- * A mix request as the platform's core sees it, whatever protocol carried it. The legacy CGI
- * front-end (legacy-cgi.ts) parses its snake_case body into these shapes; an API 3.0 front-end can
- * parse its PascalCase body into the same ones and reuse every check and the session store.
+ * A mix request as the platform's core sees it, whatever protocol carried it: the legacy CGI parses
+ * its snake_case body into these shapes (legacy/parse.ts), API 3.0 its PascalCase one (api3/parse.ts),
+ * and both reuse every check and the session store.
  *
  * Values are kept raw (a number may be NaN, a layer may be missing) so the checks, not the parser,
  * decide which error code a defect earns.

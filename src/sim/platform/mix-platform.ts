@@ -12,8 +12,8 @@ import type { RuleWatch } from './usage-rules.js';
 /**
  * The mix service's core, protocol-neutral: checks a start or cancel against the live streams and
  * sessions, answers a code, and keeps sessions in step with their streams (a session whose every
- * input stream is gone is cancelled after 15 min). Front-ends (legacy CGI today, API 3.0 later)
- * parse into `MixRequest`, call `observe` then `handle`, and format the outcome their own way.
+ * input stream is gone is cancelled after 15 min). Front-ends (legacy CGI, API 3.0) parse into
+ * `MixRequest`, call `observe` then `handle`, and format the outcome their own way.
  */
 
 export interface MixPlatformOptions {

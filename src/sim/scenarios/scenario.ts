@@ -98,7 +98,7 @@ export async function loadScenario(nameOrPath: string): Promise<Scenario> {
   return parseScenario(raw, nameOrPath);
 }
 
-/** What playback needs of a simulator; `Simulator` from server.ts is one. */
+/** What playback needs of a simulator; `Simulator` from simulator.ts is one. */
 export interface ScenarioTarget {
   readonly clock: Clock;
   pushStream(spec: PushSpec): unknown;
