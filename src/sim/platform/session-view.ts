@@ -1,7 +1,7 @@
 import { INPUT_TYPE, STREAM_INPUT_TYPES } from '../core/platform-rules.js';
 import type { StreamRegistry } from '../core/streams.js';
 import type { ResolvedInput, Size } from './geometry-types.js';
-import type { CancelReason, Session } from './sessions.js';
+import type { Session } from './sessions.js';
 
 /**
  * What a viewer of a session's output would see, as JSON (`GET /sim/sessions`) and as the input
@@ -18,27 +18,16 @@ export interface InputView extends ResolvedInput {
   goneSince?: number;
 }
 
-export interface SessionView {
-  sessionId: string;
+/** A session as `GET /sim/sessions` shows it: its record without the request, and its picture. */
+export type SessionView = Omit<Session, 'layout' | 'request'> & {
   state: 'live' | 'cancelled';
-  outputStreamId: string;
-  outputType: 0 | 1;
-  templateId: number;
-  bitrate?: number;
   canvas: Size;
   /** Some tile follows a template default whose real geometry Tencent does not publish. */
   approximateGeometry: boolean;
   /** The background stream is gone: the whole output is stuck on its last frame. */
   frozen: boolean;
   inputs: InputView[];
-  startedAt: number;
-  updatedAt: number;
-  starts: number;
-  cancelledAt?: number;
-  cancelReason?: CancelReason;
-  /** When the platform will cancel it because every input stream is gone. */
-  abandonedCancelAt?: number;
-}
+};
 
 export function viewSession(session: Session, streams: StreamRegistry): SessionView {
   const inputs = session.layout.inputs.map((input): InputView => {
