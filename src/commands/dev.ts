@@ -4,9 +4,18 @@ import { parseArgs } from 'node:util';
 import { ConfigError, configSchema, loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { readableLines } from '../log-readable.js';
-import { describeStep, loadScenario, playScenario, type Scenario, ScenarioError } from '../sim/scenario.js';
-import { startSimulator } from '../sim/server.js';
-import { loadSimConfig, type SimConfig, SimConfigError } from '../sim/sim-config.js';
+import {
+  describeStep,
+  loadScenario,
+  loadSimConfig,
+  playScenario,
+  type Scenario,
+  ScenarioError,
+  type SimConfig,
+  SimConfigError,
+  simulatorOptions,
+  startSimulator,
+} from '../sim/index.js';
 import { type LocalRedis, startLocalRedis } from './local-redis.js';
 import { startService } from './service.js';
 import { closeOnSignals } from './shutdown.js';
@@ -119,16 +128,7 @@ export async function run(args: string[]): Promise<number> {
   }
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   try {
-    sim = await startSimulator({
-      port: simConfig.SIM_PORT,
-      host: simConfig.SIM_HOST,
-      appId: simConfig.TENCENT_APPID,
-      callbackKey: simConfig.TENCENT_CALLBACK_KEY,
-      mixKey: simConfig.TENCENT_MIX_KEY,
-      ...(simConfig.TENCENT_SECRET_ID ? { secretId: simConfig.TENCENT_SECRET_ID } : {}),
-      ...(simConfig.TENCENT_SECRET_KEY ? { secretKey: simConfig.TENCENT_SECRET_KEY } : {}),
-      timeScale,
-    });
+    sim = await startSimulator(simulatorOptions(simConfig));
   } catch (error) {
     const where = `port ${simConfig.SIM_PORT} (SIM_PORT)`;
     return fail(`the simulator cannot start on ${where}: ${(error as Error).message}`, 1);

@@ -3,11 +3,13 @@ import {
   BUILTIN_SCENARIO_NAMES,
   describeStep,
   loadScenario,
+  loadSimConfig,
   playScenario,
   ScenarioError,
-} from '../sim/scenario.js';
-import { startSimulator } from '../sim/server.js';
-import { loadSimConfig, SimConfigError } from '../sim/sim-config.js';
+  SimConfigError,
+  simulatorOptions,
+  startSimulator,
+} from '../sim/index.js';
 
 /**
  * `mixkeeper sim`: Tencent's side of the wire on a local port — the Mix_StreamV2 CGI, push and
@@ -90,15 +92,7 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const sim = await startSimulator({
-    port: config.SIM_PORT,
-    host: config.SIM_HOST,
-    timeScale: config.SIM_TIME_SCALE,
-    appId: config.TENCENT_APPID,
-    callbackKey: config.TENCENT_CALLBACK_KEY,
-    mixKey: config.TENCENT_MIX_KEY,
-    ...(config.TENCENT_SECRET_ID ? { secretId: config.TENCENT_SECRET_ID } : {}),
-    ...(config.TENCENT_SECRET_KEY ? { secretKey: config.TENCENT_SECRET_KEY } : {}),
-    ...(config.SIM_CALLBACK_URL ? { callbackUrl: config.SIM_CALLBACK_URL } : {}),
+    ...simulatorOptions(config),
     log: (line) => console.log(`sim: ${line}`),
   });
   console.log(`mixkeeper sim listening on ${sim.url} (time scale ${sim.timeScale})`);

@@ -1,9 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { MixRequestRecord } from '../sim/request-log.js';
-import type { SessionView } from '../sim/session-view.js';
-import { startTestSim, type TestSim } from '../sim/testing/sim-harness.js';
+import { type MixRequestRecord, type SessionView, startTestSim, type TestSim } from '../sim/index.js';
 import { createMixStreamRequest } from '../tencent/api3/common-mix-stream.js';
 import { parseTc3Authorization } from '../tencent/api3/tc3-sign.js';
 import type { MixSpec } from '../tencent/mix-spec.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { startTestSim, type TestSim } from '../sim/testing/sim-harness.js';
+import { startTestSim, type TestSim } from '../sim/index.js';
 import type { Api3CallResult, Api3Client } from './api3-client.js';
 import { api3Client } from './api3-client.js';
 import { createOnlineList, onlineList } from './online-list.js';

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { loadSimConfig } from './sim-config.js';
+import { loadSimConfig, simulatorOptions } from './sim-config.js';
 
 const KEYS = {
   TENCENT_APPID: '1400012345',
@@ -69,6 +69,30 @@ describe('loadSimConfig', () => {
       'invalid configuration: TENCENT_SECRET_ID: required with TENCENT_SECRET_KEY (set both or neither)',
     );
     expect(keyOnly).not.toContain(pair.TENCENT_SECRET_KEY);
+  });
+});
+
+describe('simulatorOptions', () => {
+  it('gives the factory every setting, the API 3.0 pair and callback URL only when set', () => {
+    expect(simulatorOptions(loadSimConfig(KEYS))).toEqual({
+      port: 9090,
+      host: '127.0.0.1',
+      timeScale: 1,
+      appId: 1400012345,
+      callbackKey: 'cb-secret-1',
+      mixKey: 'mix-secret-1',
+    });
+    const full = loadSimConfig({
+      ...KEYS,
+      SIM_CALLBACK_URL: 'http://127.0.0.1:8080/callbacks/tencent',
+      TENCENT_SECRET_ID: 'AKIDsimtest0001',
+      TENCENT_SECRET_KEY: 'api3-secret-9',
+    });
+    expect(simulatorOptions(full)).toMatchObject({
+      callbackUrl: 'http://127.0.0.1:8080/callbacks/tencent',
+      secretId: 'AKIDsimtest0001',
+      secretKey: 'api3-secret-9',
+    });
   });
 });
 

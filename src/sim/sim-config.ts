@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SimulatorOptions } from './simulator.js';
 
 /**
  * The simulator's environment. Shared values use the service's own variable names
@@ -66,4 +67,20 @@ export function loadSimConfig(env: Record<string, string | undefined> = process.
     return `${name}: ${what}${got}`;
   });
   throw new SimConfigError(`invalid configuration: ${problems.join('; ')}`);
+}
+
+/** The simulator these settings describe: the options `mixkeeper sim` and `mixkeeper dev` start. */
+export function simulatorOptions(config: SimConfig): SimulatorOptions {
+  return {
+    port: config.SIM_PORT,
+    host: config.SIM_HOST,
+    timeScale: config.SIM_TIME_SCALE,
+    appId: config.TENCENT_APPID,
+    callbackKey: config.TENCENT_CALLBACK_KEY,
+    mixKey: config.TENCENT_MIX_KEY,
+    ...(config.TENCENT_SECRET_ID && config.TENCENT_SECRET_KEY
+      ? { secretId: config.TENCENT_SECRET_ID, secretKey: config.TENCENT_SECRET_KEY }
+      : {}),
+    ...(config.SIM_CALLBACK_URL ? { callbackUrl: config.SIM_CALLBACK_URL } : {}),
+  };
 }

@@ -1,17 +1,17 @@
-import { type CallbackRecord, CallbackSender } from './callbacks.js';
-import { type Clock, createClock } from './clock.js';
-import { FaultInjector, type FaultPlan } from './faults.js';
-import { Ingest } from './ingest.js';
-import { MixPlatform } from './platform.js';
-import { type MixRequestRecord, RequestLog } from './request-log.js';
-import { RuleWatch, type Violation } from './rules.js';
-import { type SessionView, viewSession } from './session-view.js';
-import { SessionStore } from './sessions.js';
-import { type LiveStream, type PushSpec, StreamRegistry } from './streams.js';
+import { type Clock, createClock } from './core/clock.js';
+import { FaultInjector, type FaultPlan } from './core/faults.js';
+import { type MixRequestRecord, RequestLog } from './core/request-log.js';
+import { type LiveStream, type PushSpec, StreamRegistry } from './core/streams.js';
+import { type CallbackRecord, CallbackSender } from './ingest/callback-sender.js';
+import { Ingest } from './ingest/ingest.js';
+import { MixPlatform } from './platform/mix-platform.js';
+import { type SessionView, viewSession } from './platform/session-view.js';
+import { SessionStore } from './platform/sessions.js';
+import { RuleWatch, type Violation } from './platform/usage-rules.js';
 
 /**
- * Every part of the simulator wired together, without HTTP: the routes (app.ts) and the embedding
- * API (server.ts) both drive this one object.
+ * Every part of the simulator wired together, without HTTP: the routes (http/app.ts) and the
+ * embedding API (simulator.ts) both drive this one object.
  */
 
 export interface SimCoreOptions {
@@ -23,19 +23,11 @@ export interface SimCoreOptions {
   log: (line: string) => void;
 }
 
-/** A live stream as the simulator's API shows it. */
-export interface StreamView {
-  streamId: string;
-  sequence: string;
-  params: string;
-  width: number;
-  height: number;
-  domain: string;
-  appName: string;
-  pushedAt: number;
-  readyAt: number;
-  ready: boolean;
-}
+/** A live stream as the simulator's API shows it: no ingest internals, and whether it is mixable yet. */
+export type StreamView = Pick<
+  LiveStream,
+  'streamId' | 'sequence' | 'params' | 'width' | 'height' | 'domain' | 'appName' | 'pushedAt' | 'readyAt'
+> & { ready: boolean };
 
 export interface SimCore {
   readonly clock: Clock;

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { loadConfig } from '../../src/config.js';
 import { liveEventJobId, QUEUE_PREFIX, QUEUES } from '../../src/queue/catalog.js';
-import type { MixRequestRecord } from '../../src/sim/request-log.js';
+import type { MixRequestRecord } from '../../src/sim/index.js';
 import type { LiveEvent } from '../../src/tencent/callback.js';
 import { startBenchStack } from './bench-stack.js';
 import { churnTimeline, DRAIN_MS, type TimedStep } from './churn-script.js';

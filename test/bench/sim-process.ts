@@ -1,8 +1,5 @@
 import { freePort } from '../../src/commands/local-redis.js';
-import type { MixRequestRecord } from '../../src/sim/request-log.js';
-import type { Violation } from '../../src/sim/rules.js';
-import type { SessionView } from '../../src/sim/session-view.js';
-import type { StreamView } from '../../src/sim/sim-core.js';
+import type { MixRequestRecord, SessionView, StreamView, Violation } from '../../src/sim/index.js';
 import { httpJson } from './http-json.js';
 import {
   answers,

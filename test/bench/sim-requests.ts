@@ -1,4 +1,4 @@
-import type { MixRequestRecord } from '../../src/sim/request-log.js';
+import type { MixRequestRecord } from '../../src/sim/index.js';
 
 /** Reading the mix requests the simulator logged: their inputs, their wire content, repeats. */
 

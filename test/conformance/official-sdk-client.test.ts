@@ -3,8 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { live } from 'tencentcloud-sdk-nodejs/tencentcloud/services/live/index.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from '../../src/commands/local-redis.js';
-import type { Violation } from '../../src/sim/rules.js';
-import type { SessionView } from '../../src/sim/session-view.js';
+import type { SessionView, Violation } from '../../src/sim/index.js';
 
 /**
  * Tencent's own Node SDK (`tencentcloud-sdk-nodejs`) as a client of `mixkeeper sim`, run as its own

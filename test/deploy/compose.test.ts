@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { loadConfig, SHUTDOWN_BACKSTOP_MS } from '../../src/config.js';
-import { loadSimConfig } from '../../src/sim/sim-config.js';
+import { loadSimConfig } from '../../src/sim/index.js';
 import {
   asArray,
   asRecord,

@@ -8,7 +8,7 @@ import { applyObservation } from '../../src/rooms/observations.js';
 import { LEARNED_ORIGIN_TTL_MS, PushOrigins } from '../../src/rooms/push-origins.js';
 import { readRoom } from '../../src/rooms/room-state.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
-import { startTestSim, type TestSim } from '../../src/sim/testing/sim-harness.js';
+import { startTestSim, type TestSim } from '../../src/sim/index.js';
 import { LIMITS } from '../../src/tencent/limits.js';
 import { resyncRooms } from '../../workers/resync.js';
 import { type Api3Proxy, startApi3Proxy } from '../support/api3-proxy.js';

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { freePort, type LocalRedis, startLocalRedis } from '../../src/commands/local-redis.js';
 import { QUEUES } from '../../src/queue/catalog.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
-import { type Simulator, startSimulator } from '../../src/sim/server.js';
+import { type Simulator, startSimulator } from '../../src/sim/index.js';
 import { md5Sign } from '../../src/tencent/md5-sign.js';
 import { type MixkeeperProcess, type Role, spawnMixkeeper } from './mixkeeper-process.js';
 import { platformTimingEnv } from './platform-timing.js';

@@ -1,5 +1,4 @@
-import { seededRandom } from '../../src/sim/prng.js';
-import type { Simulator } from '../../src/sim/server.js';
+import { type Simulator, seededRandom } from '../../src/sim/index.js';
 
 /**
  * Seeded workloads of pushes and stops over many rooms, played against the simulator (each op is

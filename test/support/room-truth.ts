@@ -2,7 +2,7 @@ import { samePlan } from '../../src/reconcile/decide.js';
 import { desiredPlan, viewRoom } from '../../src/reconcile/snapshot.js';
 import { readRoom } from '../../src/rooms/room-state.js';
 import type { RoomStore } from '../../src/rooms/room-store.js';
-import type { Simulator } from '../../src/sim/server.js';
+import type { Simulator } from '../../src/sim/index.js';
 import { LIMITS, type MixLimits } from '../../src/tencent/limits.js';
 import { roomOf } from './chaos-rig.js';
 

@@ -6,7 +6,7 @@ import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { QUEUES } from '../../src/queue/catalog.js';
 import { redisTarget, workerConnection } from '../../src/queue/connections.js';
-import { type Simulator, startSimulator } from '../../src/sim/server.js';
+import { type Simulator, startSimulator } from '../../src/sim/index.js';
 import { platformTimingEnv } from './platform-timing.js';
 
 /**

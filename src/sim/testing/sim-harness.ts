@@ -1,4 +1,4 @@
-import { type Simulator, type SimulatorOptions, startSimulator } from '../server.js';
+import { type Simulator, type SimulatorOptions, startSimulator } from '../simulator.js';
 import { type MixAnswer, type MixAuth, postMix, type QueryOverrides } from './mix-client.js';
 
 /** A simulator on a free port plus small HTTP helpers, for the simulator's own tests. */

@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cancelPara, mixBody, startPara, type TileSpec } from '../testing/mix-client.js';
+import { sleep, startTestSim, TEST_KEYS, type TestSim } from '../testing/sim-harness.js';
+import type { Violation } from './usage-rules.js';
+
+/** Each usage rule broken on purpose shows up in /sim/violations; a careful client leaves it empty. */
+
+const HOST = { streamId: 'host_a', width: 720, height: 1280 };
+const GUEST = { streamId: 'guest_b', width: 480, height: 640 };
+const TWO_UP: TileSpec[] = [
+  { id: 'host_a', layer: 1 },
+  {
+    id: 'guest_b',
+    layer: 2,
+    layout: { image_width: 160, image_height: 240, location_x: 380, location_y: 630 },
+  },
+];
+const start = (session = 'room_1') => mixBody(TEST_KEYS.appId, startPara(session, 'host_a', TWO_UP));
+const cancel = (session = 'room_1') => mixBody(TEST_KEYS.appId, cancelPara(session, 'host_a'));
+
+let t: TestSim;
+afterEach(() => t.close());
+const violations = () => t.getJson<Violation[]>('/sim/violations');
+
+describe('usage rules', () => {
+  it('start-before-ready: a start that uses a stream pushed less than 5 s (scaled) ago', async () => {
+    // 500 ms of readiness: a loaded machine can take more than 50 ms between the push and the start.
+    t = await startTestSim({ timeScale: 0.1 });
+    await t.pushReady(HOST);
+    await t.push(GUEST);
+    expect((await t.mix(start())).json?.code).toBe(-505);
+    expect(await violations()).toEqual([
+      expect.objectContaining({ rule: 'start-before-ready', sessionId: 'room_1', streamId: 'guest_b' }),
+    ]);
+  });
+
+  it('cancel-too-soon: a cancel less than 5 s (scaled) after the start', async () => {
+    // 500 ms of cancel age: at 50 ms a loaded machine can take longer between the start and the cancel.
+    t = await startTestSim({ timeScale: 0.1 });
+    await t.pushReady(HOST, GUEST);
+    expect((await t.mix(start())).json?.code).toBe(0);
+    expect((await t.mix(cancel())).json?.code).toBe(0);
+    expect(await violations()).toEqual([
+      expect.objectContaining({ rule: 'cancel-too-soon', sessionId: 'room_1' }),
+    ]);
+  });
+
+  it('cancel-too-soon counts from the last update too: an update is an application for the mix', async () => {
+    // 500 ms of cancel age, 100 ms between starts of a session.
+    t = await startTestSim({ timeScale: 0.1 });
+    await t.pushReady(HOST, GUEST);
+    const startOther = () => mixBody(TEST_KEYS.appId, startPara('room_2', 'guest_b', TWO_UP));
+    expect((await t.mix(start())).json?.code).toBe(0);
+    expect((await t.mix(startOther())).json?.code).toBe(0);
+    await sleep(600);
+    // room_1: updated, then cancelled at once — its first start is long past, its update is not.
+    expect((await t.mix(start())).json?.code).toBe(0);
+    expect((await t.mix(cancel())).json?.code).toBe(0);
+    // room_2: updated, then cancelled once the cancel age has passed since the update.
+    expect((await t.mix(startOther())).json?.code).toBe(0);
+    await sleep(600);
+    expect((await t.mix(mixBody(TEST_KEYS.appId, cancelPara('room_2', 'guest_b')))).json?.code).toBe(0);
+    const found = await violations();
+    expect(found).toEqual([expect.objectContaining({ rule: 'cancel-too-soon', sessionId: 'room_1' })]);
+    expect(found[0]?.detail).toMatch(/after its last start or update/);
+  });
+
+  it('session-reuse-too-soon: a session id started again within 30 s (scaled) of its cancel', async () => {
+    t = await startTestSim({ timeScale: 0.01 });
+    await t.pushReady(HOST, GUEST);
+    expect((await t.mix(start())).json?.code).toBe(0);
+    await sleep(60);
+    expect((await t.mix(cancel())).json?.code).toBe(0);
+    await sleep(20);
+    expect((await t.mix(start())).json?.code).toBe(0);
+    const found = await violations();
+    expect(found).toEqual([expect.objectContaining({ rule: 'session-reuse-too-soon', sessionId: 'room_1' })]);
+    expect(found[0]?.detail).toMatch(/started again \d+ ms after its cancel/);
+  });
+
+  it('session-start-rate: two starts of one session within 1 s (scaled)', async () => {
+    t = await startTestSim({ timeScale: 0.05 });
+    await t.pushReady(HOST, GUEST);
+    const answers = await Promise.all([t.mix(start()), t.mix(start())]);
+    expect(answers.map((a) => a.json?.code)).toEqual([0, 0]);
+    expect(await violations()).toEqual([
+      expect.objectContaining({ rule: 'session-start-rate', sessionId: 'room_1' }),
+    ]);
+  });
+
+  // At scale 5 the one-second window lasts 5 real seconds: room for a slow machine to send the burst.
+  it('start-rate: more than 200 starts within a second across the account', async () => {
+    t = await startTestSim({ timeScale: 5 });
+    await Promise.all(Array.from({ length: 210 }, (_, i) => t.mix(start(`burst_${i}`))));
+    const found = await violations();
+    expect(found.map((v) => v.rule)).toEqual(['start-rate']);
+    expect(found[0]?.detail).toMatch(/^201 starts within 1000 ms/);
+  });
+
+  it('cancel-rate: more than 100 cancels within a second across the account', async () => {
+    t = await startTestSim({ timeScale: 5 });
+    await Promise.all(Array.from({ length: 105 }, (_, i) => t.mix(cancel(`gone_${i}`))));
+    expect((await violations()).map((v) => v.rule)).toEqual(['cancel-rate']);
+  });
+
+  it('a client that follows every rule leaves the list empty', async () => {
+    t = await startTestSim({ timeScale: 0.01 });
+    await t.pushReady(HOST, GUEST);
+    expect((await t.mix(start())).json?.code).toBe(0);
+    await sleep(20);
+    expect((await t.mix(start())).json?.code).toBe(0);
+    await sleep(60);
+    expect((await t.mix(cancel())).json?.code).toBe(0);
+    await sleep(320);
+    expect((await t.mix(start())).json?.code).toBe(0);
+    await sleep(60);
+    expect((await t.mix(cancel())).json?.code).toBe(0);
+    expect(await violations()).toEqual([]);
+  });
+
+  it('DELETE /sim/violations clears the list', async () => {
+    t = await startTestSim({ timeScale: 0.01 });
+    await t.push(HOST);
+    await t.mix(mixBody(TEST_KEYS.appId, startPara('room_1', 'host_a', [{ id: 'host_a', layer: 1 }])));
+    expect(await violations()).toHaveLength(1);
+    expect(await t.del('/sim/violations')).toBe(204);
+    expect(await violations()).toEqual([]);
+  });
+});

@@ -1,0 +1,182 @@
+import type { Clock } from '../core/clock.js';
+import { MAX_CANCELS_PER_WINDOW, MAX_STARTS_PER_WINDOW, PLATFORM_MS } from '../core/platform-rules.js';
+
+/**
+ * Watches the client's use of the mix API against the platform's usage rules (seed notes and
+ * reference §4). A breach is recorded whatever the platform answered: the request itself is the
+ * mistake, and a well-behaved client leaves this list empty.
+ */
+
+const RULES = {
+  startBeforeReady: 'start-before-ready',
+  cancelTooSoon: 'cancel-too-soon',
+  sessionReuseTooSoon: 'session-reuse-too-soon',
+  sessionStartRate: 'session-start-rate',
+  startRate: 'start-rate',
+  cancelRate: 'cancel-rate',
+} as const;
+export type RuleName = (typeof RULES)[keyof typeof RULES];
+
+export interface Violation {
+  /** Unix ms (real). */
+  at: number;
+  rule: RuleName;
+  sessionId: string | null;
+  detail: string;
+  /** The input stream concerned, for start-before-ready. */
+  streamId?: string;
+}
+
+/** What the platform knew about one input stream of a start when it arrived. */
+export interface InputReadiness {
+  streamId: string;
+  /** Unix ms from which the stream is mixable; absent when it is not live at all. */
+  readyAt?: number;
+}
+
+const MAX_VIOLATIONS = 10_000;
+
+export class RuleWatch {
+  private readonly violations: Violation[] = [];
+  private readonly lastStartBySession = new Map<string, number>();
+  private readonly startTimes = new SlidingCount();
+  private readonly cancelTimes = new SlidingCount();
+  private lastStartRateBreach = Number.NEGATIVE_INFINITY;
+  private lastCancelRateBreach = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly clock: Clock) {}
+
+  onStart(facts: { sessionId: string; inputs: InputReadiness[]; cancelledAt?: number }): void {
+    const now = this.clock.now();
+    const { sessionId } = facts;
+
+    for (const input of facts.inputs) {
+      if (input.readyAt !== undefined && now < input.readyAt) {
+        this.record({
+          at: now,
+          rule: RULES.startBeforeReady,
+          sessionId,
+          streamId: input.streamId,
+          detail: `start of ${sessionId} uses ${input.streamId} ${this.span(input.readyAt - now)} before it is mixable (${PLATFORM_MS.readyDelay} ms after its push)`,
+        });
+      }
+    }
+
+    if (facts.cancelledAt !== undefined) {
+      const since = now - facts.cancelledAt;
+      if (since < this.clock.toReal(PLATFORM_MS.sessionReuse)) {
+        this.record({
+          at: now,
+          rule: RULES.sessionReuseTooSoon,
+          sessionId,
+          detail: `session id ${sessionId} started again ${this.span(since)} after its cancel (wait ${PLATFORM_MS.sessionReuse} ms)`,
+        });
+      }
+    }
+
+    const previous = this.lastStartBySession.get(sessionId);
+    this.lastStartBySession.set(sessionId, now);
+    if (previous !== undefined && now - previous < this.clock.toReal(PLATFORM_MS.sessionStartInterval)) {
+      this.record({
+        at: now,
+        rule: RULES.sessionStartRate,
+        sessionId,
+        detail: `start of ${sessionId} ${this.span(now - previous)} after the previous one (at most one per ${PLATFORM_MS.sessionStartInterval} ms)`,
+      });
+    }
+
+    const window = this.clock.toReal(PLATFORM_MS.rateWindow);
+    const starts = this.startTimes.add(now, window);
+    // One entry per window is enough to fail a test; a storm would otherwise flood the list.
+    if (starts > MAX_STARTS_PER_WINDOW && now - this.lastStartRateBreach >= window) {
+      this.lastStartRateBreach = now;
+      this.record({
+        at: now,
+        rule: RULES.startRate,
+        sessionId,
+        detail: `${starts} starts within ${PLATFORM_MS.rateWindow} ms across the account (limit ${MAX_STARTS_PER_WINDOW})`,
+      });
+    }
+  }
+
+  /**
+   * `lastStartAt`: the session's last accepted start, create or update. "申请混流后，请至少等待5s后再
+   * 取消混流": an update is an application for the mix too, so the wait counts from it.
+   */
+  onCancel(facts: { sessionId: string; lastStartAt?: number }): void {
+    const now = this.clock.now();
+    const { sessionId } = facts;
+    if (facts.lastStartAt !== undefined) {
+      const age = now - facts.lastStartAt;
+      if (age < this.clock.toReal(PLATFORM_MS.cancelMinAge)) {
+        this.record({
+          at: now,
+          rule: RULES.cancelTooSoon,
+          sessionId,
+          detail: `cancel of ${sessionId} ${this.span(age)} after its last start or update (wait ${PLATFORM_MS.cancelMinAge} ms)`,
+        });
+      }
+    }
+    const window = this.clock.toReal(PLATFORM_MS.rateWindow);
+    const cancels = this.cancelTimes.add(now, window);
+    if (cancels > MAX_CANCELS_PER_WINDOW && now - this.lastCancelRateBreach >= window) {
+      this.lastCancelRateBreach = now;
+      this.record({
+        at: now,
+        rule: RULES.cancelRate,
+        sessionId,
+        detail: `${cancels} cancels within ${PLATFORM_MS.rateWindow} ms across the account (limit ${MAX_CANCELS_PER_WINDOW})`,
+      });
+    }
+  }
+
+  list(): Violation[] {
+    return [...this.violations];
+  }
+
+  /** Forgets the recorded violations; the rate and per-session history stays. */
+  clear(): void {
+    this.violations.length = 0;
+  }
+
+  /** Forgets everything, as if no request had ever come. */
+  reset(): void {
+    this.clear();
+    this.lastStartBySession.clear();
+    this.startTimes.reset();
+    this.cancelTimes.reset();
+    this.lastStartRateBreach = Number.NEGATIVE_INFINITY;
+    this.lastCancelRateBreach = Number.NEGATIVE_INFINITY;
+  }
+
+  private record(violation: Violation): void {
+    if (this.violations.length >= MAX_VIOLATIONS) this.violations.shift();
+    this.violations.push(violation);
+  }
+
+  /** A real duration as the platform would count it, e.g. "1200 ms" at any time scale. */
+  private span(realMs: number): string {
+    return `${Math.round(this.clock.toPlatform(realMs))} ms`;
+  }
+}
+
+/** Timestamps within a sliding window; `add` returns how many the window holds now. */
+class SlidingCount {
+  private readonly times: number[] = [];
+  private head = 0;
+
+  add(now: number, windowMs: number): number {
+    this.times.push(now);
+    while (this.head < this.times.length && (this.times[this.head] ?? now) <= now - windowMs) this.head += 1;
+    if (this.head > 1024) {
+      this.times.splice(0, this.head);
+      this.head = 0;
+    }
+    return this.times.length - this.head;
+  }
+
+  reset(): void {
+    this.times.length = 0;
+    this.head = 0;
+  }
+}
