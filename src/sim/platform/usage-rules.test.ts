@@ -1,20 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cancelPara, mixBody, startPara, type TileSpec } from '../testing/mix-client.js';
+import { cancelPara, mixBody, startPara } from '../testing/mix-client.js';
+import { GUEST, HOST, TWO_UP } from '../testing/pip-room.js';
 import { sleep, startTestSim, TEST_KEYS, type TestSim } from '../testing/sim-harness.js';
 import type { Violation } from './usage-rules.js';
 
 /** Each usage rule broken on purpose shows up in /sim/violations; a careful client leaves it empty. */
 
-const HOST = { streamId: 'host_a', width: 720, height: 1280 };
-const GUEST = { streamId: 'guest_b', width: 480, height: 640 };
-const TWO_UP: TileSpec[] = [
-  { id: 'host_a', layer: 1 },
-  {
-    id: 'guest_b',
-    layer: 2,
-    layout: { image_width: 160, image_height: 240, location_x: 380, location_y: 630 },
-  },
-];
 const start = (session = 'room_1') => mixBody(TEST_KEYS.appId, startPara(session, 'host_a', TWO_UP));
 const cancel = (session = 'room_1') => mixBody(TEST_KEYS.appId, cancelPara(session, 'host_a'));
 
