@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type Backend, expectNoViolations, type Stack, startStack } from '../support/stack.js';
+import { describe, expect, test } from 'vitest';
+import { type Backend, type Stack, startStack } from '../support/stack.js';
+import { stackPerTest } from '../support/stack-per-test.js';
 
 /**
  * Error classes through the real path: the simulator answers the code, the backend classifies it,
@@ -8,22 +9,10 @@ import { type Backend, expectNoViolations, type Stack, startStack } from '../sup
  */
 
 let stack: Stack;
-let opened: Stack | undefined;
+const track = stackPerTest<Stack>();
 async function open(backend: Backend): Promise<void> {
-  stack = await startStack({}, { backend });
-  opened = stack;
+  stack = track(await startStack({}, { backend }));
 }
-beforeEach(() => {
-  opened = undefined;
-});
-afterEach(async () => {
-  if (!opened) return;
-  try {
-    await expectNoViolations(opened);
-  } finally {
-    await opened.close();
-  }
-});
 
 const main = (room: string) => ({ mix_room: room, mix_role: 'main' });
 const guest = (room: string) => ({ mix_room: room });
