@@ -12,6 +12,12 @@ const cancel = (session = 'room_1') => mixBody(TEST_KEYS.appId, cancelPara(sessi
 let t: TestSim;
 afterEach(() => t.close());
 const violations = () => t.getJson<Violation[]>('/sim/violations');
+/** A simulator at `timeScale` with host_a and guest_b live and ready. */
+async function readySim(timeScale: number): Promise<void> {
+  t = await startTestSim({ timeScale });
+  await t.pushReady(HOST, GUEST);
+}
+const accepted = async (body: unknown) => expect((await t.mix(body)).json?.code).toBe(0);
 
 describe('usage rules', () => {
   it('start-before-ready: a start that uses a stream pushed less than 5 s (scaled) ago', async () => {
@@ -27,10 +33,9 @@ describe('usage rules', () => {
 
   it('cancel-too-soon: a cancel less than 5 s (scaled) after the start', async () => {
     // 500 ms of cancel age: at 50 ms a loaded machine can take longer between the start and the cancel.
-    t = await startTestSim({ timeScale: 0.1 });
-    await t.pushReady(HOST, GUEST);
-    expect((await t.mix(start())).json?.code).toBe(0);
-    expect((await t.mix(cancel())).json?.code).toBe(0);
+    await readySim(0.1);
+    await accepted(start());
+    await accepted(cancel());
     expect(await violations()).toEqual([
       expect.objectContaining({ rule: 'cancel-too-soon', sessionId: 'room_1' }),
     ]);
@@ -38,40 +43,37 @@ describe('usage rules', () => {
 
   it('cancel-too-soon counts from the last update too: an update is an application for the mix', async () => {
     // 500 ms of cancel age, 100 ms between starts of a session.
-    t = await startTestSim({ timeScale: 0.1 });
-    await t.pushReady(HOST, GUEST);
+    await readySim(0.1);
     const startOther = () => mixBody(TEST_KEYS.appId, startPara('room_2', 'guest_b', TWO_UP));
-    expect((await t.mix(start())).json?.code).toBe(0);
-    expect((await t.mix(startOther())).json?.code).toBe(0);
+    await accepted(start());
+    await accepted(startOther());
     await sleep(600);
     // room_1: updated, then cancelled at once — its first start is long past, its update is not.
-    expect((await t.mix(start())).json?.code).toBe(0);
-    expect((await t.mix(cancel())).json?.code).toBe(0);
+    await accepted(start());
+    await accepted(cancel());
     // room_2: updated, then cancelled once the cancel age has passed since the update.
-    expect((await t.mix(startOther())).json?.code).toBe(0);
+    await accepted(startOther());
     await sleep(600);
-    expect((await t.mix(mixBody(TEST_KEYS.appId, cancelPara('room_2', 'guest_b')))).json?.code).toBe(0);
+    await accepted(mixBody(TEST_KEYS.appId, cancelPara('room_2', 'guest_b')));
     const found = await violations();
     expect(found).toEqual([expect.objectContaining({ rule: 'cancel-too-soon', sessionId: 'room_1' })]);
     expect(found[0]?.detail).toMatch(/after its last start or update/);
   });
 
   it('session-reuse-too-soon: a session id started again within 30 s (scaled) of its cancel', async () => {
-    t = await startTestSim({ timeScale: 0.01 });
-    await t.pushReady(HOST, GUEST);
-    expect((await t.mix(start())).json?.code).toBe(0);
+    await readySim(0.01);
+    await accepted(start());
     await sleep(60);
-    expect((await t.mix(cancel())).json?.code).toBe(0);
+    await accepted(cancel());
     await sleep(20);
-    expect((await t.mix(start())).json?.code).toBe(0);
+    await accepted(start());
     const found = await violations();
     expect(found).toEqual([expect.objectContaining({ rule: 'session-reuse-too-soon', sessionId: 'room_1' })]);
     expect(found[0]?.detail).toMatch(/started again \d+ ms after its cancel/);
   });
 
   it('session-start-rate: two starts of one session within 1 s (scaled)', async () => {
-    t = await startTestSim({ timeScale: 0.05 });
-    await t.pushReady(HOST, GUEST);
+    await readySim(0.05);
     const answers = await Promise.all([t.mix(start()), t.mix(start())]);
     expect(answers.map((a) => a.json?.code)).toEqual([0, 0]);
     expect(await violations()).toEqual([
@@ -95,17 +97,16 @@ describe('usage rules', () => {
   });
 
   it('a client that follows every rule leaves the list empty', async () => {
-    t = await startTestSim({ timeScale: 0.01 });
-    await t.pushReady(HOST, GUEST);
-    expect((await t.mix(start())).json?.code).toBe(0);
+    await readySim(0.01);
+    await accepted(start());
     await sleep(20);
-    expect((await t.mix(start())).json?.code).toBe(0);
+    await accepted(start());
     await sleep(60);
-    expect((await t.mix(cancel())).json?.code).toBe(0);
+    await accepted(cancel());
     await sleep(320);
-    expect((await t.mix(start())).json?.code).toBe(0);
+    await accepted(start());
     await sleep(60);
-    expect((await t.mix(cancel())).json?.code).toBe(0);
+    await accepted(cancel());
     expect(await violations()).toEqual([]);
   });
 

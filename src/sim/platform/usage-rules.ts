@@ -39,10 +39,8 @@ const MAX_VIOLATIONS = 10_000;
 export class RuleWatch {
   private readonly violations: Violation[] = [];
   private readonly lastStartBySession = new Map<string, number>();
-  private readonly startTimes = new SlidingCount();
-  private readonly cancelTimes = new SlidingCount();
-  private lastStartRateBreach = Number.NEGATIVE_INFINITY;
-  private lastCancelRateBreach = Number.NEGATIVE_INFINITY;
+  private readonly startRate = new AccountRate(RULES.startRate, 'starts', MAX_STARTS_PER_WINDOW);
+  private readonly cancelRate = new AccountRate(RULES.cancelRate, 'cancels', MAX_CANCELS_PER_WINDOW);
 
   constructor(private readonly clock: Clock) {}
 
@@ -85,18 +83,7 @@ export class RuleWatch {
       });
     }
 
-    const window = this.clock.toReal(PLATFORM_MS.rateWindow);
-    const starts = this.startTimes.add(now, window);
-    // One entry per window is enough to fail a test; a storm would otherwise flood the list.
-    if (starts > MAX_STARTS_PER_WINDOW && now - this.lastStartRateBreach >= window) {
-      this.lastStartRateBreach = now;
-      this.record({
-        at: now,
-        rule: RULES.startRate,
-        sessionId,
-        detail: `${starts} starts within ${PLATFORM_MS.rateWindow} ms across the account (limit ${MAX_STARTS_PER_WINDOW})`,
-      });
-    }
+    this.count(this.startRate, now, sessionId);
   }
 
   /**
@@ -117,17 +104,7 @@ export class RuleWatch {
         });
       }
     }
-    const window = this.clock.toReal(PLATFORM_MS.rateWindow);
-    const cancels = this.cancelTimes.add(now, window);
-    if (cancels > MAX_CANCELS_PER_WINDOW && now - this.lastCancelRateBreach >= window) {
-      this.lastCancelRateBreach = now;
-      this.record({
-        at: now,
-        rule: RULES.cancelRate,
-        sessionId,
-        detail: `${cancels} cancels within ${PLATFORM_MS.rateWindow} ms across the account (limit ${MAX_CANCELS_PER_WINDOW})`,
-      });
-    }
+    this.count(this.cancelRate, now, sessionId);
   }
 
   list(): Violation[] {
@@ -143,10 +120,20 @@ export class RuleWatch {
   reset(): void {
     this.clear();
     this.lastStartBySession.clear();
-    this.startTimes.reset();
-    this.cancelTimes.reset();
-    this.lastStartRateBreach = Number.NEGATIVE_INFINITY;
-    this.lastCancelRateBreach = Number.NEGATIVE_INFINITY;
+    this.startRate.reset();
+    this.cancelRate.reset();
+  }
+
+  /** Counts a request against an account-wide rate limit, recording a breach. */
+  private count(rate: AccountRate, now: number, sessionId: string): void {
+    const breach = rate.add(now, this.clock.toReal(PLATFORM_MS.rateWindow));
+    if (breach === undefined) return;
+    this.record({
+      at: now,
+      rule: rate.rule,
+      sessionId,
+      detail: `${breach} ${rate.what} within ${PLATFORM_MS.rateWindow} ms across the account (limit ${rate.limit})`,
+    });
   }
 
   private record(violation: Violation): void {
@@ -160,23 +147,38 @@ export class RuleWatch {
   }
 }
 
-/** Timestamps within a sliding window; `add` returns how many the window holds now. */
-class SlidingCount {
+/** An account-wide limit on requests within a sliding window. */
+class AccountRate {
   private readonly times: number[] = [];
   private head = 0;
+  private lastBreach = Number.NEGATIVE_INFINITY;
 
-  add(now: number, windowMs: number): number {
+  constructor(
+    readonly rule: RuleName,
+    readonly what: string,
+    readonly limit: number,
+  ) {}
+
+  /**
+   * Adds a request at `now`; returns how many the window holds when that is over the limit. One
+   * breach per window is enough to fail a test; a storm would otherwise flood the list.
+   */
+  add(now: number, windowMs: number): number | undefined {
     this.times.push(now);
     while (this.head < this.times.length && (this.times[this.head] ?? now) <= now - windowMs) this.head += 1;
     if (this.head > 1024) {
       this.times.splice(0, this.head);
       this.head = 0;
     }
-    return this.times.length - this.head;
+    const count = this.times.length - this.head;
+    if (count <= this.limit || now - this.lastBreach < windowMs) return undefined;
+    this.lastBreach = now;
+    return count;
   }
 
   reset(): void {
     this.times.length = 0;
     this.head = 0;
+    this.lastBreach = Number.NEGATIVE_INFINITY;
   }
 }
