@@ -22,6 +22,13 @@ const sample = (text: string, series: string): number | undefined => {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 };
+/** Brings `room` to mixing with `host` and `guestId`, then stops the guest, so the mix is cancelled. */
+async function mixThenStopGuest(room: string, host: string, guestId: string): Promise<void> {
+  await stack.push(host, main(room));
+  await stack.push(guestId, guest(room));
+  await stack.until(async () => expect((await stack.room(room))?.status).toBe('mixing'));
+  await stack.stop(guestId);
+}
 interface ShownError {
   code: number | string;
   apiCode?: string;
@@ -38,10 +45,7 @@ describe('transient API 3.0 codes are retried with backoff', () => {
         { op: 'cancel', code: 'InternalError' },
       ],
     });
-    await stack.push('host_a', main('ec1'));
-    await stack.push('guest_b', guest('ec1'));
-    await stack.until(async () => expect((await stack.room('ec1'))?.status).toBe('mixing'));
-    await stack.stop('guest_b');
+    await mixThenStopGuest('ec1', 'host_a', 'guest_b');
     await stack.until(async () => expect((await stack.room('ec1'))?.applied).toBeNull());
 
     const requests = await stack.requests();
@@ -67,10 +71,7 @@ describe('cancel answers', () => {
       ],
     });
     for (const room of ['ec4', 'ec5']) {
-      await stack.push(`${room}_host`, main(room));
-      await stack.push(`${room}_guest`, guest(room));
-      await stack.until(async () => expect((await stack.room(room))?.status).toBe('mixing'));
-      await stack.stop(`${room}_guest`);
+      await mixThenStopGuest(room, `${room}_host`, `${room}_guest`);
       await stack.until(async () =>
         expect(
           (await stack.requests()).filter((r) => r.op === 'cancel' && r.sessionId.startsWith(room)),
