@@ -1,6 +1,6 @@
 import { fail, MIX_CODE } from '../core/mix-codes.js';
 import type { MixOutcome, MixRequest, RawNumber } from '../core/mix-request.js';
-import { asObject, type InputNames, readStartInput } from '../core/raw-input.js';
+import { asObject, type InputNames, readJsonBody, readStartInput } from '../core/raw-input.js';
 import type { Api3Error } from './errors.js';
 
 /**
@@ -10,8 +10,6 @@ import type { Api3Error } from './errors.js';
  * otherwise be silently ignored. The account (`appId`) is the one the SecretId belongs to; API 3.0
  * has no event id, so the front-end numbers requests itself.
  */
-
-const MAX_LOGGED_TEXT = 10_000;
 
 /** Where an API 3.0 input keeps each field. */
 const INPUT_NAMES: InputNames = {
@@ -86,18 +84,10 @@ export interface Api3ParseContext {
 }
 
 export function parseApi3MixBody(op: 'start' | 'cancel', text: string, context: Api3ParseContext): Api3Parse {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return {
-      ok: false,
-      sessionId: null,
-      outputStreamId: null,
-      body: text.slice(0, MAX_LOGGED_TEXT),
-      outcome: fail(MIX_CODE.parse, 'the body is not JSON'),
-    };
-  }
+  const read = readJsonBody(text);
+  if (!read.json)
+    return { ok: false, sessionId: null, outputStreamId: null, body: read.body, outcome: read.outcome };
+  const { body } = read;
   const root = asObject(body);
   const sessionId = root?.MixStreamSessionId !== undefined ? asText(root.MixStreamSessionId) : null;
   const output = asObject(root?.OutputParams);

@@ -1,4 +1,8 @@
-import type { RawNumber, StartInput } from './mix-request.js';
+import { fail, MIX_CODE } from './mix-codes.js';
+import type { MixOutcome, RawNumber, StartInput } from './mix-request.js';
+
+/** How much of a body that is not JSON the request log keeps. */
+const MAX_LOGGED_TEXT = 10_000;
 
 /**
  * Reads one entry of a start's input list into the core's `StartInput`. The two protocols carry the
@@ -53,6 +57,21 @@ export function readStartInput(entry: unknown, names: InputNames, read: RawReade
     };
   }
   return parsed;
+}
+
+/** A request body as JSON or, when it is not JSON, the start of its text (for the log) and its -1. */
+export function readJsonBody(
+  text: string,
+): { json: true; body: unknown } | { json: false; body: string; outcome: MixOutcome } {
+  try {
+    return { json: true, body: JSON.parse(text) };
+  } catch {
+    return {
+      json: false,
+      body: text.slice(0, MAX_LOGGED_TEXT),
+      outcome: fail(MIX_CODE.parse, 'the body is not JSON'),
+    };
+  }
 }
 
 /** A JSON object, or undefined for anything else (null, arrays, scalars). */

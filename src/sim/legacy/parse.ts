@@ -1,6 +1,6 @@
 import { fail, MIX_CODE } from '../core/mix-codes.js';
 import type { MixOutcome, MixRequest, RawNumber } from '../core/mix-request.js';
-import { asObject, type InputNames, readStartInput } from '../core/raw-input.js';
+import { asObject, type InputNames, readJsonBody, readStartInput } from '../core/raw-input.js';
 import type { LoggedOp } from '../core/request-log.js';
 
 /**
@@ -12,7 +12,6 @@ import type { LoggedOp } from '../core/request-log.js';
 export const INTERFACE_NAME = 'Mix_StreamV2';
 export const START = 'mix_streamv2.start_mix_stream_advanced';
 const CANCEL = 'mix_streamv2.cancel_mix_stream';
-const MAX_LOGGED_TEXT = 10_000;
 
 /** Where a Mix_StreamV2 input keeps each field. */
 const INPUT_NAMES: InputNames = {
@@ -41,20 +40,19 @@ export type LegacyParse = {
 } & ({ ok: true; request: MixRequest } | { ok: false; outcome: MixOutcome });
 
 export function parseLegacyBody(text: string): LegacyParse {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
+  const read = readJsonBody(text);
+  if (!read.json) {
     return {
       ok: false,
       op: 'unknown',
       sessionId: null,
       outputStreamId: null,
       eventId: undefined,
-      body: text.slice(0, MAX_LOGGED_TEXT),
-      outcome: fail(MIX_CODE.parse, 'the body is not JSON'),
+      body: read.body,
+      outcome: read.outcome,
     };
   }
+  const { body } = read;
   const root = asObject(body);
   const iface = asObject(root?.interface);
   const para = asObject(iface?.para);
