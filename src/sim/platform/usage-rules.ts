@@ -60,28 +60,27 @@ export class RuleWatch {
       }
     }
 
-    if (facts.cancelledAt !== undefined) {
-      const since = now - facts.cancelledAt;
-      if (since < this.clock.toReal(PLATFORM_MS.sessionReuse)) {
-        this.record({
-          at: now,
-          rule: RULES.sessionReuseTooSoon,
-          sessionId,
-          detail: `session id ${sessionId} started again ${this.span(since)} after its cancel (wait ${PLATFORM_MS.sessionReuse} ms)`,
-        });
-      }
-    }
+    this.tooSoon(
+      RULES.sessionReuseTooSoon,
+      sessionId,
+      now,
+      facts.cancelledAt,
+      PLATFORM_MS.sessionReuse,
+      (span) =>
+        `session id ${sessionId} started again ${span} after its cancel (wait ${PLATFORM_MS.sessionReuse} ms)`,
+    );
 
     const previous = this.lastStartBySession.get(sessionId);
     this.lastStartBySession.set(sessionId, now);
-    if (previous !== undefined && now - previous < this.clock.toReal(PLATFORM_MS.sessionStartInterval)) {
-      this.record({
-        at: now,
-        rule: RULES.sessionStartRate,
-        sessionId,
-        detail: `start of ${sessionId} ${this.span(now - previous)} after the previous one (at most one per ${PLATFORM_MS.sessionStartInterval} ms)`,
-      });
-    }
+    this.tooSoon(
+      RULES.sessionStartRate,
+      sessionId,
+      now,
+      previous,
+      PLATFORM_MS.sessionStartInterval,
+      (span) =>
+        `start of ${sessionId} ${span} after the previous one (at most one per ${PLATFORM_MS.sessionStartInterval} ms)`,
+    );
 
     this.count(this.startRate, now, sessionId);
   }
@@ -93,17 +92,15 @@ export class RuleWatch {
   onCancel(facts: { sessionId: string; lastStartAt?: number }): void {
     const now = this.clock.now();
     const { sessionId } = facts;
-    if (facts.lastStartAt !== undefined) {
-      const age = now - facts.lastStartAt;
-      if (age < this.clock.toReal(PLATFORM_MS.cancelMinAge)) {
-        this.record({
-          at: now,
-          rule: RULES.cancelTooSoon,
-          sessionId,
-          detail: `cancel of ${sessionId} ${this.span(age)} after its last start or update (wait ${PLATFORM_MS.cancelMinAge} ms)`,
-        });
-      }
-    }
+    this.tooSoon(
+      RULES.cancelTooSoon,
+      sessionId,
+      now,
+      facts.lastStartAt,
+      PLATFORM_MS.cancelMinAge,
+      (span) =>
+        `cancel of ${sessionId} ${span} after its last start or update (wait ${PLATFORM_MS.cancelMinAge} ms)`,
+    );
     this.count(this.cancelRate, now, sessionId);
   }
 
@@ -122,6 +119,19 @@ export class RuleWatch {
     this.lastStartBySession.clear();
     this.startRate.reset();
     this.cancelRate.reset();
+  }
+
+  /** Records `rule` when less than `minMs` (platform time) has passed from `since` to `now`, if there was a `since`. */
+  private tooSoon(
+    rule: RuleName,
+    sessionId: string,
+    now: number,
+    since: number | undefined,
+    minMs: number,
+    detail: (span: string) => string,
+  ): void {
+    if (since === undefined || now - since >= this.clock.toReal(minMs)) return;
+    this.record({ at: now, rule, sessionId, detail: detail(this.span(now - since)) });
   }
 
   /** Counts a request against an account-wide rate limit, recording a breach. */
