@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
+import type { FaultPlanInput } from '../../src/sim/index.js';
 import { type Backend, type Stack, startStack } from '../support/stack.js';
 import { stackPerTest } from '../support/stack-per-test.js';
 
@@ -10,8 +11,11 @@ import { stackPerTest } from '../support/stack-per-test.js';
 
 let stack: Stack;
 const track = stackPerTest<Stack>();
-async function open(backend: Backend): Promise<void> {
+type FaultScript = NonNullable<FaultPlanInput['script']>;
+/** A stack on `backend` whose simulator answers with `script`'s codes, in order, when it is given. */
+async function open(backend: Backend, script?: FaultScript): Promise<void> {
   stack = track(await startStack({}, { backend }));
+  if (script) await stack.faults({ script });
 }
 
 const main = (room: string) => ({ mix_room: room, mix_role: 'main' });
@@ -38,13 +42,10 @@ interface ShownError {
 
 describe('transient API 3.0 codes are retried with backoff', () => {
   test('ServiceUnavailable on a start and InternalError on a cancel: the room recovers, never fails', async () => {
-    await open('api3');
-    await stack.faults({
-      script: [
-        { op: 'start', code: 'ServiceUnavailable' },
-        { op: 'cancel', code: 'InternalError' },
-      ],
-    });
+    await open('api3', [
+      { op: 'start', code: 'ServiceUnavailable' },
+      { op: 'cancel', code: 'InternalError' },
+    ]);
     await mixThenStopGuest('ec1', 'host_a', 'guest_b');
     await stack.until(async () => expect((await stack.room('ec1'))?.applied).toBeNull());
 
@@ -63,13 +64,10 @@ describe('transient API 3.0 codes are retried with backoff', () => {
 
 describe('cancel answers', () => {
   test('CancelSessionNotExist means already done; ResourceNotFound.StopService fails the room', async () => {
-    await open('api3');
-    await stack.faults({
-      script: [
-        { op: 'cancel', code: 'FailedOperation.CancelSessionNotExist' },
-        { op: 'cancel', code: 'ResourceNotFound.StopService' },
-      ],
-    });
+    await open('api3', [
+      { op: 'cancel', code: 'FailedOperation.CancelSessionNotExist' },
+      { op: 'cancel', code: 'ResourceNotFound.StopService' },
+    ]);
     for (const room of ['ec4', 'ec5']) {
       await mixThenStopGuest(room, `${room}_host`, `${room}_guest`);
       await stack.until(async () =>
@@ -96,8 +94,7 @@ describe('cancel answers', () => {
 
 describe('unknown codes', () => {
   test('stay permanent, are shown with their message, and are counted by code', async () => {
-    await open('api3');
-    await stack.faults({ script: [{ op: 'start', code: 'UnsupportedOperation.NewThing' }] });
+    await open('api3', [{ op: 'start', code: 'UnsupportedOperation.NewThing' }]);
     await stack.push('host_a', main('ec2'));
     await stack.push('guest_b', guest('ec2'));
     await stack.until(async () => expect((await stack.room('ec2'))?.status).toBe('failed'));
