@@ -3,7 +3,7 @@ import type { MixRequestRecord } from '../core/request-log.js';
 import type { SessionView } from '../platform/session-view.js';
 import { type Api3CallOptions, createBody, postApi3 } from '../testing/api3-client.js';
 import { mixBody, startPara } from '../testing/mix-client.js';
-import { GUEST, HOST } from '../testing/pip-room.js';
+import { GUEST, HOST, HOST_TILE } from '../testing/pip-room.js';
 import { startTestSim, type TestSim } from '../testing/sim-harness.js';
 import type { OnlineListPage } from './online-list.js';
 
@@ -293,7 +293,7 @@ describe('API 3.0 limits, tighter than the legacy CGI’s (reference §4, §6.7)
           'room_1',
           'host_a',
           [
-            { id: 'host_a', layer: 1 },
+            HOST_TILE,
             {
               id: 'guest_b',
               layer: 2,

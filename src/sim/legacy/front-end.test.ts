@@ -197,7 +197,7 @@ const cases: CodeCase[] = [
         'room_1_mix',
       ),
   },
-  { code: -21, name: 'a single input', body: () => start([{ id: 'host_a', layer: 1 }]) },
+  { code: -21, name: 'a single input', body: () => start([HOST_TILE]) },
   {
     code: -28,
     name: 'a canvas background without a size',
@@ -408,7 +408,7 @@ describe('legacy CGI sessions', () => {
     await t.pushReady({ streamId: 'small_c', width: 120, height: 160 });
     const answer = await t.mix(
       start([
-        { id: 'host_a', layer: 1 },
+        HOST_TILE,
         {
           id: 'guest_b',
           layer: 2,
