@@ -1,22 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { type MixRequestRecord, type SessionView, startTestSim, type TestSim } from '../sim/index.js';
+import {
+  GUEST,
+  HOST,
+  type MixRequestRecord,
+  PIP_SPEC,
+  type SessionView,
+  startTestSim,
+  type TestSim,
+} from '../sim/index.js';
 import { createMixStreamRequest } from '../tencent/api3/common-mix-stream.js';
 import { parseTc3Authorization } from '../tencent/api3/tc3-sign.js';
 import type { MixSpec } from '../tencent/mix-spec.js';
 import { api3Backend } from './api3-backend.js';
 
 const KEYS = { secretId: 'AKIDbackendtest01', secretKey: 'backend-secret-key-0c4e' };
-const SPEC: MixSpec = {
-  outputStreamId: 'host_a',
-  outputType: 0,
-  templateId: 0,
-  inputs: [
-    { streamId: 'host_a', layer: 1, inputType: 0 },
-    { streamId: 'guest_b', layer: 2, inputType: 0, rect: { x: 380, y: 630, width: 160, height: 240 } },
-  ],
-};
 
 describe('against the simulator', () => {
   let t: TestSim;
@@ -26,24 +25,24 @@ describe('against the simulator', () => {
 
   beforeEach(async () => {
     t = await startTestSim({ timeScale: 0.004, ...KEYS });
-    await t.pushReady(
-      { streamId: 'host_a', width: 720, height: 1280 },
-      { streamId: 'guest_b', width: 480, height: 640 },
-    );
+    await t.pushReady(HOST, GUEST);
   });
   afterEach(() => t.close());
 
   test('start creates the mix, a second start updates it, cancel ends it: one request each', async () => {
     const mix = backend();
     expect(mix.name).toBe('api3');
-    const first = await mix.start('room_1_e1', SPEC);
+    const first = await mix.start('room_1_e1', PIP_SPEC);
     expect(first.error).toBeUndefined();
-    expect(first.request).toEqual(createMixStreamRequest('room_1_e1', SPEC));
+    expect(first.request).toEqual(createMixStreamRequest('room_1_e1', PIP_SPEC));
     expect(first.response).toEqual({ Response: { RequestId: expect.any(String) } });
 
     const moved: MixSpec = {
-      ...SPEC,
-      inputs: [SPEC.inputs[0]!, { ...SPEC.inputs[1]!, rect: { x: 0, y: 0, width: 160, height: 240 } }],
+      ...PIP_SPEC,
+      inputs: [
+        PIP_SPEC.inputs[0]!,
+        { ...PIP_SPEC.inputs[1]!, rect: { x: 0, y: 0, width: 160, height: 240 } },
+      ],
     };
     expect((await mix.start('room_1_e1', moved)).error).toBeUndefined();
     const [session] = await t.getJson<SessionView[]>('/sim/sessions');
@@ -64,8 +63,8 @@ describe('against the simulator', () => {
 
   test('a stream that is not live is -505, transient, with the API 3.0 code beside it', async () => {
     const spec: MixSpec = {
-      ...SPEC,
-      inputs: [SPEC.inputs[0]!, { ...SPEC.inputs[1]!, streamId: 'nobody_x' }],
+      ...PIP_SPEC,
+      inputs: [PIP_SPEC.inputs[0]!, { ...PIP_SPEC.inputs[1]!, streamId: 'nobody_x' }],
     };
     const outcome = await backend().start('room_1_e1', spec);
     expect(outcome.error).toMatchObject({ code: -505, class: 'retry', apiCode: 'FailedOperation' });
@@ -79,7 +78,7 @@ describe('against the simulator', () => {
     [-11, 'permanent', 'InvalidParameter.InvalidLayerParam'],
   ] as const)('a platform answer of %i comes back as %i, %s, beside %s', async (code, klass, apiCode) => {
     await t.postJson('/sim/faults', { script: [{ op: 'start', code }] });
-    const outcome = await backend().start('room_1_e1', SPEC);
+    const outcome = await backend().start('room_1_e1', PIP_SPEC);
     expect(outcome.error).toMatchObject({ code, class: klass, apiCode });
   });
 
@@ -92,7 +91,7 @@ describe('against the simulator', () => {
   });
 
   test('a wrong secret key is a permanent AuthFailure, reported as itself', async () => {
-    const outcome = await backend({ secretKey: 'wrong' }).start('room_1_e1', SPEC);
+    const outcome = await backend({ secretKey: 'wrong' }).start('room_1_e1', PIP_SPEC);
     expect(outcome.error).toMatchObject({
       code: 'AuthFailure.SignatureFailure',
       class: 'permanent',
@@ -101,7 +100,7 @@ describe('against the simulator', () => {
   });
 
   test('a clock 10 minutes slow is time_expired: retried, signed afresh', async () => {
-    const outcome = await backend({ now: () => Date.now() - 600_000 }).start('room_1_e1', SPEC);
+    const outcome = await backend({ now: () => Date.now() - 600_000 }).start('room_1_e1', PIP_SPEC);
     expect(outcome.error).toMatchObject({
       code: 'time_expired',
       class: 'retry',
@@ -113,15 +112,18 @@ describe('against the simulator', () => {
     await t.postJson('/sim/faults', { script: [{ code: 'timeout' }, { code: 'http5xx' }] });
     const mix = backend({ timeoutMs: 80 });
     const started = performance.now();
-    const held = await mix.start('room_1_e1', SPEC);
+    const held = await mix.start('room_1_e1', PIP_SPEC);
     expect(held.error).toMatchObject({ code: 'timeout', class: 'retry' });
     expect(performance.now() - started).toBeLessThan(1000);
-    expect((await mix.start('room_1_e1', SPEC)).error).toMatchObject({ code: 'http_5xx', class: 'retry' });
+    expect((await mix.start('room_1_e1', PIP_SPEC)).error).toMatchObject({
+      code: 'http_5xx',
+      class: 'retry',
+    });
   });
 
   test('the secret key appears in nothing the backend returns', async () => {
     await t.postJson('/sim/faults', { script: [{ op: 'start', code: -2 }] });
-    const outcomes = [await backend().start('room_1_e1', SPEC), await backend().cancel('x', 'y')];
+    const outcomes = [await backend().start('room_1_e1', PIP_SPEC), await backend().cancel('x', 'y')];
     for (const outcome of outcomes) expect(JSON.stringify(outcome)).not.toContain(KEYS.secretKey);
   });
 });
@@ -159,7 +161,7 @@ describe('against a scripted endpoint', () => {
     json({ Response: { Error: { Code, Message }, RequestId: 'r' } });
 
   test('signs `live` for the host as sent, with the action and version headers', async () => {
-    await backend().start('s', SPEC);
+    await backend().start('s', PIP_SPEC);
     const req = seen[0]!;
     expect(req.headers['x-tc-action']).toBe('CreateCommonMixStream');
     expect(req.headers['x-tc-version']).toBe('2018-08-01');
@@ -198,7 +200,7 @@ describe('against a scripted endpoint', () => {
     ['an answer that is not the envelope', json({ ok: true }), 'bad_response', 'retry'],
   ] as const)('%s → %s (%s)', async (_name, answer, code, klass) => {
     answers = [answer];
-    expect((await backend().start('s', SPEC)).error).toMatchObject({ code, class: klass });
+    expect((await backend().start('s', PIP_SPEC)).error).toMatchObject({ code, class: klass });
   });
 
   test('a connection refused is a network error', async () => {
@@ -208,7 +210,7 @@ describe('against a scripted endpoint', () => {
     await new Promise((resolve) => closed.close(resolve));
     const outcome = await api3Backend({ url: `http://127.0.0.1:${port}`, ...KEYS, timeoutMs: 300 }).start(
       's',
-      SPEC,
+      PIP_SPEC,
     );
     expect(outcome.error).toMatchObject({ code: 'network', class: 'retry' });
   });

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { PIP_SPEC } from '../sim/index.js';
 import { md5Sign } from '../tencent/md5-sign.js';
 import { legacyBackend } from './legacy-backend.js';
 
@@ -46,24 +47,10 @@ const text =
 
 const NOW = 1_490_858_287_000;
 const backend = () => legacyBackend({ url, appId: 1252500000, key: 'k3y', timeoutMs: 200, now: () => NOW });
-const spec = {
-  outputStreamId: 'host_a',
-  outputType: 0 as const,
-  templateId: 0,
-  inputs: [
-    { streamId: 'host_a', layer: 1, inputType: 0 as const },
-    {
-      streamId: 'guest_b',
-      layer: 2,
-      inputType: 0 as const,
-      rect: { x: 380, y: 630, width: 160, height: 240 },
-    },
-  ],
-};
 
 describe('legacyBackend', () => {
   test('signs the query afresh and posts the start body', async () => {
-    const outcome = await backend().start('room_1', spec);
+    const outcome = await backend().start('room_1', PIP_SPEC);
     expect(outcome.error).toBeUndefined();
     const { searchParams } = new URL(seen[0]!.url, 'http://x');
     expect(searchParams.get('t')).toBe('1490858347');
@@ -79,10 +66,10 @@ describe('legacyBackend', () => {
 
   test('a platform error code is a classified value, not an exception', async () => {
     answers.push(json({ code: -505, message: 'stream not found' }));
-    const outcome = await backend().start('room_1', spec);
+    const outcome = await backend().start('room_1', PIP_SPEC);
     expect(outcome.error).toMatchObject({ code: -505, class: 'retry', message: 'stream not found' });
     answers.push(json({ code: -2, message: 'small picture out of the background' }));
-    expect((await backend().start('room_1', spec)).error).toMatchObject({ code: -2, class: 'permanent' });
+    expect((await backend().start('room_1', PIP_SPEC)).error).toMatchObject({ code: -2, class: 'permanent' });
   });
 
   test('cancelling a session that no longer exists is success', async () => {
@@ -95,16 +82,19 @@ describe('legacyBackend', () => {
   test('no answer within the timeout is an unknown outcome to retry', async () => {
     answers.push(() => {}); // never answers
     const started = performance.now();
-    const outcome = await backend().start('room_1', spec);
+    const outcome = await backend().start('room_1', PIP_SPEC);
     expect(outcome.error).toMatchObject({ code: 'timeout', class: 'retry' });
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
   test('5xx, plain-text "time expired" and garbage are transient', async () => {
     answers.push(text('busy', 502), text('time expired'), text('<html>'));
-    expect((await backend().start('r', spec)).error?.code).toBe('http_5xx');
-    expect((await backend().start('r', spec)).error?.code).toBe('time_expired');
-    expect((await backend().start('r', spec)).error).toMatchObject({ code: 'bad_response', class: 'retry' });
+    expect((await backend().start('r', PIP_SPEC)).error?.code).toBe('http_5xx');
+    expect((await backend().start('r', PIP_SPEC)).error?.code).toBe('time_expired');
+    expect((await backend().start('r', PIP_SPEC)).error).toMatchObject({
+      code: 'bad_response',
+      class: 'retry',
+    });
   });
 
   test('a refused connection is a network error', async () => {

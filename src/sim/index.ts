@@ -27,5 +27,6 @@ export {
 export { loadSimConfig, type SimConfig, SimConfigError, simulatorOptions } from './sim-config.js';
 export type { StreamView } from './sim-core.js';
 export { type Simulator, type SimulatorOptions, startSimulator } from './simulator.js';
-/** For tests: a simulator on a free port with test keys and small HTTP helpers. */
+/** For tests: the two-stream room most tests mix, and a simulator on a free port with small HTTP helpers. */
+export { GUEST, HOST, PIP_SPEC } from './testing/pip-room.js';
 export { startTestSim, type TestSim } from './testing/sim-harness.js';

@@ -3,13 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Clock } from './core/clock.js';
 import { type FaultPlanInput, faultPlanSchema } from './core/faults.js';
-import type { MixRequestRecord } from './core/request-log.js';
 import { type PushSpec, pushSpecSchema } from './core/streams.js';
 import { createSimApp } from './http/app.js';
 import type { CallbackRecord } from './ingest/callback-sender.js';
-import type { SessionView } from './platform/session-view.js';
-import type { Violation } from './platform/usage-rules.js';
-import { createSimCore, type StreamView } from './sim-core.js';
+import { createSimCore, type SimCore, type StreamView } from './sim-core.js';
 
 /**
  * The one way to build a simulator, embedded (tests, `mixkeeper dev`) or as `mixkeeper sim`
@@ -37,7 +34,10 @@ export interface SimulatorOptions {
   log?: (line: string) => void;
 }
 
-export interface Simulator {
+/** What the simulator holds, read as the core keeps it. */
+type CoreReads = Pick<SimCore, 'streams' | 'sessions' | 'requests' | 'violations'>;
+
+export interface Simulator extends CoreReads {
   /** e.g. http://127.0.0.1:53211 */
   url: string;
   /** `${url}/common_access`, for TENCENT_MIX_URL. */
@@ -58,10 +58,6 @@ export interface Simulator {
   stopStream(streamId: string): boolean;
   /** As `POST /sim/streams/:id/resolution`; false when the stream was not live. */
   setStreamResolution(streamId: string, width: number, height: number): boolean;
-  streams(): StreamView[];
-  sessions(options?: { includeCancelled?: boolean }): SessionView[];
-  requests(): MixRequestRecord[];
-  violations(): Violation[];
   callbacks(): CallbackRecord[];
   /** As `POST /sim/faults`; throws on an invalid plan. */
   setFaults(plan: FaultPlanInput): void;

@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { readRoom } from '../../src/rooms/room-state.js';
-import {
-  type ChaosRig,
-  describeViolations,
-  printFigures,
-  roomOf,
-  startChaosRig,
-  until,
-} from '../support/chaos-rig.js';
+import { type ChaosRig, roomOf, startChaosRig, until } from '../support/chaos-rig.js';
 import { callbacksSettled, churn, play } from '../support/churn.js';
 import type { MixkeeperProcess } from '../support/mixkeeper-process.js';
 import { checkTruth } from '../support/room-truth.js';
@@ -101,28 +94,23 @@ test('dropped, duplicated and reordered callbacks: one resync period later every
       .filter((s) => unknowable.has(s.streamId))
       .map((s) => roomOf(s.params)),
   );
-  printFigures(
-    'callbacks dropped 10% / duplicated 30% / reordered ≤2 s, 40 rooms',
-    {
-      ops: ops.length,
-      callbackRecords: records.length,
-      dropped: records.filter((r) => r.dropped).length,
-      duplicates: records.filter((r) => r.duplicate).length,
-      lostDisconnects,
-      ghostsLeftAtSettle: ghostsAtSettle,
-      expiredByResync: expired,
-      pushesLostForGood: unknowable.size,
-      roomsWithALostPush: unknowableRooms.size,
-      matchedAfterSettleMs: matchedAt - settledAt,
-      resyncPeriodMs: RESYNC_MS,
-      violations: rig.sim.violations().length,
-    },
-    describeViolations(rig.sim),
-  );
+  rig.report('callbacks dropped 10% / duplicated 30% / reordered ≤2 s, 40 rooms', {
+    ops: ops.length,
+    callbackRecords: records.length,
+    dropped: records.filter((r) => r.dropped).length,
+    duplicates: records.filter((r) => r.duplicate).length,
+    lostDisconnects,
+    ghostsLeftAtSettle: ghostsAtSettle,
+    expiredByResync: expired,
+    pushesLostForGood: unknowable.size,
+    roomsWithALostPush: unknowableRooms.size,
+    matchedAfterSettleMs: matchedAt - settledAt,
+    resyncPeriodMs: RESYNC_MS,
+  });
   // The faults bit: disconnects were lost, and the rooms match anyway because the resync expired them.
   expect(lostDisconnects).toBeGreaterThan(0);
   expect(expired).toBeGreaterThanOrEqual(lostDisconnects);
   // One period, plus the list's grace and the reconciles it starts.
   expect(matchedAt - settledAt).toBeLessThanOrEqual(RESYNC_MS + GRACE_MS + 3000);
-  expect(describeViolations(rig.sim)).toEqual([]);
+  expect(rig.violations()).toEqual([]);
 }, 120_000);

@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import {
-  type ChaosRig,
-  describeViolations,
-  printFigures,
-  startChaosRig,
-  until,
-} from '../support/chaos-rig.js';
+import { type ChaosRig, startChaosRig, until } from '../support/chaos-rig.js';
 import { callbacksSettled } from '../support/churn.js';
 import { platformTiming } from '../support/platform-timing.js';
 import { checkTruth } from '../support/room-truth.js';
@@ -130,27 +124,22 @@ test('blackholed Redis: callbacks get 503 within 1 s throughout; workers resume 
     const slowest = Math.max(...probes.map((p) => p.ms));
     // The workers' part of the heal-to-mix time: what the readiness rule does not explain.
     const resumeMs = resumedAt - healedAt - readyDelay;
-    printFigures(
-      'redis blackhole 10 s',
-      {
-        probes: probes.length,
-        probesDuringHole: during.length,
-        statusesDuringHole: [...new Set(during.map((p) => p.status))].join('|'),
-        slowestAnswerMs: Math.round(slowest),
-        slowestDuringHoleMs: Math.round(Math.max(...during.map((p) => p.ms))),
-        firstOkAfterHealMs: firstOkAfter ? firstOkAfter.at + Math.round(firstOkAfter.ms) - healedAt : -1,
-        workersResumedMs: resumeMs,
-        roomsConvergedAfterHealMs: convergedAt - healedAt,
-        callbackRetries: rig.sim.callbacks().filter((r) => r.attempts.length > 1).length,
-        violations: rig.sim.violations().length,
-      },
-      describeViolations(rig.sim),
-    );
+    rig.report('redis blackhole 10 s', {
+      probes: probes.length,
+      probesDuringHole: during.length,
+      statusesDuringHole: [...new Set(during.map((p) => p.status))].join('|'),
+      slowestAnswerMs: Math.round(slowest),
+      slowestDuringHoleMs: Math.round(Math.max(...during.map((p) => p.ms))),
+      firstOkAfterHealMs: firstOkAfter ? firstOkAfter.at + Math.round(firstOkAfter.ms) - healedAt : -1,
+      workersResumedMs: resumeMs,
+      roomsConvergedAfterHealMs: convergedAt - healedAt,
+      callbackRetries: rig.sim.callbacks().filter((r) => r.attempts.length > 1).length,
+    });
     expect(during.length).toBeGreaterThan(50);
     expect(during.every((p) => p.status === 503)).toBe(true);
     expect(slowest).toBeLessThan(1000);
     expect(resumeMs).toBeLessThan(5000);
-    expect(describeViolations(rig.sim)).toEqual([]);
+    expect(rig.violations()).toEqual([]);
   } finally {
     await stopProbing();
   }

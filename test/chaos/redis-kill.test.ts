@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { liveEventJobId } from '../../src/queue/catalog.js';
-import {
-  type ChaosRig,
-  describeViolations,
-  printFigures,
-  startChaosRig,
-  until,
-} from '../support/chaos-rig.js';
+import { type ChaosRig, startChaosRig, until } from '../support/chaos-rig.js';
 import { callbacksSettled, churn, play } from '../support/churn.js';
 import { checkTruth } from '../support/room-truth.js';
 
@@ -94,28 +88,23 @@ test('no callback answered 200 is lost; 503s succeed on retry; every room conver
   ).catch(() => -1);
   const mismatches = (await truth()).mismatches;
   const liveStreams = rig.sim.streams().length;
-  printFigures(
-    'redis kill -9 (AOF always) during 1000 callbacks / 50 rooms',
-    {
-      callbacks: records.length,
-      answered200: answered200.length,
-      refusedFirstTry: refusedFirst.length,
-      refusedAnswers: [...refusedStatuses].join('|'),
-      answered503: answered503.length,
-      answered503ThenDelivered: answered503.filter((r) => r.delivered).length,
-      recoveredOnRetry: recovered.length,
-      maxAttempts,
-      lostAfter200: lost.length,
-      lostStates: [...new Set(lost.map((l) => l.split(': ')[1]))].join('|') || '-',
-      redisDownMs: (restartedAt ?? 0) - killedAt,
-      roomsMismatched: mismatches.length,
-      convergedAfterRestartMs: convergedAt < 0 ? 'never' : convergedAt - (restartedAt ?? 0),
-      totalMs: Date.now() - started,
-      liveStreamsAtEnd: liveStreams,
-      violations: rig.sim.violations().length,
-    },
-    describeViolations(rig.sim),
-  );
+  rig.report('redis kill -9 (AOF always) during 1000 callbacks / 50 rooms', {
+    callbacks: records.length,
+    answered200: answered200.length,
+    refusedFirstTry: refusedFirst.length,
+    refusedAnswers: [...refusedStatuses].join('|'),
+    answered503: answered503.length,
+    answered503ThenDelivered: answered503.filter((r) => r.delivered).length,
+    recoveredOnRetry: recovered.length,
+    maxAttempts,
+    lostAfter200: lost.length,
+    lostStates: [...new Set(lost.map((l) => l.split(': ')[1]))].join('|') || '-',
+    redisDownMs: (restartedAt ?? 0) - killedAt,
+    roomsMismatched: mismatches.length,
+    convergedAfterRestartMs: convergedAt < 0 ? 'never' : convergedAt - (restartedAt ?? 0),
+    totalMs: Date.now() - started,
+    liveStreamsAtEnd: liveStreams,
+  });
   expect(records).toHaveLength(1000);
   // The kill must have bitten: some callbacks were refused while Redis was away.
   expect(answered503.length).toBeGreaterThan(0);
@@ -123,5 +112,5 @@ test('no callback answered 200 is lost; 503s succeed on retry; every room conver
   expect(answered200).toHaveLength(records.length);
   expect(lost).toEqual([]);
   expect(mismatches).toEqual([]);
-  expect(describeViolations(rig.sim)).toEqual([]);
+  expect(rig.violations()).toEqual([]);
 }, 150_000);

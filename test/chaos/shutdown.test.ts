@@ -1,13 +1,7 @@
 import { request } from 'node:http';
 import { afterEach, expect, test } from 'vitest';
 import { md5Sign } from '../../src/tencent/md5-sign.js';
-import {
-  type ChaosRig,
-  describeViolations,
-  printFigures,
-  startChaosRig,
-  until,
-} from '../support/chaos-rig.js';
+import { type ChaosRig, startChaosRig, until } from '../support/chaos-rig.js';
 import { callbacksSettled } from '../support/churn.js';
 import type { MixkeeperProcess } from '../support/mixkeeper-process.js';
 import { checkTruth } from '../support/room-truth.js';
@@ -212,32 +206,27 @@ test('SIGTERM under load: in-flight requests answered, running jobs finish, exit
   const after = await queueCounts(rig);
 
   const { restarted, convergedMs } = await restartAndConverge(rig, load.roomIds, runningAtSignal, LOCK_MS);
-  printFigures(
-    'SIGTERM under load, jobs finish in time',
-    {
-      activeJobsAtSignal: activeAtSignal,
-      mixRequestsInFlightAtSignal: heldAtSignal,
-      inFlightRequests: answers.length,
-      inFlightAnswered200: answers.filter((a) => a === 200).length,
-      exitCode: String(exit.code),
-      exitMs: exit.ms,
-      deadlineMs: 5000,
-      releasedJobs: service.logs().filter((l) => String(l.msg).startsWith('workers did not finish')).length,
-      activeJobsAfterExit: activeJobs(after),
-      stalledLeftBehind: stalledIn(restarted, runningAtSignal).left,
-      stalledOther: stalledIn(restarted, runningAtSignal).other,
-      convergedAfterRestartMs: convergedMs,
-      violations: rig.sim.violations().length,
-    },
-    describeViolations(rig.sim),
-  );
+  rig.report('SIGTERM under load, jobs finish in time', {
+    activeJobsAtSignal: activeAtSignal,
+    mixRequestsInFlightAtSignal: heldAtSignal,
+    inFlightRequests: answers.length,
+    inFlightAnswered200: answers.filter((a) => a === 200).length,
+    exitCode: String(exit.code),
+    exitMs: exit.ms,
+    deadlineMs: 5000,
+    releasedJobs: service.logs().filter((l) => String(l.msg).startsWith('workers did not finish')).length,
+    activeJobsAfterExit: activeJobs(after),
+    stalledLeftBehind: stalledIn(restarted, runningAtSignal).left,
+    stalledOther: stalledIn(restarted, runningAtSignal).other,
+    convergedAfterRestartMs: convergedMs,
+  });
   expect(activeAtSignal).toBeGreaterThan(0);
   expect(answers).toEqual(answers.map(() => 200));
   expect(exit.code).toBe(0);
   expect(exit.ms).toBeLessThan(5000 + 3000);
   expect(activeJobs(after)).toBe(0);
   expect(stalledIn(restarted, runningAtSignal).left).toBe(0);
-  expect(describeViolations(rig.sim)).toEqual([]);
+  expect(rig.violations()).toEqual([]);
 }, 120_000);
 
 test('SIGTERM while mix requests outlast the deadline: the jobs are released, not left to stall', async () => {
@@ -263,7 +252,7 @@ test('SIGTERM while mix requests outlast the deadline: the jobs are released, no
 
   const { restarted, convergedMs } = await restartAndConverge(rig, load.roomIds, runningAtSignal, LOCK_MS);
   const released = service.logs().filter((l) => String(l.msg).startsWith('workers did not finish')).length;
-  printFigures(
+  rig.report(
     'SIGTERM with requests outlasting the deadline',
     {
       activeJobsAtSignal: activeAtSignal,
@@ -277,9 +266,8 @@ test('SIGTERM while mix requests outlast the deadline: the jobs are released, no
       stalledLeftBehind: stalledIn(restarted, runningAtSignal).left,
       stalledOther: stalledIn(restarted, runningAtSignal).other,
       convergedAfterRestartMs: convergedMs,
-      violations: rig.sim.violations().length,
     },
-    [...describeViolations(rig.sim), ...restarted.lines.filter((l) => l.includes('job stalled'))],
+    restarted.lines.filter((l) => l.includes('job stalled')),
   );
   expect(activeAtSignal).toBeGreaterThan(0);
   expect(released).toBe(1);
@@ -287,5 +275,5 @@ test('SIGTERM while mix requests outlast the deadline: the jobs are released, no
   expect(exit.ms).toBeLessThan(DEADLINE_MS + 3000);
   expect(activeJobs(after)).toBe(0);
   expect(stalledIn(restarted, runningAtSignal).left).toBe(0);
-  expect(describeViolations(rig.sim)).toEqual([]);
+  expect(rig.violations()).toEqual([]);
 }, 120_000);

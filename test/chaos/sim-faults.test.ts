@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { readAudit } from '../../src/rooms/audit.js';
-import {
-  type ChaosRig,
-  describeViolations,
-  printFigures,
-  startChaosRig,
-  until,
-} from '../support/chaos-rig.js';
+import { type ChaosRig, startChaosRig, until } from '../support/chaos-rig.js';
 import { callbacksSettled, churn, play } from '../support/churn.js';
 import { checkTruth } from '../support/room-truth.js';
 
@@ -79,30 +73,25 @@ test('200 rooms under churn with 30% timeouts, 20% -10031, 10% 5xx: all converge
   const retriedByResync = (await Promise.all(rooms.map((r) => readAudit(rig.store, r.roomId, 32)))).filter(
     (audit) => audit.some((e) => e.type === 'resync' && e.action === 'retry-failed'),
   ).length;
-  printFigures(
-    'simulator faults 30% timeout / 20% -10031 / 10% 5xx, 200 rooms',
-    {
-      ops: ops.length,
-      churnMs,
-      requests: requests.length,
-      done,
-      timeouts,
-      http5xx,
-      throttled10031: throttled,
-      otherAnswers: [...otherAnswers].map(([k, v]) => `${k}×${v}`).join('|') || '-',
-      requestsPerDone: perDone.toFixed(2),
-      budget: BUDGET_PER_DONE,
-      roomsRetriedByResync: retriedByResync,
-      failedJobs,
-      convergedMs: convergedAt - started,
-      violations: rig.sim.violations().length,
-    },
-    describeViolations(rig.sim),
-  );
+  rig.report('simulator faults 30% timeout / 20% -10031 / 10% 5xx, 200 rooms', {
+    ops: ops.length,
+    churnMs,
+    requests: requests.length,
+    done,
+    timeouts,
+    http5xx,
+    throttled10031: throttled,
+    otherAnswers: [...otherAnswers].map(([k, v]) => `${k}×${v}`).join('|') || '-',
+    requestsPerDone: perDone.toFixed(2),
+    budget: BUDGET_PER_DONE,
+    roomsRetriedByResync: retriedByResync,
+    failedJobs,
+    convergedMs: convergedAt - started,
+  });
   // The faults were really there, in about the proportions asked for.
   expect(timeouts / requests.length).toBeGreaterThan(0.2);
   expect(throttled / requests.length).toBeGreaterThan(0.1);
   expect(http5xx / requests.length).toBeGreaterThan(0.05);
   expect(perDone).toBeLessThanOrEqual(BUDGET_PER_DONE);
-  expect(describeViolations(rig.sim)).toEqual([]);
+  expect(rig.violations()).toEqual([]);
 }, 200_000);

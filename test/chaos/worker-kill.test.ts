@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import {
-  type ChaosRig,
-  describeViolations,
-  printFigures,
-  startChaosRig,
-  until,
-} from '../support/chaos-rig.js';
+import { type ChaosRig, startChaosRig, until } from '../support/chaos-rig.js';
 import type { MixkeeperProcess } from '../support/mixkeeper-process.js';
 import { checkTruth, liveSessionsByRoom } from '../support/room-truth.js';
 
@@ -86,23 +80,18 @@ test('a worker killed mid-request twice on one room: the room converges, one ses
     const requests = rig.sim.requests().filter((r) => r.sessionId?.startsWith(`${ROOM}_`));
     const sessionIds = new Set(rig.sim.sessions({ includeCancelled: true }).map((s) => s.sessionId));
     const stalled = worker.logs().filter((l) => l.msg === 'job stalled').length;
-    printFigures(
-      'worker kill -9 mid-request ×2',
-      {
-        kills: 2,
-        recoveryMs: recoveries.join('/'),
-        convergedMs: converged - started,
-        requests: requests.length,
-        sessionsEver: sessionIds.size,
-        maxLiveSessions: maxSessions,
-        stalledSeenByRestart: stalled,
-        violations: rig.sim.violations().length,
-      },
-      describeViolations(rig.sim),
-    );
+    rig.report('worker kill -9 mid-request ×2', {
+      kills: 2,
+      recoveryMs: recoveries.join('/'),
+      convergedMs: converged - started,
+      requests: requests.length,
+      sessionsEver: sessionIds.size,
+      maxLiveSessions: maxSessions,
+      stalledSeenByRestart: stalled,
+    });
     expect(maxSessions).toBe(1);
     expect(sessionIds.size).toBe(1);
-    expect(describeViolations(rig.sim)).toEqual([]);
+    expect(rig.violations()).toEqual([]);
     const live = rig.sim.sessions()[0];
     expect(live?.inputs.map((i) => i.streamId).sort()).toEqual(['crash1_g1', 'crash1_g2', 'crash1_host']);
   } finally {

@@ -1,13 +1,13 @@
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import {
   type AnySimRequest,
   type Backend,
-  expectNoViolations,
   type LegacyMixBody,
   mixInputs,
   type Stack,
   startStack,
 } from '../support/stack.js';
+import { stackPerTest } from '../support/stack-per-test.js';
 
 /**
  * Each backend is held to its own API's limits end to end (reference §6.2: Cloud API 3.0 refuses
@@ -20,15 +20,9 @@ const inputsOf = (req: Pick<AnySimRequest, 'body'>) => mixInputs(req).map((i) =>
 
 describe.each(['legacy', 'api3'] as const)('%s backend', (backend: Backend) => {
   let stack: Stack;
+  const track = stackPerTest<Stack>();
   beforeEach(async () => {
-    stack = await startStack({}, { backend });
-  });
-  afterEach(async () => {
-    try {
-      await expectNoViolations(stack);
-    } finally {
-      await stack.close();
-    }
+    stack = track(await startStack({}, { backend }));
   });
 
   const main = { mix_room: 'big', mix_role: 'main' };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type AnySimRequest, expectNoViolations, mixInputs, type Stack } from '../support/stack.js';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { type AnySimRequest, mixInputs, type Stack } from '../support/stack.js';
+import { stackPerTest } from '../support/stack-per-test.js';
 
 /**
  * The core loop's end-to-end behaviours, over any stack: in-process on one Redis
@@ -22,24 +23,13 @@ const inputsOf = (req: Pick<AnySimRequest, 'body'>) => mixInputs(req).map((i) =>
 /** `open` gives a stack for one test, `close()` ends it (a shared stack may make close a no-op). */
 export function coreLoopSuite(open: () => Promise<CoreLoopStack>): void {
   let stack: CoreLoopStack;
-  // The stack this test opened, if it did: afterEach must not close the last test's again.
-  let opened: CoreLoopStack | undefined;
+  const track = stackPerTest<CoreLoopStack>();
   // Room ids are new in every test, so a stack shared by several tests never sees a room twice.
   let tag = '';
   const id = (room: string) => `${room}_${tag}`;
   beforeEach(async () => {
     tag = randomUUID().replaceAll('-', '').slice(0, 8);
-    opened = undefined;
-    stack = await open();
-    opened = stack;
-  });
-  afterEach(async () => {
-    if (!opened) return;
-    try {
-      await expectNoViolations(opened);
-    } finally {
-      await opened.close();
-    }
+    stack = track(await open());
   });
 
   describe('mixes follow hosts', () => {

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type Backend, expectNoViolations, type Stack, startStack } from '../support/stack.js';
+import { describe, expect, test } from 'vitest';
+import type { FaultPlanInput } from '../../src/sim/index.js';
+import { type Backend, type Stack, startStack } from '../support/stack.js';
+import { stackPerTest } from '../support/stack-per-test.js';
 
 /**
  * Error classes through the real path: the simulator answers the code, the backend classifies it,
@@ -8,22 +10,13 @@ import { type Backend, expectNoViolations, type Stack, startStack } from '../sup
  */
 
 let stack: Stack;
-let opened: Stack | undefined;
-async function open(backend: Backend): Promise<void> {
-  stack = await startStack({}, { backend });
-  opened = stack;
+const track = stackPerTest<Stack>();
+type FaultScript = NonNullable<FaultPlanInput['script']>;
+/** A stack on `backend` whose simulator answers with `script`'s codes, in order, when it is given. */
+async function open(backend: Backend, script?: FaultScript): Promise<void> {
+  stack = track(await startStack({}, { backend }));
+  if (script) await stack.faults({ script });
 }
-beforeEach(() => {
-  opened = undefined;
-});
-afterEach(async () => {
-  if (!opened) return;
-  try {
-    await expectNoViolations(opened);
-  } finally {
-    await opened.close();
-  }
-});
 
 const main = (room: string) => ({ mix_room: room, mix_role: 'main' });
 const guest = (room: string) => ({ mix_room: room });
@@ -33,6 +26,13 @@ const sample = (text: string, series: string): number | undefined => {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 };
+/** Brings `room` to mixing with `host` and `guestId`, then stops the guest, so the mix is cancelled. */
+async function mixThenStopGuest(room: string, host: string, guestId: string): Promise<void> {
+  await stack.push(host, main(room));
+  await stack.push(guestId, guest(room));
+  await stack.until(async () => expect((await stack.room(room))?.status).toBe('mixing'));
+  await stack.stop(guestId);
+}
 interface ShownError {
   code: number | string;
   apiCode?: string;
@@ -42,17 +42,11 @@ interface ShownError {
 
 describe('transient API 3.0 codes are retried with backoff', () => {
   test('ServiceUnavailable on a start and InternalError on a cancel: the room recovers, never fails', async () => {
-    await open('api3');
-    await stack.faults({
-      script: [
-        { op: 'start', code: 'ServiceUnavailable' },
-        { op: 'cancel', code: 'InternalError' },
-      ],
-    });
-    await stack.push('host_a', main('ec1'));
-    await stack.push('guest_b', guest('ec1'));
-    await stack.until(async () => expect((await stack.room('ec1'))?.status).toBe('mixing'));
-    await stack.stop('guest_b');
+    await open('api3', [
+      { op: 'start', code: 'ServiceUnavailable' },
+      { op: 'cancel', code: 'InternalError' },
+    ]);
+    await mixThenStopGuest('ec1', 'host_a', 'guest_b');
     await stack.until(async () => expect((await stack.room('ec1'))?.applied).toBeNull());
 
     const requests = await stack.requests();
@@ -70,18 +64,12 @@ describe('transient API 3.0 codes are retried with backoff', () => {
 
 describe('cancel answers', () => {
   test('CancelSessionNotExist means already done; ResourceNotFound.StopService fails the room', async () => {
-    await open('api3');
-    await stack.faults({
-      script: [
-        { op: 'cancel', code: 'FailedOperation.CancelSessionNotExist' },
-        { op: 'cancel', code: 'ResourceNotFound.StopService' },
-      ],
-    });
+    await open('api3', [
+      { op: 'cancel', code: 'FailedOperation.CancelSessionNotExist' },
+      { op: 'cancel', code: 'ResourceNotFound.StopService' },
+    ]);
     for (const room of ['ec4', 'ec5']) {
-      await stack.push(`${room}_host`, main(room));
-      await stack.push(`${room}_guest`, guest(room));
-      await stack.until(async () => expect((await stack.room(room))?.status).toBe('mixing'));
-      await stack.stop(`${room}_guest`);
+      await mixThenStopGuest(room, `${room}_host`, `${room}_guest`);
       await stack.until(async () =>
         expect(
           (await stack.requests()).filter((r) => r.op === 'cancel' && r.sessionId.startsWith(room)),
@@ -106,8 +94,7 @@ describe('cancel answers', () => {
 
 describe('unknown codes', () => {
   test('stay permanent, are shown with their message, and are counted by code', async () => {
-    await open('api3');
-    await stack.faults({ script: [{ op: 'start', code: 'UnsupportedOperation.NewThing' }] });
+    await open('api3', [{ op: 'start', code: 'UnsupportedOperation.NewThing' }]);
     await stack.push('host_a', main('ec2'));
     await stack.push('guest_b', guest('ec2'));
     await stack.until(async () => expect((await stack.room('ec2'))?.status).toBe('failed'));

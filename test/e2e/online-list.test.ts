@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { md5Sign } from '../../src/tencent/md5-sign.js';
-import { expectNoViolations, mixInputs, type Stack, startStack } from '../support/stack.js';
+import { mixInputs, type Stack, startStack } from '../support/stack.js';
+import { stackPerTest } from '../support/stack-per-test.js';
 
 /**
  * The api3 stack's resync trusts the platform's online list (DescribeLiveStreamOnlineList, asked
@@ -11,26 +12,16 @@ import { expectNoViolations, mixInputs, type Stack, startStack } from '../suppor
  */
 
 let stack: Stack;
-let opened: Stack | undefined;
+const track = stackPerTest<Stack>();
 /** The api3 stack, with the online list trusted `graceMs` after a stream is learnt of. */
 async function open(graceMs = 100): Promise<void> {
-  stack = await startStack(
-    { RESYNC_INTERVAL_MS: '200', RESYNC_JITTER_MS: '0', LIVE_TRUTH_GRACE_MS: String(graceMs) },
-    { backend: 'api3' },
+  stack = track(
+    await startStack(
+      { RESYNC_INTERVAL_MS: '200', RESYNC_JITTER_MS: '0', LIVE_TRUTH_GRACE_MS: String(graceMs) },
+      { backend: 'api3' },
+    ),
   );
-  opened = stack;
 }
-beforeEach(() => {
-  opened = undefined;
-});
-afterEach(async () => {
-  if (!opened) return;
-  try {
-    await expectNoViolations(opened);
-  } finally {
-    await opened.close();
-  }
-});
 
 const main = (room: string) => ({ mix_room: room, mix_role: 'main' });
 const guest = (room: string) => ({ mix_room: room });

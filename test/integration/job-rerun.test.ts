@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Worker } from 'bullmq';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { z } from 'zod';
 import { createLogger } from '../../src/log.js';
 import { openQueue, startWorker } from '../../src/queue/bullmq.js';
-import type { JobContext, JobDefinition } from '../../src/queue/catalog.js';
+import type { JobContext, JobDefinition, JobHandler } from '../../src/queue/catalog.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import type { LiveEvent } from '../../src/tencent/callback.js';
 import { eventsHandler } from '../../workers/events.js';
@@ -46,7 +45,9 @@ function testJob(): JobDefinition<{ n: number }> {
   };
 }
 
-function started(worker: Worker) {
+/** A worker of `definition`'s queue running `handler`, closed with force after the test. */
+function work(name: string, definition: JobDefinition<{ n: number }>, handler: JobHandler<{ n: number }>) {
+  const worker = startWorker(name, definition, handler, { connection: redis, prefix, settings, log });
   worker.on('error', () => {});
   opened.push({ close: () => worker.close(true) });
   return worker;
@@ -58,18 +59,11 @@ describe('the job context', () => {
     const queue = openQueue(definition, { connection: redis, prefix });
     opened.push(queue);
     const seen: boolean[] = [];
-    started(
-      startWorker(
-        't',
-        definition,
-        async (_payload, context: JobContext) => {
-          seen.push(context.rerun);
-          if (seen.length === 1) throw new Error('first run fails');
-          return 'ok';
-        },
-        { connection: redis, prefix, settings, log },
-      ),
-    );
+    work('t', definition, async (_payload, context: JobContext) => {
+      seen.push(context.rerun);
+      if (seen.length === 1) throw new Error('first run fails');
+      return 'ok';
+    });
     await queue.add('t', { n: 1 }, { attempts: 2 });
     await vi.waitFor(() => expect(seen).toEqual([false, true]), { timeout: 5000 });
   });
@@ -84,32 +78,18 @@ describe('the job context', () => {
       hold = resolve;
     });
     // The first worker takes the job and never finishes it; closed with force, it leaves the lock to lapse.
-    const dying = started(
-      startWorker(
-        'dying',
-        definition,
-        async (_payload, context: JobContext) => {
-          seen.push(context.rerun);
-          await held;
-          return 'never';
-        },
-        { connection: redis, prefix, settings, log },
-      ),
-    );
+    const dying = work('dying', definition, async (_payload, context: JobContext) => {
+      seen.push(context.rerun);
+      await held;
+      return 'never';
+    });
     await queue.add('t', { n: 1 });
     await vi.waitFor(() => expect(seen).toEqual([false]), { timeout: 5000 });
     await dying.close(true);
-    started(
-      startWorker(
-        'next',
-        definition,
-        async (_payload, context: JobContext) => {
-          seen.push(context.rerun);
-          return 'done';
-        },
-        { connection: redis, prefix, settings, log },
-      ),
-    );
+    work('next', definition, async (_payload, context: JobContext) => {
+      seen.push(context.rerun);
+      return 'done';
+    });
     await vi.waitFor(() => expect(seen).toEqual([false, true]), { timeout: 10_000 });
     hold();
   });

@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
 import { createOnlineList } from '../../src/mix/online-list.js';
 import { QUEUES, type ReconcileJob } from '../../src/queue/catalog.js';
 import { applyObservation } from '../../src/rooms/observations.js';
@@ -9,11 +8,11 @@ import { LEARNED_ORIGIN_TTL_MS, PushOrigins } from '../../src/rooms/push-origins
 import { readRoom } from '../../src/rooms/room-state.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import { startTestSim, type TestSim } from '../../src/sim/index.js';
-import { LIMITS } from '../../src/tencent/limits.js';
 import { resyncRooms } from '../../workers/resync.js';
 import { type Api3Proxy, startApi3Proxy } from '../support/api3-proxy.js';
 import { manualClock } from '../support/manual-clock.js';
 import { useRedis } from '../support/redis.js';
+import { resyncDeps } from '../support/resync-deps.js';
 
 /**
  * The resync reading the platform's online list per push origin: the simulator plays the platform
@@ -67,23 +66,7 @@ function world(pushDomains?: string) {
         .slice(listed)
         .map(({ body }) => `${body.DomainName}/${body.AppName} ${body.PageSize}`)
         .sort(),
-    resync: () =>
-      resyncRooms({
-        store,
-        reconcileQueue: queue,
-        onlineList,
-        policy: {
-          leaveGraceMs: 3000,
-          silenceMs: 6 * HOUR,
-          failedRetryMs: 5 * 60_000,
-          onlineListGraceMs: 60_000,
-          limits: LIMITS.legacy,
-        },
-        jitterMs: 0,
-        reconcileAttempts: 3,
-        now: clock.now,
-        log: createLogger('silent'),
-      }),
+    resync: () => resyncRooms(resyncDeps({ store, reconcileQueue: queue, onlineList, now: clock.now })),
     /** A push mixkeeper learnt of (room state only: its callback's origin as the events worker records it). */
     async push(roomId: string, streamId: string, origin: string, role: 'main' | 'guest' = 'guest') {
       await applyObservation(

@@ -68,7 +68,14 @@ function setup(script: CallOutcome[] = [], leaveGraceMs = 3000) {
       clock.now,
     );
   const run = (attempt = 1, max = 3) => reconcileRoom(roomId, { number: attempt, max }, deps);
-  return { roomId, clock, calls: backend.calls, push, disconnect, run };
+  /** The host and `guests` pushed now (T0), then one run once they are ready (T0 + 5 s). */
+  const mixed = async (...guests: string[]) => {
+    await push('host', 'main');
+    for (const guest of guests) await push(guest, 'guest');
+    clock.now = T0 + 5000;
+    return run();
+  };
+  return { roomId, clock, calls: backend.calls, push, disconnect, run, mixed };
 }
 
 describe('reconcileRoom', () => {
@@ -104,10 +111,7 @@ describe('reconcileRoom', () => {
 
   test('a permanent error fails the room once; it is retried only after the room changes', async () => {
     const r = setup([-2]);
-    await r.push('host', 'main');
-    await r.push('guest', 'guest');
-    r.clock.now = T0 + 5000;
-    await r.run();
+    await r.mixed('guest');
     const state = await readRoom(store, r.roomId);
     expect(state?.meta).toMatchObject({ status: 'failed', lastError: { code: -2, op: 'start' } });
     expect(await r.run()).toMatchObject({
@@ -139,10 +143,7 @@ describe('reconcileRoom', () => {
 
   test('the main leaving a PiP room cancels after its grace and the minimum age; it returns in a new session', async () => {
     const r = setup();
-    await r.push('host', 'main');
-    await r.push('guest', 'guest');
-    r.clock.now = T0 + 5000;
-    await r.run();
+    await r.mixed('guest');
     await r.disconnect('host', 'main');
     expect(await r.run()).toMatchObject({ kind: 'wait', until: T0 + 5000 + 3000 });
     r.clock.now += 3000;
@@ -163,11 +164,7 @@ describe('reconcileRoom', () => {
 
   test('an update restarts the cancel clock: the last guest leaving 200 ms after another waits 5 s from the update', async () => {
     const r = setup([], 0);
-    await r.push('host', 'main');
-    await r.push('g1', 'guest');
-    await r.push('g2', 'guest');
-    r.clock.now = T0 + 5000;
-    await r.run();
+    await r.mixed('g1', 'g2');
     r.clock.now = T0 + 60_000;
     await r.disconnect('g2', 'guest');
     expect(await r.run()).toMatchObject({ kind: 'done', summary: `started ${r.roomId}_1` });
@@ -192,11 +189,7 @@ describe('reconcileRoom', () => {
 
   test('a leaving guest holds its tile without a request, but is left out of any request sent in its grace', async () => {
     const r = setup([], 20_000);
-    await r.push('host', 'main');
-    await r.push('g1', 'guest');
-    await r.push('g2', 'guest');
-    r.clock.now = T0 + 5000;
-    await r.run();
+    await r.mixed('g1', 'g2');
     await r.disconnect('g1', 'guest');
     expect(await r.run()).toMatchObject({ kind: 'wait', until: T0 + 5000 + 20_000 });
     expect(r.calls).toHaveLength(1);

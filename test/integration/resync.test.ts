@@ -1,6 +1,5 @@
 import { Queue } from 'bullmq';
 import { afterAll, assert, describe, expect, test } from 'vitest';
-import { createLogger } from '../../src/log.js';
 import type { OnlineList } from '../../src/mix/online-list.js';
 import { QUEUES, type ReconcileJob, reconcileDeduplicationId } from '../../src/queue/catalog.js';
 import { requestReconcile } from '../../src/queue/reconcile-requests.js';
@@ -12,12 +11,12 @@ import { reindexRooms } from '../../src/rooms/room-index.js';
 import { readRoom } from '../../src/rooms/room-state.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import { updateRoom } from '../../src/rooms/room-update.js';
-import { LIMITS } from '../../src/tencent/limits.js';
 import { type ResyncDeps, resyncRooms } from '../../workers/resync.js';
 import { manualClock } from '../support/manual-clock.js';
 import { PLATFORM_TIMING } from '../support/platform-timing.js';
 import { recordingMixBackend } from '../support/recording-mix-backend.js';
 import { useRedis } from '../support/redis.js';
+import { resyncDeps } from '../support/resync-deps.js';
 
 /** The resync sweep against a real Redis and a real BullMQ queue (no worker: jobs are inspected). */
 
@@ -32,24 +31,8 @@ const clock = manualClock(T0);
 const backend = recordingMixBackend();
 let rooms = 0;
 
-function deps(over: Partial<ResyncDeps> = {}): ResyncDeps {
-  return {
-    store,
-    reconcileQueue: queue,
-    policy: {
-      leaveGraceMs: 3000,
-      silenceMs: 6 * HOUR,
-      failedRetryMs: 5 * 60_000,
-      onlineListGraceMs: 60_000,
-      limits: LIMITS.legacy,
-    },
-    jitterMs: 0,
-    reconcileAttempts: 3,
-    now: clock.now,
-    log: createLogger('silent'),
-    ...over,
-  };
-}
+const deps = (over: Partial<ResyncDeps> = {}) =>
+  resyncDeps({ store, reconcileQueue: queue, now: clock.now, ...over });
 
 const member = (roomId: string, role: 'main' | 'guest'): Membership => ({
   roomId,

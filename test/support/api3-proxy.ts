@@ -1,5 +1,4 @@
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { forwardRequest, listenOnLoopback } from './http-forward.js';
 
 /**
  * A loopback HTTP proxy in front of the simulator's Cloud API 3.0 endpoint: it records every call
@@ -28,7 +27,7 @@ export interface Api3Proxy {
 export async function startApi3Proxy(target: string): Promise<Api3Proxy> {
   const calls: Api3Call[] = [];
   const failures: { match: (call: Api3Call) => boolean; failure: Api3Failure }[] = [];
-  const server: Server = createServer((req, res) => {
+  const server = await listenOnLoopback((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -55,34 +54,16 @@ export async function startApi3Proxy(target: string): Promise<Api3Proxy> {
         );
         return;
       }
-      const forward = request(
-        new URL(req.url ?? '/', target),
-        { method: req.method, headers: req.headers },
-        (upstream) => {
-          res.writeHead(upstream.statusCode ?? 502, upstream.headers);
-          upstream.pipe(res);
-        },
-      );
-      forward.on('error', () => {
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      });
-      forward.end(text);
+      forwardRequest(req, res, target, text);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     calls: () => [...calls],
     callsOf: (action) => calls.filter((call) => call.action === action),
     fail(match, failure) {
       failures.push({ match, failure });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }

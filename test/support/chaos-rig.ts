@@ -58,6 +58,10 @@ export interface ChaosRig {
   ): Promise<MixkeeperProcess>;
   killRedis(): Promise<void>;
   restartRedis(): Promise<void>;
+  /** The simulator's rule violations, one line each, for a test's assertion and its output. */
+  violations(): string[];
+  /** Prints a test's figures with the violation count, then the violations and `details`. */
+  report(test: string, figures: Record<string, string | number | boolean>, details?: string[]): void;
   /** POSTs a signed callback straight to the API, as Tencent would; resolves with status and latency. */
   callback(body: Record<string, string | number>): Promise<{ status: number; ms: number }>;
   close(): Promise<void>;
@@ -155,6 +159,11 @@ export async function startChaosRig(options: ChaosRigOptions = {}): Promise<Chao
       async restartRedis() {
         redis = await startLocalRedis({ port: redis.port, dir, args: redisArgs });
       },
+      violations: () => describeViolations(sim),
+      report(test, figures, details = []) {
+        const violations = describeViolations(sim);
+        printFigures(test, { ...figures, violations: violations.length }, [...violations, ...details]);
+      },
       async callback(body) {
         const t = Math.floor(Date.now() / 1000) + 600;
         const started = performance.now();
@@ -202,7 +211,7 @@ export async function until<T>(check: () => Promise<T>, timeoutMs: number, inter
 }
 
 /** The simulator's rule violations, one line each, for a failing test's output. */
-export function describeViolations(sim: Simulator): string[] {
+function describeViolations(sim: Simulator): string[] {
   return sim.violations().map((v) => `${v.rule} ${v.sessionId ?? ''}: ${v.detail}`);
 }
 

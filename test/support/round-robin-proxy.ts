@@ -1,5 +1,4 @@
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { forwardRequest, listenOnLoopback } from './http-forward.js';
 
 /**
  * A loopback HTTP load balancer that sends each request to the next upstream in turn, as a
@@ -16,30 +15,15 @@ export async function startRoundRobinProxy(upstreams: string[]): Promise<RoundRo
   if (upstreams.length === 0) throw new RangeError('no upstreams');
   const counts = upstreams.map(() => 0);
   let next = 0;
-  const server: Server = createServer((req, res) => {
+  const server = await listenOnLoopback((req, res) => {
     const index = next;
     next = (next + 1) % upstreams.length;
     counts[index] = (counts[index] ?? 0) + 1;
-    const target = new URL(req.url ?? '/', upstreams[index]);
-    const forward = request(target, { method: req.method, headers: req.headers }, (upstream) => {
-      res.writeHead(upstream.statusCode ?? 502, upstream.headers);
-      upstream.pipe(res);
-    });
-    forward.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    req.pipe(forward);
+    forwardRequest(req, res, upstreams[index]!);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     counts: () => [...counts],
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: server.close,
   };
 }

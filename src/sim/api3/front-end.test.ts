@@ -3,12 +3,11 @@ import type { MixRequestRecord } from '../core/request-log.js';
 import type { SessionView } from '../platform/session-view.js';
 import { type Api3CallOptions, createBody, postApi3 } from '../testing/api3-client.js';
 import { mixBody, startPara } from '../testing/mix-client.js';
+import { GUEST, HOST, HOST_TILE } from '../testing/pip-room.js';
 import { startTestSim, type TestSim } from '../testing/sim-harness.js';
 import type { OnlineListPage } from './online-list.js';
 
 const KEYS = { secretId: 'AKIDsimtest0001', secretKey: 'sim-secret-key-7a91' };
-const HOST = { streamId: 'host_a', width: 720, height: 1280 };
-const GUEST = { streamId: 'guest_b', width: 480, height: 640 };
 const PIP: [string, number, Record<string, unknown>?][] = [
   ['host_a', 1],
   ['guest_b', 2, { ImageWidth: 160, ImageHeight: 240, LocationX: 380, LocationY: 630 }],
@@ -294,7 +293,7 @@ describe('API 3.0 limits, tighter than the legacy CGI’s (reference §4, §6.7)
           'room_1',
           'host_a',
           [
-            { id: 'host_a', layer: 1 },
+            HOST_TILE,
             {
               id: 'guest_b',
               layer: 2,

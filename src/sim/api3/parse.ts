@@ -1,5 +1,6 @@
 import { fail, MIX_CODE } from '../core/mix-codes.js';
-import type { MixOutcome, MixRequest, RawNumber, StartInput } from '../core/mix-request.js';
+import type { MixOutcome, MixRequest, RawNumber } from '../core/mix-request.js';
+import { asObject, type InputNames, readJsonBody, readStartInput } from '../core/raw-input.js';
 import type { Api3Error } from './errors.js';
 
 /**
@@ -10,7 +11,28 @@ import type { Api3Error } from './errors.js';
  * has no event id, so the front-end numbers requests itself.
  */
 
-const MAX_LOGGED_TEXT = 10_000;
+/** Where an API 3.0 input keeps each field. */
+const INPUT_NAMES: InputNames = {
+  streamId: 'InputStreamName',
+  layout: {
+    key: 'LayoutParams',
+    layer: 'ImageLayer',
+    inputType: 'InputType',
+    width: 'ImageWidth',
+    height: 'ImageHeight',
+    x: 'LocationX',
+    y: 'LocationY',
+    color: 'Color',
+    pictureId: 'WatermarkId',
+  },
+  crop: {
+    key: 'CropParams',
+    width: 'CropWidth',
+    height: 'CropHeight',
+    x: 'CropStartLocationX',
+    y: 'CropStartLocationY',
+  },
+};
 
 const KNOWN = {
   create: ['MixStreamSessionId', 'InputStreamList', 'OutputParams', 'MixStreamTemplateId', 'ControlParams'],
@@ -62,18 +84,10 @@ export interface Api3ParseContext {
 }
 
 export function parseApi3MixBody(op: 'start' | 'cancel', text: string, context: Api3ParseContext): Api3Parse {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return {
-      ok: false,
-      sessionId: null,
-      outputStreamId: null,
-      body: text.slice(0, MAX_LOGGED_TEXT),
-      outcome: fail(MIX_CODE.parse, 'the body is not JSON'),
-    };
-  }
+  const read = readJsonBody(text);
+  if (!read.json)
+    return { ok: false, sessionId: null, outputStreamId: null, body: read.body, outcome: read.outcome };
+  const { body } = read;
   const root = asObject(body);
   const sessionId = root?.MixStreamSessionId !== undefined ? asText(root.MixStreamSessionId) : null;
   const output = asObject(root?.OutputParams);
@@ -129,7 +143,7 @@ export function parseApi3MixBody(op: 'start' | 'cancel', text: string, context: 
       outputType: rawNumber(output.OutputStreamType),
       templateId: rawNumber(root.MixStreamTemplateId),
       bitrate: rawNumber(output.OutputStreamBitRate),
-      inputs: list.map(parseInput),
+      inputs: list.map((entry) => readStartInput(entry, INPUT_NAMES, { number: rawNumber, text: asText })),
     },
   };
 }
@@ -168,39 +182,6 @@ function extraKey(
 ): string | undefined {
   const extra = Object.keys(object).find((key) => !known.includes(key));
   return extra === undefined ? undefined : `${prefix}${extra}`;
-}
-
-function parseInput(entry: unknown): StartInput {
-  const input = asObject(entry);
-  const layout = asObject(input?.LayoutParams);
-  const parsed: StartInput = {
-    streamId: asText(input?.InputStreamName),
-    hasLayout: layout !== undefined,
-    layer: rawNumber(layout?.ImageLayer),
-    inputType: rawNumber(layout?.InputType),
-    width: rawNumber(layout?.ImageWidth),
-    height: rawNumber(layout?.ImageHeight),
-    x: rawNumber(layout?.LocationX),
-    y: rawNumber(layout?.LocationY),
-  };
-  if (layout?.Color !== undefined) parsed.color = asText(layout.Color);
-  if (layout?.WatermarkId !== undefined) parsed.pictureId = rawNumber(layout.WatermarkId);
-  const crop = asObject(input?.CropParams);
-  if (crop) {
-    parsed.crop = {
-      width: rawNumber(crop.CropWidth),
-      height: rawNumber(crop.CropHeight),
-      x: rawNumber(crop.CropStartLocationX),
-      y: rawNumber(crop.CropStartLocationY),
-    };
-  }
-  return parsed;
-}
-
-function asObject(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 /** API 3.0 numbers are JSON numbers; anything else is kept as NaN for the checks to refuse. */

@@ -2,19 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionView } from '../platform/session-view.js';
 import { createBody, postApi3 } from '../testing/api3-client.js';
 import { type CallbackRecorder, startCallbackRecorder } from '../testing/callback-recorder.js';
-import { mixBody, startPara, type TileSpec } from '../testing/mix-client.js';
+import { mixBody, startPara } from '../testing/mix-client.js';
+import { GUEST, HOST, TWO_UP } from '../testing/pip-room.js';
 import { sleep, startTestSim, TEST_KEYS, type TestSim } from '../testing/sim-harness.js';
 import { FaultInjector, faultPlanSchema } from './faults.js';
 import type { MixRequestRecord } from './request-log.js';
 
-const TWO_UP: TileSpec[] = [
-  { id: 'host_a', layer: 1 },
-  {
-    id: 'guest_b',
-    layer: 2,
-    layout: { image_width: 160, image_height: 240, location_x: 380, location_y: 630 },
-  },
-];
 const start = (session = 'room_1') => mixBody(TEST_KEYS.appId, startPara(session, 'host_a', TWO_UP));
 
 let t: TestSim;
@@ -27,10 +20,7 @@ afterEach(async () => {
 
 async function readySim(): Promise<void> {
   t = await startTestSim({ timeScale: 0.01 });
-  await t.pushReady(
-    { streamId: 'host_a', width: 720, height: 1280 },
-    { streamId: 'guest_b', width: 480, height: 640 },
-  );
+  await t.pushReady(HOST, GUEST);
 }
 
 /** What the client saw for each of `count` starts: 'http5xx' or the answer code. */
@@ -100,10 +90,7 @@ describe('fault injection', () => {
   it('a scripted API 3.0 code is answered as is to API 3.0 requests, and left alone by the legacy CGI', async () => {
     const keys = { secretId: 'AKIDfaulttest01', secretKey: 'fault-test-key-3c1e' };
     t = await startTestSim({ timeScale: 0.01, ...keys });
-    await t.pushReady(
-      { streamId: 'host_a', width: 720, height: 1280 },
-      { streamId: 'guest_b', width: 480, height: 640 },
-    );
+    await t.pushReady(HOST, GUEST);
     await t.postJson('/sim/faults', { script: [{ op: 'start', code: 'ServiceUnavailable' }] });
     // The legacy CGI has no such code: its start goes through, and the entry waits.
     expect((await t.mix(start('room_legacy'))).json?.code).toBe(0);

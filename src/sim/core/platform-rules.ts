@@ -39,7 +39,8 @@ export const COLOR_PATTERN = /^0x[0-9A-Fa-f]{6}$/;
 
 /**
  * Template id → how many picture inputs it lays out; `canvasBackground`: layer 1 must be a canvas
- * (the split-screen templates 390, 391, 590).
+ * (the split-screen templates 390, 391, 590). The client's own copy is `TEMPLATES` in
+ * src/tencent/limits.ts; this one stays separate on purpose (see the top of this file).
  */
 export const TEMPLATE_TABLE: Readonly<Record<number, { inputs: number; canvasBackground: boolean }>> = {
   10: { inputs: 2, canvasBackground: false },

@@ -3,16 +3,9 @@ import { cancelBody, mixRequestUrl, parseMixResponse, startBody } from '../../te
 import type { MixRequestRecord } from '../core/request-log.js';
 import type { SessionView } from '../platform/session-view.js';
 import { cancelPara, mixBody, startPara, type TileSpec } from '../testing/mix-client.js';
+import { GUEST, HOST, HOST_TILE, PIP_GUEST, PIP_SPEC, TWO_UP } from '../testing/pip-room.js';
 import { startTestSim, TEST_KEYS, type TestSim } from '../testing/sim-harness.js';
 
-const HOST = { streamId: 'host_a', width: 720, height: 1280 };
-const GUEST = { streamId: 'guest_b', width: 480, height: 640 };
-const PIP_GUEST: TileSpec = {
-  id: 'guest_b',
-  layer: 2,
-  layout: { image_width: 160, image_height: 240, location_x: 380, location_y: 630 },
-};
-const TWO_UP: TileSpec[] = [{ id: 'host_a', layer: 1 }, PIP_GUEST];
 /** PIP_GUEST with some layout values replaced. */
 const guestWith = (patch: Record<string, unknown>): TileSpec => ({
   ...PIP_GUEST,
@@ -26,6 +19,10 @@ const start = (
   session = 'room_1',
   output = 'host_a',
 ) => mixBody(TEST_KEYS.appId, startPara(session, output, tiles, extra));
+/** Three pictures in their own sizes, as a template would place them. */
+const THREE_UP: TileSpec[] = [HOST_TILE, { id: 'guest_b', layer: 2 }, { id: 'guest_c', layer: 3 }];
+/** A start of room_1 on host_a: the host as the background, `tile` over it. */
+const overHost = (tile: TileSpec) => start([HOST_TILE, tile]);
 
 beforeEach(async () => {
   // 5 s of readiness is 20 ms here: short waits, still well above timer granularity.
@@ -68,38 +65,19 @@ const cases: CodeCase[] = [
   {
     code: -2,
     name: 'a picture overflowing the background (pixels)',
-    body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        {
-          id: 'guest_b',
-          layer: 2,
-          layout: { image_width: 160, image_height: 240, location_x: 600, location_y: 0 },
-        },
-      ]),
+    body: () => overHost(guestWith({ location_x: 600, location_y: 0 })),
   },
   {
     code: -2,
     name: 'a picture overflowing the background (fractions)',
     body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        {
-          id: 'guest_b',
-          layer: 2,
-          layout: { image_width: 0.25, image_height: 0.25, location_x: 0.8, location_y: 0.1 },
-        },
-      ]),
+      overHost(guestWith({ image_width: 0.25, image_height: 0.25, location_x: 0.8, location_y: 0.1 })),
   },
   {
     code: -2,
     name: 'a picture in its own size that is larger than the background',
     setup: () => t.pushReady({ streamId: 'big_c', width: 1080, height: 1920 }),
-    body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        { id: 'big_c', layer: 2 },
-      ]),
+    body: () => overHost({ id: 'big_c', layer: 2 }),
   },
   {
     code: -3,
@@ -110,17 +88,17 @@ const cases: CodeCase[] = [
   {
     code: -4,
     name: 'image_width above 3000',
-    body: () => start([{ id: 'host_a', layer: 1 }, guestWith({ image_width: 3001 })]),
+    body: () => overHost(guestWith({ image_width: 3001 })),
   },
   {
     code: -4,
     name: 'image_height 0',
-    body: () => start([{ id: 'host_a', layer: 1 }, guestWith({ image_height: 0 })]),
+    body: () => overHost(guestWith({ image_height: 0 })),
   },
   {
     code: -4,
     name: 'location_x between the largest fraction and one pixel',
-    body: () => start([{ id: 'host_a', layer: 1 }, guestWith({ location_x: 0.995 })]),
+    body: () => overHost(guestWith({ location_x: 0.995 })),
   },
   {
     code: -4,
@@ -137,54 +115,34 @@ const cases: CodeCase[] = [
   {
     code: -4,
     name: 'input_type 1',
-    body: () => start([{ id: 'host_a', layer: 1 }, guestWith({ input_type: 1 })]),
+    body: () => overHost(guestWith({ input_type: 1 })),
   },
   {
     code: -4,
     name: 'a stream id with a hyphen',
-    body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        { ...PIP_GUEST, id: 'guest-b' },
-      ]),
+    body: () => overHost({ ...PIP_GUEST, id: 'guest-b' }),
   },
   {
     code: -4,
     name: 'a stream id of 81 characters',
-    body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        { ...PIP_GUEST, id: 'g'.repeat(81) },
-      ]),
+    body: () => overHost({ ...PIP_GUEST, id: 'g'.repeat(81) }),
   },
   { code: -4, name: 'a session id with a dot', body: () => start(TWO_UP, {}, 'room.1') },
   {
     code: -4,
     name: 'an input stream over 3000 pixels wide',
     setup: () => t.pushReady({ streamId: 'huge_u', width: 3840, height: 2160 }),
-    body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        { id: 'huge_u', layer: 2, layout: { image_width: 160, image_height: 90 } },
-      ]),
+    body: () => overHost({ id: 'huge_u', layer: 2, layout: { image_width: 160, image_height: 90 } }),
   },
   {
     code: -11,
     name: 'two inputs on the same layer',
-    body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        { ...PIP_GUEST, layer: 1 },
-      ]),
+    body: () => overHost({ ...PIP_GUEST, layer: 1 }),
   },
   {
     code: -11,
     name: 'layer 17',
-    body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        { ...PIP_GUEST, layer: 17 },
-      ]),
+    body: () => overHost({ ...PIP_GUEST, layer: 17 }),
   },
   { code: -11, name: 'layer 0', body: () => start([{ id: 'host_a', layer: 0 }, PIP_GUEST]) },
   {
@@ -212,33 +170,13 @@ const cases: CodeCase[] = [
     code: -20,
     name: 'template 10 with three pictures',
     setup: () => t.pushReady({ streamId: 'guest_c' }),
-    body: () =>
-      start(
-        [
-          { id: 'host_a', layer: 1 },
-          { id: 'guest_b', layer: 2 },
-          { id: 'guest_c', layer: 3 },
-        ],
-        {
-          mix_stream_template_id: 10,
-        },
-      ),
+    body: () => start(THREE_UP, { mix_stream_template_id: 10 }),
   },
   {
     code: -20,
     name: 'template 390 without a canvas on layer 1',
     setup: () => t.pushReady({ streamId: 'guest_c' }),
-    body: () =>
-      start(
-        [
-          { id: 'host_a', layer: 1 },
-          { id: 'guest_b', layer: 2 },
-          { id: 'guest_c', layer: 3 },
-        ],
-        {
-          mix_stream_template_id: 390,
-        },
-      ),
+    body: () => start(THREE_UP, { mix_stream_template_id: 390 }),
   },
   { code: -20, name: 'an unknown template id', body: () => start(TWO_UP, { mix_stream_template_id: 77 }) },
   {
@@ -259,7 +197,7 @@ const cases: CodeCase[] = [
         'room_1_mix',
       ),
   },
-  { code: -21, name: 'a single input', body: () => start([{ id: 'host_a', layer: 1 }]) },
+  { code: -21, name: 'a single input', body: () => start([HOST_TILE]) },
   {
     code: -28,
     name: 'a canvas background without a size',
@@ -280,19 +218,13 @@ const cases: CodeCase[] = [
     code: -29,
     name: 'a crop reaching outside the source',
     body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        { ...PIP_GUEST, crop: { crop_width: 200, crop_height: 200, crop_x: 400, crop_y: 0 } },
-      ]),
+      overHost({ ...PIP_GUEST, crop: { crop_width: 200, crop_height: 200, crop_x: 400, crop_y: 0 } }),
   },
   {
     code: -33,
     name: 'a picture input without picture_id',
     body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        { id: 'logo', layer: 2, layout: { input_type: 2, image_width: 100, image_height: 50 } },
-      ]),
+      overHost({ id: 'logo', layer: 2, layout: { input_type: 2, image_width: 100, image_height: 50 } }),
   },
   {
     code: -111,
@@ -319,11 +251,7 @@ const cases: CodeCase[] = [
   {
     code: -505,
     name: 'an input that is not live',
-    body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        { ...PIP_GUEST, id: 'nobody_x' },
-      ]),
+    body: () => overHost({ ...PIP_GUEST, id: 'nobody_x' }),
   },
   {
     code: -505,
@@ -352,11 +280,7 @@ const cases: CodeCase[] = [
     code: -507,
     name: 'an input of unknown resolution placed without a size',
     setup: () => t.pushReady({ streamId: 'nohdr_g', width: 0, height: 0 }),
-    body: () =>
-      start([
-        { id: 'host_a', layer: 1 },
-        { id: 'nohdr_g', layer: 2 },
-      ]),
+    body: () => overHost({ id: 'nohdr_g', layer: 2 }),
   },
   {
     code: -508,
@@ -408,12 +332,7 @@ describe('legacy CGI answer codes', () => {
   });
 
   it('a rejected start changes no session', async () => {
-    await t.mix(
-      start([
-        { id: 'host_a', layer: 1 },
-        { ...PIP_GUEST, layer: 17 },
-      ]),
-    );
+    await t.mix(overHost({ ...PIP_GUEST, layer: 17 }));
     expect(await t.getJson<SessionView[]>('/sim/sessions')).toEqual([]);
   });
 });
@@ -489,7 +408,7 @@ describe('legacy CGI sessions', () => {
     await t.pushReady({ streamId: 'small_c', width: 120, height: 160 });
     const answer = await t.mix(
       start([
-        { id: 'host_a', layer: 1 },
+        HOST_TILE,
         {
           id: 'guest_b',
           layer: 2,
@@ -507,7 +426,7 @@ describe('legacy CGI sessions', () => {
   it('a start with the same session and output updates the session', async () => {
     expect((await t.mix(start(TWO_UP))).json?.code).toBe(0);
     const moved = guestWith({ location_y: 390 });
-    expect((await t.mix(start([{ id: 'host_a', layer: 1 }, moved]))).json?.code).toBe(0);
+    expect((await t.mix(overHost(moved))).json?.code).toBe(0);
     const sessions = await t.getJson<SessionView[]>('/sim/sessions');
     expect(sessions).toHaveLength(1);
     expect(sessions[0]?.starts).toBe(2);
@@ -590,26 +509,12 @@ describe('legacy CGI sessions', () => {
   it('accepts the bodies and URL built by the service’s own wire format', async () => {
     const now = Date.now();
     const url = mixRequestUrl(t.sim.mixUrl, TEST_KEYS.appId, TEST_KEYS.mixKey, now);
-    const spec = {
-      outputStreamId: 'host_a',
-      outputType: 0 as const,
-      templateId: 0,
-      inputs: [
-        { streamId: 'host_a', layer: 1, inputType: 0 as const },
-        {
-          streamId: 'guest_b',
-          layer: 2,
-          inputType: 0 as const,
-          rect: { x: 380, y: 630, width: 160, height: 240 },
-        },
-      ],
-    };
     const post = async (body: unknown) => {
       const response = await fetch(url, { method: 'POST', body: JSON.stringify(body) });
       return parseMixResponse(await response.text());
     };
     const started = await post(
-      startBody(spec, { appId: TEST_KEYS.appId, sessionId: 'svc_room', nowMs: now }),
+      startBody(PIP_SPEC, { appId: TEST_KEYS.appId, sessionId: 'svc_room', nowMs: now }),
     );
     expect(started).toMatchObject({ ok: true, response: { code: 0 } });
     await new Promise((resolve) => setTimeout(resolve, 25));

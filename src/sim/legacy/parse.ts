@@ -1,5 +1,6 @@
 import { fail, MIX_CODE } from '../core/mix-codes.js';
-import type { MixOutcome, MixRequest, RawCrop, RawNumber, StartInput } from '../core/mix-request.js';
+import type { MixOutcome, MixRequest, RawNumber } from '../core/mix-request.js';
+import { asObject, type InputNames, readJsonBody, readStartInput } from '../core/raw-input.js';
 import type { LoggedOp } from '../core/request-log.js';
 
 /**
@@ -11,7 +12,23 @@ import type { LoggedOp } from '../core/request-log.js';
 export const INTERFACE_NAME = 'Mix_StreamV2';
 export const START = 'mix_streamv2.start_mix_stream_advanced';
 const CANCEL = 'mix_streamv2.cancel_mix_stream';
-const MAX_LOGGED_TEXT = 10_000;
+
+/** Where a Mix_StreamV2 input keeps each field. */
+const INPUT_NAMES: InputNames = {
+  streamId: 'input_stream_id',
+  layout: {
+    key: 'layout_params',
+    layer: 'image_layer',
+    inputType: 'input_type',
+    width: 'image_width',
+    height: 'image_height',
+    x: 'location_x',
+    y: 'location_y',
+    color: 'color',
+    pictureId: 'picture_id',
+  },
+  crop: { key: 'crop_params', width: 'crop_width', height: 'crop_height', x: 'crop_x', y: 'crop_y' },
+};
 
 export type LegacyParse = {
   op: LoggedOp;
@@ -23,20 +40,19 @@ export type LegacyParse = {
 } & ({ ok: true; request: MixRequest } | { ok: false; outcome: MixOutcome });
 
 export function parseLegacyBody(text: string): LegacyParse {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
+  const read = readJsonBody(text);
+  if (!read.json) {
     return {
       ok: false,
       op: 'unknown',
       sessionId: null,
       outputStreamId: null,
       eventId: undefined,
-      body: text.slice(0, MAX_LOGGED_TEXT),
-      outcome: fail(MIX_CODE.parse, 'the body is not JSON'),
+      body: read.body,
+      outcome: read.outcome,
     };
   }
+  const { body } = read;
   const root = asObject(body);
   const iface = asObject(root?.interface);
   const para = asObject(iface?.para);
@@ -90,42 +106,8 @@ export function parseLegacyBody(text: string): LegacyParse {
     outputType: rawNumber(para.output_stream_type),
     templateId: rawNumber(para.mix_stream_template_id),
     bitrate: rawNumber(para.output_stream_bitrate),
-    inputs: list.map(parseInput),
+    inputs: list.map((entry) => readStartInput(entry, INPUT_NAMES, { number: rawNumber, text: asText })),
   });
-}
-
-function parseInput(entry: unknown): StartInput {
-  const input = asObject(entry);
-  const layout = asObject(input?.layout_params);
-  const parsed: StartInput = {
-    streamId: asText(input?.input_stream_id),
-    hasLayout: layout !== undefined,
-    layer: rawNumber(layout?.image_layer),
-    inputType: rawNumber(layout?.input_type),
-    width: rawNumber(layout?.image_width),
-    height: rawNumber(layout?.image_height),
-    x: rawNumber(layout?.location_x),
-    y: rawNumber(layout?.location_y),
-  };
-  if (layout?.color !== undefined) parsed.color = asText(layout.color);
-  if (layout?.picture_id !== undefined) parsed.pictureId = rawNumber(layout.picture_id);
-  const crop = asObject(input?.crop_params);
-  if (crop) {
-    const rawCrop: RawCrop = {
-      width: rawNumber(crop.crop_width),
-      height: rawNumber(crop.crop_height),
-      x: rawNumber(crop.crop_x),
-      y: rawNumber(crop.crop_y),
-    };
-    parsed.crop = rawCrop;
-  }
-  return parsed;
-}
-
-function asObject(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 /** A number, or a numeric string (MLVB sends app_id and some callers the bitrate as strings); NaN otherwise. */

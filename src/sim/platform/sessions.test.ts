@@ -1,28 +1,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mixBody, startPara, type TileSpec } from '../testing/mix-client.js';
+import { GUEST, HOST, HOST_TILE, PIP_GUEST, TWO_UP } from '../testing/pip-room.js';
 import { sleep, startTestSim, TEST_KEYS, type TestSim } from '../testing/sim-harness.js';
 import type { SessionView } from './session-view.js';
 
 /** Sessions following their streams: seed FAQ 6, 9 and 12. */
-
-const TWO_UP: TileSpec[] = [
-  { id: 'host_a', layer: 1 },
-  {
-    id: 'guest_b',
-    layer: 2,
-    layout: { image_width: 160, image_height: 240, location_x: 380, location_y: 630 },
-  },
-];
 
 let t: TestSim;
 afterEach(() => t.close());
 
 async function startTwoUp(timeScale: number): Promise<void> {
   t = await startTestSim({ timeScale });
-  await t.pushReady(
-    { streamId: 'host_a', width: 720, height: 1280 },
-    { streamId: 'guest_b', width: 480, height: 640 },
-  );
+  await t.pushReady(HOST, GUEST);
   expect((await t.mix(mixBody(TEST_KEYS.appId, startPara('room_1', 'host_a', TWO_UP)))).json?.code).toBe(0);
 }
 
@@ -88,7 +77,7 @@ describe('abandoned sessions', () => {
     await t.del('/sim/streams/guest_b');
     await t.del('/sim/streams/host_a');
     await sleep(200);
-    await t.push({ streamId: 'host_a', width: 720, height: 1280 });
+    await t.push(HOST);
     await abandon();
     const [session] = await t.getJson<SessionView[]>('/sim/sessions');
     expect(session).toMatchObject({ sessionId: 'room_1', state: 'live', frozen: false });
@@ -97,17 +86,16 @@ describe('abandoned sessions', () => {
 });
 
 describe('resolution changes', () => {
-  it('default sizes follow a source that changes resolution', async () => {
+  /** A live mix of host_a with `small` (120×160) in its own size on layer 2, then `more` streams' tiles. */
+  async function mixWithSmall(small: string, ...more: [Record<string, unknown>, TileSpec][]) {
     t = await startTestSim();
-    await t.pushReady(
-      { streamId: 'host_a', width: 720, height: 1280 },
-      { streamId: 'small_c', width: 120, height: 160 },
-    );
-    const tiles: TileSpec[] = [
-      { id: 'host_a', layer: 1 },
-      { id: 'small_c', layer: 2 },
-    ];
+    await t.pushReady(HOST, { streamId: small, width: 120, height: 160 }, ...more.map(([stream]) => stream));
+    const tiles = [HOST_TILE, { id: small, layer: 2 }, ...more.map(([, tile]) => tile)];
     expect((await t.mix(mixBody(TEST_KEYS.appId, startPara('room_1', 'host_a', tiles)))).json?.code).toBe(0);
+  }
+
+  it('default sizes follow a source that changes resolution', async () => {
+    await mixWithSmall('small_c');
     const changed = await t.postJson('/sim/streams/small_c/resolution', { width: 240, height: 320 });
     expect(changed.status).toBe(200);
     const [session] = await t.getJson<SessionView[]>('/sim/sessions');
@@ -115,38 +103,17 @@ describe('resolution changes', () => {
   });
 
   it('default sizes follow a re-push of a live stream at another resolution', async () => {
-    t = await startTestSim();
-    await t.pushReady(
-      { streamId: 'host_a', width: 720, height: 1280 },
-      { streamId: 'small', width: 120, height: 160 },
-    );
-    const tiles: TileSpec[] = [
-      { id: 'host_a', layer: 1 },
-      { id: 'small', layer: 2 },
-    ];
-    expect((await t.mix(mixBody(TEST_KEYS.appId, startPara('room_1', 'host_a', tiles)))).json?.code).toBe(0);
+    await mixWithSmall('small');
     await t.push({ streamId: 'small', width: 240, height: 320 });
     const [session] = await t.getJson<SessionView[]>('/sim/sessions');
     expect(session?.inputs[1]?.rect).toEqual({ x: 0, y: 0, width: 240, height: 320 });
   });
 
   it('a stopped input does not stop the other tiles following a resolution change', async () => {
-    t = await startTestSim();
-    await t.pushReady(
-      { streamId: 'host_a', width: 720, height: 1280 },
-      { streamId: 'small', width: 120, height: 160 },
-      { streamId: 'g2', width: 480, height: 640 },
-    );
-    const tiles: TileSpec[] = [
-      { id: 'host_a', layer: 1 },
-      { id: 'small', layer: 2 },
-      {
-        id: 'g2',
-        layer: 3,
-        layout: { image_width: 160, image_height: 240, location_x: 380, location_y: 630 },
-      },
-    ];
-    expect((await t.mix(mixBody(TEST_KEYS.appId, startPara('room_1', 'host_a', tiles)))).json?.code).toBe(0);
+    await mixWithSmall('small', [
+      { ...GUEST, streamId: 'g2' },
+      { ...PIP_GUEST, id: 'g2', layer: 3 },
+    ]);
     expect(await t.del('/sim/streams/g2')).toBe(200);
     const changed = await t.postJson('/sim/streams/small/resolution', { width: 240, height: 320 });
     expect(changed.status).toBe(200);

@@ -1,26 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cancelPara, mixBody, startPara, type TileSpec } from '../testing/mix-client.js';
+import { cancelPara, mixBody, startPara } from '../testing/mix-client.js';
+import { GUEST, HOST, TWO_UP } from '../testing/pip-room.js';
 import { sleep, startTestSim, TEST_KEYS, type TestSim } from '../testing/sim-harness.js';
 import type { Violation } from './usage-rules.js';
 
 /** Each usage rule broken on purpose shows up in /sim/violations; a careful client leaves it empty. */
 
-const HOST = { streamId: 'host_a', width: 720, height: 1280 };
-const GUEST = { streamId: 'guest_b', width: 480, height: 640 };
-const TWO_UP: TileSpec[] = [
-  { id: 'host_a', layer: 1 },
-  {
-    id: 'guest_b',
-    layer: 2,
-    layout: { image_width: 160, image_height: 240, location_x: 380, location_y: 630 },
-  },
-];
 const start = (session = 'room_1') => mixBody(TEST_KEYS.appId, startPara(session, 'host_a', TWO_UP));
 const cancel = (session = 'room_1') => mixBody(TEST_KEYS.appId, cancelPara(session, 'host_a'));
 
 let t: TestSim;
 afterEach(() => t.close());
 const violations = () => t.getJson<Violation[]>('/sim/violations');
+/** A simulator at `timeScale` with host_a and guest_b live and ready. */
+async function readySim(timeScale: number): Promise<void> {
+  t = await startTestSim({ timeScale });
+  await t.pushReady(HOST, GUEST);
+}
+const accepted = async (body: unknown) => expect((await t.mix(body)).json?.code).toBe(0);
 
 describe('usage rules', () => {
   it('start-before-ready: a start that uses a stream pushed less than 5 s (scaled) ago', async () => {
@@ -36,10 +33,9 @@ describe('usage rules', () => {
 
   it('cancel-too-soon: a cancel less than 5 s (scaled) after the start', async () => {
     // 500 ms of cancel age: at 50 ms a loaded machine can take longer between the start and the cancel.
-    t = await startTestSim({ timeScale: 0.1 });
-    await t.pushReady(HOST, GUEST);
-    expect((await t.mix(start())).json?.code).toBe(0);
-    expect((await t.mix(cancel())).json?.code).toBe(0);
+    await readySim(0.1);
+    await accepted(start());
+    await accepted(cancel());
     expect(await violations()).toEqual([
       expect.objectContaining({ rule: 'cancel-too-soon', sessionId: 'room_1' }),
     ]);
@@ -47,40 +43,37 @@ describe('usage rules', () => {
 
   it('cancel-too-soon counts from the last update too: an update is an application for the mix', async () => {
     // 500 ms of cancel age, 100 ms between starts of a session.
-    t = await startTestSim({ timeScale: 0.1 });
-    await t.pushReady(HOST, GUEST);
+    await readySim(0.1);
     const startOther = () => mixBody(TEST_KEYS.appId, startPara('room_2', 'guest_b', TWO_UP));
-    expect((await t.mix(start())).json?.code).toBe(0);
-    expect((await t.mix(startOther())).json?.code).toBe(0);
+    await accepted(start());
+    await accepted(startOther());
     await sleep(600);
     // room_1: updated, then cancelled at once — its first start is long past, its update is not.
-    expect((await t.mix(start())).json?.code).toBe(0);
-    expect((await t.mix(cancel())).json?.code).toBe(0);
+    await accepted(start());
+    await accepted(cancel());
     // room_2: updated, then cancelled once the cancel age has passed since the update.
-    expect((await t.mix(startOther())).json?.code).toBe(0);
+    await accepted(startOther());
     await sleep(600);
-    expect((await t.mix(mixBody(TEST_KEYS.appId, cancelPara('room_2', 'guest_b')))).json?.code).toBe(0);
+    await accepted(mixBody(TEST_KEYS.appId, cancelPara('room_2', 'guest_b')));
     const found = await violations();
     expect(found).toEqual([expect.objectContaining({ rule: 'cancel-too-soon', sessionId: 'room_1' })]);
     expect(found[0]?.detail).toMatch(/after its last start or update/);
   });
 
   it('session-reuse-too-soon: a session id started again within 30 s (scaled) of its cancel', async () => {
-    t = await startTestSim({ timeScale: 0.01 });
-    await t.pushReady(HOST, GUEST);
-    expect((await t.mix(start())).json?.code).toBe(0);
+    await readySim(0.01);
+    await accepted(start());
     await sleep(60);
-    expect((await t.mix(cancel())).json?.code).toBe(0);
+    await accepted(cancel());
     await sleep(20);
-    expect((await t.mix(start())).json?.code).toBe(0);
+    await accepted(start());
     const found = await violations();
     expect(found).toEqual([expect.objectContaining({ rule: 'session-reuse-too-soon', sessionId: 'room_1' })]);
     expect(found[0]?.detail).toMatch(/started again \d+ ms after its cancel/);
   });
 
   it('session-start-rate: two starts of one session within 1 s (scaled)', async () => {
-    t = await startTestSim({ timeScale: 0.05 });
-    await t.pushReady(HOST, GUEST);
+    await readySim(0.05);
     const answers = await Promise.all([t.mix(start()), t.mix(start())]);
     expect(answers.map((a) => a.json?.code)).toEqual([0, 0]);
     expect(await violations()).toEqual([
@@ -104,17 +97,16 @@ describe('usage rules', () => {
   });
 
   it('a client that follows every rule leaves the list empty', async () => {
-    t = await startTestSim({ timeScale: 0.01 });
-    await t.pushReady(HOST, GUEST);
-    expect((await t.mix(start())).json?.code).toBe(0);
+    await readySim(0.01);
+    await accepted(start());
     await sleep(20);
-    expect((await t.mix(start())).json?.code).toBe(0);
+    await accepted(start());
     await sleep(60);
-    expect((await t.mix(cancel())).json?.code).toBe(0);
+    await accepted(cancel());
     await sleep(320);
-    expect((await t.mix(start())).json?.code).toBe(0);
+    await accepted(start());
     await sleep(60);
-    expect((await t.mix(cancel())).json?.code).toBe(0);
+    await accepted(cancel());
     expect(await violations()).toEqual([]);
   });
 

@@ -39,10 +39,8 @@ const MAX_VIOLATIONS = 10_000;
 export class RuleWatch {
   private readonly violations: Violation[] = [];
   private readonly lastStartBySession = new Map<string, number>();
-  private readonly startTimes = new SlidingCount();
-  private readonly cancelTimes = new SlidingCount();
-  private lastStartRateBreach = Number.NEGATIVE_INFINITY;
-  private lastCancelRateBreach = Number.NEGATIVE_INFINITY;
+  private readonly startRate = new AccountRate(RULES.startRate, 'starts', MAX_STARTS_PER_WINDOW);
+  private readonly cancelRate = new AccountRate(RULES.cancelRate, 'cancels', MAX_CANCELS_PER_WINDOW);
 
   constructor(private readonly clock: Clock) {}
 
@@ -62,41 +60,29 @@ export class RuleWatch {
       }
     }
 
-    if (facts.cancelledAt !== undefined) {
-      const since = now - facts.cancelledAt;
-      if (since < this.clock.toReal(PLATFORM_MS.sessionReuse)) {
-        this.record({
-          at: now,
-          rule: RULES.sessionReuseTooSoon,
-          sessionId,
-          detail: `session id ${sessionId} started again ${this.span(since)} after its cancel (wait ${PLATFORM_MS.sessionReuse} ms)`,
-        });
-      }
-    }
+    this.tooSoon(
+      RULES.sessionReuseTooSoon,
+      sessionId,
+      now,
+      facts.cancelledAt,
+      PLATFORM_MS.sessionReuse,
+      (span) =>
+        `session id ${sessionId} started again ${span} after its cancel (wait ${PLATFORM_MS.sessionReuse} ms)`,
+    );
 
     const previous = this.lastStartBySession.get(sessionId);
     this.lastStartBySession.set(sessionId, now);
-    if (previous !== undefined && now - previous < this.clock.toReal(PLATFORM_MS.sessionStartInterval)) {
-      this.record({
-        at: now,
-        rule: RULES.sessionStartRate,
-        sessionId,
-        detail: `start of ${sessionId} ${this.span(now - previous)} after the previous one (at most one per ${PLATFORM_MS.sessionStartInterval} ms)`,
-      });
-    }
+    this.tooSoon(
+      RULES.sessionStartRate,
+      sessionId,
+      now,
+      previous,
+      PLATFORM_MS.sessionStartInterval,
+      (span) =>
+        `start of ${sessionId} ${span} after the previous one (at most one per ${PLATFORM_MS.sessionStartInterval} ms)`,
+    );
 
-    const window = this.clock.toReal(PLATFORM_MS.rateWindow);
-    const starts = this.startTimes.add(now, window);
-    // One entry per window is enough to fail a test; a storm would otherwise flood the list.
-    if (starts > MAX_STARTS_PER_WINDOW && now - this.lastStartRateBreach >= window) {
-      this.lastStartRateBreach = now;
-      this.record({
-        at: now,
-        rule: RULES.startRate,
-        sessionId,
-        detail: `${starts} starts within ${PLATFORM_MS.rateWindow} ms across the account (limit ${MAX_STARTS_PER_WINDOW})`,
-      });
-    }
+    this.count(this.startRate, now, sessionId);
   }
 
   /**
@@ -106,28 +92,16 @@ export class RuleWatch {
   onCancel(facts: { sessionId: string; lastStartAt?: number }): void {
     const now = this.clock.now();
     const { sessionId } = facts;
-    if (facts.lastStartAt !== undefined) {
-      const age = now - facts.lastStartAt;
-      if (age < this.clock.toReal(PLATFORM_MS.cancelMinAge)) {
-        this.record({
-          at: now,
-          rule: RULES.cancelTooSoon,
-          sessionId,
-          detail: `cancel of ${sessionId} ${this.span(age)} after its last start or update (wait ${PLATFORM_MS.cancelMinAge} ms)`,
-        });
-      }
-    }
-    const window = this.clock.toReal(PLATFORM_MS.rateWindow);
-    const cancels = this.cancelTimes.add(now, window);
-    if (cancels > MAX_CANCELS_PER_WINDOW && now - this.lastCancelRateBreach >= window) {
-      this.lastCancelRateBreach = now;
-      this.record({
-        at: now,
-        rule: RULES.cancelRate,
-        sessionId,
-        detail: `${cancels} cancels within ${PLATFORM_MS.rateWindow} ms across the account (limit ${MAX_CANCELS_PER_WINDOW})`,
-      });
-    }
+    this.tooSoon(
+      RULES.cancelTooSoon,
+      sessionId,
+      now,
+      facts.lastStartAt,
+      PLATFORM_MS.cancelMinAge,
+      (span) =>
+        `cancel of ${sessionId} ${span} after its last start or update (wait ${PLATFORM_MS.cancelMinAge} ms)`,
+    );
+    this.count(this.cancelRate, now, sessionId);
   }
 
   list(): Violation[] {
@@ -143,10 +117,33 @@ export class RuleWatch {
   reset(): void {
     this.clear();
     this.lastStartBySession.clear();
-    this.startTimes.reset();
-    this.cancelTimes.reset();
-    this.lastStartRateBreach = Number.NEGATIVE_INFINITY;
-    this.lastCancelRateBreach = Number.NEGATIVE_INFINITY;
+    this.startRate.reset();
+    this.cancelRate.reset();
+  }
+
+  /** Records `rule` when less than `minMs` (platform time) has passed from `since` to `now`, if there was a `since`. */
+  private tooSoon(
+    rule: RuleName,
+    sessionId: string,
+    now: number,
+    since: number | undefined,
+    minMs: number,
+    detail: (span: string) => string,
+  ): void {
+    if (since === undefined || now - since >= this.clock.toReal(minMs)) return;
+    this.record({ at: now, rule, sessionId, detail: detail(this.span(now - since)) });
+  }
+
+  /** Counts a request against an account-wide rate limit, recording a breach. */
+  private count(rate: AccountRate, now: number, sessionId: string): void {
+    const breach = rate.add(now, this.clock.toReal(PLATFORM_MS.rateWindow));
+    if (breach === undefined) return;
+    this.record({
+      at: now,
+      rule: rate.rule,
+      sessionId,
+      detail: `${breach} ${rate.what} within ${PLATFORM_MS.rateWindow} ms across the account (limit ${rate.limit})`,
+    });
   }
 
   private record(violation: Violation): void {
@@ -160,23 +157,38 @@ export class RuleWatch {
   }
 }
 
-/** Timestamps within a sliding window; `add` returns how many the window holds now. */
-class SlidingCount {
+/** An account-wide limit on requests within a sliding window. */
+class AccountRate {
   private readonly times: number[] = [];
   private head = 0;
+  private lastBreach = Number.NEGATIVE_INFINITY;
 
-  add(now: number, windowMs: number): number {
+  constructor(
+    readonly rule: RuleName,
+    readonly what: string,
+    readonly limit: number,
+  ) {}
+
+  /**
+   * Adds a request at `now`; returns how many the window holds when that is over the limit. One
+   * breach per window is enough to fail a test; a storm would otherwise flood the list.
+   */
+  add(now: number, windowMs: number): number | undefined {
     this.times.push(now);
     while (this.head < this.times.length && (this.times[this.head] ?? now) <= now - windowMs) this.head += 1;
     if (this.head > 1024) {
       this.times.splice(0, this.head);
       this.head = 0;
     }
-    return this.times.length - this.head;
+    const count = this.times.length - this.head;
+    if (count <= this.limit || now - this.lastBreach < windowMs) return undefined;
+    this.lastBreach = now;
+    return count;
   }
 
   reset(): void {
     this.times.length = 0;
     this.head = 0;
+    this.lastBreach = Number.NEGATIVE_INFINITY;
   }
 }

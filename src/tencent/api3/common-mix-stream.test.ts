@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { coverCrop } from '../../layout/cover-fit.js';
+import { PIP_SPEC } from '../../sim/index.js';
 import type { MixSpec } from '../mix-spec.js';
 import { startBody } from '../mix-stream-v2.js';
 import {
@@ -10,15 +11,10 @@ import {
   createMixStreamRequest,
 } from './common-mix-stream.js';
 
+/** The tests' PiP room with a voice-only guest added. */
 const PIP: MixSpec = {
-  outputStreamId: 'host_a',
-  outputType: 0,
-  templateId: 0,
-  inputs: [
-    { streamId: 'host_a', layer: 1, inputType: 0 },
-    { streamId: 'guest_b', layer: 2, inputType: 0, rect: { x: 380, y: 630, width: 160, height: 240 } },
-    { streamId: 'voice_c', layer: 3, inputType: 4 },
-  ],
+  ...PIP_SPEC,
+  inputs: [...PIP_SPEC.inputs, { streamId: 'voice_c', layer: 3, inputType: 4 }],
 };
 
 describe('createMixStreamRequest', () => {

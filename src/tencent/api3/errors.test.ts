@@ -209,20 +209,16 @@ describe('classifyApiError: named codes without an embedded number', () => {
     });
   });
 
-  test('an unknown sub-code of a known family takes the family’s class, and is marked unknown', () => {
-    expect(classifyApiError(error('InternalError.DBError'), 'start')).toMatchObject({
-      class: 'retry',
-      unknown: true,
-    });
-    expect(classifyApiError(error('ServiceUnavailable.Maintenance'), 'cancel')).toMatchObject({
-      class: 'retry',
-      unknown: true,
-    });
-    expect(classifyApiError(error('InvalidParameter.NewThing'), 'start')).toMatchObject({
-      class: 'permanent',
-      unknown: true,
-    });
-  });
+  test.each([
+    ['InternalError.DBError', 'start', 'retry'],
+    ['ServiceUnavailable.Maintenance', 'cancel', 'retry'],
+    ['InvalidParameter.NewThing', 'start', 'permanent'],
+  ] as const)(
+    'an unknown sub-code of a known family takes the family’s class, and is marked unknown: %s on a %s',
+    (code, op, klass) => {
+      expect(classifyApiError(error(code), op)).toMatchObject({ class: klass, unknown: true });
+    },
+  );
 
   test('an embedded number no table knows is marked unknown; a known one is not', () => {
     expect(classifyApiError(error('FailedOperation', 'err_code [ -77777 ],msg [ ? ]'), 'start').unknown).toBe(
