@@ -47,6 +47,10 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
   reconcileQueue.on('error', (error) => log.error({ err: error }, 'reconcile queue error'));
   // Push domains and AppNames seen in callbacks: what the online list is asked about.
   const origins = new PushOrigins(connection, { namespace: store.namespace, now });
+  await origins
+    .adoptLegacySet()
+    .then((moved) => moved && log.info({ moved }, 'push origins learned by the previous version kept'))
+    .catch((error) => log.warn({ err: error }, 'the previous version’s push origins could not be moved'));
   const onlineList =
     options.onlineList ??
     createOnlineList(config, origins, {

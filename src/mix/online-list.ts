@@ -42,14 +42,18 @@ export interface OnlineListing {
    * is not among them: its streams keep the silence rule (STREAM_SILENCE_MS).
    */
   origins: 'all' | ReadonlySet<string>;
-  /** Every origin asked about was read: then it speaks for streams of no recorded origin too. */
+  /** Every origin asked about was read (reported by the resync; it covers no more streams). */
   complete: boolean;
 }
 
-/** Whether the listing can tell that a stream of this origin is gone. */
+/**
+ * Whether the listing can tell that a stream of this origin is gone. A stream of no recorded
+ * origin (stored before origins were, or pushed under a malformed one) may be under an origin
+ * nobody asked about: only a listing of `all` streams speaks for it; otherwise the silence rule.
+ */
 export function listingCovers(listing: OnlineListing, origin: string | undefined): boolean {
   if (listing.origins === 'all') return true;
-  return origin === undefined ? listing.complete : listing.origins.has(origin);
+  return origin !== undefined && listing.origins.has(origin);
 }
 
 export interface OnlineListOptions {

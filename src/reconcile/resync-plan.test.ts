@@ -236,12 +236,27 @@ describe('planRoomResync: a list read per push origin', () => {
     ]);
   });
 
-  test('a stream of no recorded origin follows the list only when every origin was read', () => {
+  test('a stream of no recorded origin keeps the silence rule, even when every origin asked about was read', () => {
     const state = room([a('a1', 'main'), stream('x', 'guest')]);
     expect(planRoomResync(state, partial(['a.test/live'], ['a1']), T0, policy).expire).toEqual([]);
-    expect(
-      planRoomResync(state, partial(['a.test/live'], ['a1'], true), T0, policy).expire.map((e) => e.streamId),
-    ).toEqual(['x']);
+    expect(planRoomResync(state, partial(['a.test/live'], ['a1'], true), T0, policy).expire).toEqual([]);
+    // The silence rule still ends it.
+    const silent = room([a('a1', 'main'), stream('x', 'guest', { pushedAt: T0 - 6 * HOUR })]);
+    const plan = planRoomResync(silent, partial(['a.test/live'], ['a1'], true), T0, policy);
+    expect(plan.expire.map((e) => e.streamId)).toEqual(['x']);
+  });
+
+  test('after an upgrade, one origin’s complete listing ends no stream stored without an origin', () => {
+    // Streams stored before origins were recorded, or pushed under an app/appname isPushOrigin
+    // refuses, have none; the only origin asked about is the one pushed to since the upgrade.
+    const before = stream('old-host', 'main', { pushedAt: T0 - 2 * HOUR });
+    const oldGuest = stream('old-guest', 'guest', { pushedAt: T0 - 2 * HOUR });
+    const state = room([before, oldGuest, a('a1', 'guest')]);
+    const listing = partial(['a.test/live'], ['a1'], true);
+    // Long past the online list's grace, well within the silence.
+    expect(listing.readAt - before.pushedAt).toBeGreaterThan(policy.onlineListGraceMs);
+    const plan = planRoomResync(state, listing, T0, policy);
+    expect(plan.expire).toEqual([]);
   });
 
   test('a stream of an origin nobody asked about is not the list’s to end', () => {

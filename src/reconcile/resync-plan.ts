@@ -57,8 +57,8 @@ export function planRoomResync(
   for (const stream of state.streams) {
     if (stream.leftAt !== undefined) continue;
     const ref = { streamId: stream.streamId, sequence: stream.sequence };
-    // A list read for the stream's origin decides; without one (no list, or its origin's read
-    // failed), the silence rule.
+    // A list read for the stream's origin decides; without one (no list, its origin's read failed,
+    // or it has no recorded origin), the silence rule.
     if (live && listingCovers(live, stream.origin)) {
       if (live.streams.has(stream.streamId)) {
         // Refresh the silence clock now and then, so a later outage of the list expires nothing live.

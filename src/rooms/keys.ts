@@ -33,6 +33,8 @@ export interface KeyMap {
   index: string;
   /** Sorted set: `<domain>/<AppName>` seen in push callbacks → when last seen (src/rooms/push-origins.ts). */
   pushOrigins: string;
+  /** Set: what `pushOrigins` was before it expired its members; moved into it at start-up, then deleted. */
+  legacyPushOrigins: string;
   /** String: set at a worker's first start on this Redis; its absence means the data was lost. */
   marker: string;
   room(roomId: string): RoomKeys;
@@ -46,6 +48,7 @@ export function keyMap(namespace = 'mk'): KeyMap {
     namespace,
     index: `${namespace}:rooms`,
     pushOrigins: `${namespace}:push-origins-seen`,
+    legacyPushOrigins: `${namespace}:push-origins`,
     marker: `${namespace}:marker`,
     room(roomId) {
       const base = `${namespace}:{room:${roomId}}`;

@@ -47,6 +47,7 @@ export type RecordOutcome = 'added' | 'known' | 'full' | 'invalid';
 
 export class PushOrigins {
   readonly key: string;
+  private readonly legacyKey: string;
   private readonly max: number;
   private readonly ttlMs: number;
   private readonly knownUntil = new Map<string, number>();
@@ -56,7 +57,9 @@ export class PushOrigins {
     private readonly redis: Redis | Cluster,
     options: { namespace?: string; max?: number; ttlMs?: number; now?: () => number } = {},
   ) {
-    this.key = keyMap(options.namespace).pushOrigins;
+    const keys = keyMap(options.namespace);
+    this.key = keys.pushOrigins;
+    this.legacyKey = keys.legacyPushOrigins;
     this.max = options.max ?? 64;
     this.ttlMs = options.ttlMs ?? LEARNED_ORIGIN_TTL_MS;
     this.now = options.now ?? Date.now;
@@ -75,6 +78,21 @@ export class PushOrigins {
     );
     if (result >= 0) this.knownUntil.set(member, now + 60_000);
     return result === 1 ? 'added' : result === 0 ? 'known' : 'full';
+  }
+
+  /**
+   * At start-up: moves the origins an older version learned (a plain set, never expired) into the
+   * sorted set as seen now, so they are asked about from the first resync, and deletes the old key.
+   * Idempotent; the old set was capped like this one. → how many were moved.
+   */
+  async adoptLegacySet(): Promise<number> {
+    const members = (await this.redis.smembers(this.legacyKey))
+      .filter((member) => parsePushOriginKey(member) !== undefined)
+      .slice(0, this.max);
+    const now = this.now();
+    if (members.length) await this.redis.zadd(this.key, 'NX', ...members.flatMap((member) => [now, member]));
+    await this.redis.del(this.legacyKey);
+    return members.length;
   }
 
   /** The online list showed streams under these origins: still in use. Adds none. */

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { keyMap } from '../../src/rooms/keys.js';
 import { LEARNED_ORIGIN_TTL_MS, PushOrigins } from '../../src/rooms/push-origins.js';
 import { manualClock } from '../support/manual-clock.js';
 import { useRedis } from '../support/redis.js';
@@ -84,5 +85,27 @@ describe('PushOrigins', () => {
     expect(await origins.record({ domain: 'b.test', appName: 'live' })).toBe('full');
     clock.advance(LEARNED_ORIGIN_TTL_MS + 1);
     expect(await origins.record({ domain: 'b.test', appName: 'live' })).toBe('added');
+  });
+
+  test('the set an older version learned is moved in once at start-up, as seen now, then deleted', async () => {
+    const clock = manualClock(1_800_000_000_000);
+    counter += 1;
+    const keys = keyMap(`${namespace}:${counter}`);
+    const origins = new PushOrigins(redis, { namespace: keys.namespace, now: clock.now });
+    await redis.sadd(keys.legacyPushOrigins, 'old.test/live', 'old.test/studio', 'bad domain/live');
+    expect(await origins.record({ domain: 'new.test', appName: 'live' })).toBe('added');
+
+    expect(await origins.adoptLegacySet()).toBe(2);
+    expect(await redis.exists(keys.legacyPushOrigins)).toBe(0);
+    expect((await origins.list()).map((o) => `${o.domain}/${o.appName}`)).toEqual([
+      'new.test/live',
+      'old.test/live',
+      'old.test/studio',
+    ]);
+    // Moved as seen now: they expire like any learned origin.
+    clock.advance(LEARNED_ORIGIN_TTL_MS + 1);
+    expect(await origins.list()).toEqual([]);
+    // A second start finds nothing to move.
+    expect(await origins.adoptLegacySet()).toBe(0);
   });
 });
