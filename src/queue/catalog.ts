@@ -139,7 +139,9 @@ export const jobCatalog = {
       keepCompleted: { ageMs: HOUR_MS, count: 1000 },
       keepFailed: { ageMs: 24 * HOUR_MS, count: 1000 },
       // One job per room: a new request moves a waiting one to its delay, and is kept for later
-      // while one runs. So at most one reconcile per room is ever active.
+      // while one runs. A run that outlives its lock (a frozen process) does not make two: the room's
+      // lease (RECONCILE_LEASE_MS, longer than the lock; src/rooms/lease.ts) holds its rerun off while
+      // it lasts.
       dedup: {
         id: ({ roomId }) => reconcileDeduplicationId(roomId),
         reschedule: true,
@@ -149,7 +151,9 @@ export const jobCatalog = {
     worker: (s) => ({
       concurrency: s.RECONCILE_CONCURRENCY,
       ...locks(s),
-      maxStalls: 1,
+      // Like an event: a stalled run (its process froze past WORKER_LOCK_MS) runs again rather than
+      // fail, which would bypass the room's outcome (no lastError, no failure metric).
+      maxStalls: 10,
       retryDelay: { baseMs: s.MIX_RETRY_BASE_MS, capMs: s.MIX_RETRY_BASE_MS * 64 },
     }),
   }),

@@ -3,7 +3,13 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { z } from 'zod';
 import { createLogger } from '../../src/log.js';
 import { openQueue, startWorker } from '../../src/queue/bullmq.js';
-import type { JobContext, JobDefinition, JobHandler } from '../../src/queue/catalog.js';
+import {
+  type JobContext,
+  type JobDefinition,
+  type JobHandler,
+  jobCatalog,
+  type ReconcileJob,
+} from '../../src/queue/catalog.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import type { LiveEvent } from '../../src/tencent/callback.js';
 import { eventsHandler } from '../../workers/events.js';
@@ -46,7 +52,7 @@ function testJob(): JobDefinition<{ n: number }> {
 }
 
 /** A worker of `definition`'s queue running `handler`, closed with force after the test. */
-function work(name: string, definition: JobDefinition<{ n: number }>, handler: JobHandler<{ n: number }>) {
+function work<P, S>(name: string, definition: JobDefinition<P, S>, handler: JobHandler<P>) {
   const worker = startWorker(name, definition, handler, { connection: redis, prefix, settings, log });
   worker.on('error', () => {});
   opened.push({ close: () => worker.close(true) });
@@ -91,6 +97,39 @@ describe('the job context', () => {
       return 'done';
     });
     await vi.waitFor(() => expect(seen).toEqual([false, true]), { timeout: 10_000 });
+    hold();
+  });
+
+  test('a reconcile whose process froze past its lock twice runs again, not failed outside its outcome', async () => {
+    // The catalog's reconcile job, on a queue of its own.
+    const definition = { ...jobCatalog.reconcile, queue: `reconcile-${randomUUID()}` };
+    const queue = openQueue(definition, { connection: redis, prefix });
+    opened.push(queue);
+    const runs: boolean[] = [];
+    let hold = () => {};
+    const held = new Promise<void>((resolve) => {
+      hold = resolve;
+    });
+    const frozen = async (_payload: ReconcileJob, context: JobContext) => {
+      runs.push(context.rerun);
+      await held;
+      return 'never';
+    };
+    await queue.add('reconcile', { roomId: 'r1' }, { attempts: 3 });
+    // Two runs in a row lose their lock (a worker gone without finishing is a frozen one to BullMQ).
+    for (const [name, count] of [
+      ['first', 1],
+      ['second', 2],
+    ] as const) {
+      const worker = work(name, definition, frozen);
+      await vi.waitFor(() => expect(runs).toHaveLength(count), { timeout: 10_000 });
+      await worker.close(true);
+    }
+    work('third', definition, async (_payload: ReconcileJob, context: JobContext) => {
+      runs.push(context.rerun);
+      return 'done';
+    });
+    await vi.waitFor(() => expect(runs).toEqual([false, true, true]), { timeout: 10_000 });
     hold();
   });
 });
