@@ -53,6 +53,19 @@ describe('loadConfig', () => {
     }
   });
 
+  test('TENCENT_PUSH_DOMAINS holds each entry to the rule callbacks’ origins are held to, naming a bad one', () => {
+    // The same rule as src/tencent/push-origin.ts: no trailing dot or hyphen, no empty AppName.
+    for (const bad of ['push.example.com.', 'a-', 'push.example.com/', 'push.example.com/a b']) {
+      expect(() => loadConfig({ TENCENT_PUSH_DOMAINS: `ok.example.com,${bad}` }), bad).toThrow(
+        `${JSON.stringify(bad)} is not one`,
+      );
+    }
+    expect(loadConfig({ TENCENT_PUSH_DOMAINS: 'a1,push.example.com/st_1.x' }).TENCENT_PUSH_DOMAINS).toEqual([
+      { domain: 'a1', appName: 'live' },
+      { domain: 'push.example.com', appName: 'st_1.x' },
+    ]);
+  });
+
   test('a wrong value stops start-up with one line naming the variable and what it accepts', () => {
     expect(() => loadConfig({ TENCENT_MIX_BACKEND: 'v3' })).toThrow(ConfigError);
     expect(() => loadConfig({ TENCENT_MIX_BACKEND: 'v3' })).toThrow(

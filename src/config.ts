@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePushOriginKey } from './tencent/push-origin.js';
 
 /**
  * The environment, validated once at start-up. Every variable, its default and its meaning is
@@ -19,24 +20,22 @@ const clusterNodes = z
   )
   .pipe(z.array(z.object({ host: z.string(), port: z.number().int().min(1).max(65535) })));
 
-/** `domain[/appname],…` → push origins; the AppName defaults to `live` (src/tencent/push-origin.ts). */
-const pushOrigins = z
-  .string()
-  .transform((list) => list.split(',').map((entry) => entry.trim()))
-  .pipe(
-    z.array(
-      z
-        .string()
-        .regex(
-          /^[A-Za-z0-9][A-Za-z0-9.-]*(\/[A-Za-z0-9_.-]{1,128})?$/,
-          'domain[/appname],… (e.g. push.example.com,push.example.com/studio)',
-        )
-        .transform((entry) => {
-          const [domain = '', appName = 'live'] = entry.split('/');
-          return { domain, appName };
-        }),
-    ),
-  );
+/**
+ * `domain[/appname],…` → push origins, AppName `live` when omitted; each entry held to the rule
+ * callbacks' origins are (src/tencent/push-origin.ts).
+ */
+const pushOrigins = z.string().transform((list, ctx) =>
+  list.split(',').flatMap((raw) => {
+    const entry = raw.trim();
+    const origin = parsePushOriginKey(entry.includes('/') ? entry : `${entry}/live`);
+    if (origin) return [origin];
+    ctx.addIssue({
+      code: 'custom',
+      message: `domain[/appname],… (e.g. push.example.com,push.example.com/studio): ${JSON.stringify(entry)} is not one`,
+    });
+    return [];
+  }),
+);
 
 export const configSchema = z.object({
   /** HTTP port of the API (callbacks, rooms API, pages, dashboard, metrics). */
