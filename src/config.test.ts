@@ -66,6 +66,16 @@ describe('loadConfig', () => {
     ]);
   });
 
+  test('TENCENT_ONLINE_LIST_PAGE_SIZE: 300000 by default, an integer within the doc’s 10-300000', () => {
+    expect(loadConfig({}).TENCENT_ONLINE_LIST_PAGE_SIZE).toBe(300_000);
+    expect(loadConfig({ TENCENT_ONLINE_LIST_PAGE_SIZE: '500' }).TENCENT_ONLINE_LIST_PAGE_SIZE).toBe(500);
+    for (const bad of ['9', '300001', '100.5', 'all']) {
+      expect(() => loadConfig({ TENCENT_ONLINE_LIST_PAGE_SIZE: bad }), bad).toThrow(
+        /TENCENT_ONLINE_LIST_PAGE_SIZE/,
+      );
+    }
+  });
+
   test('a wrong value stops start-up with one line naming the variable and what it accepts', () => {
     expect(() => loadConfig({ TENCENT_MIX_BACKEND: 'v3' })).toThrow(ConfigError);
     expect(() => loadConfig({ TENCENT_MIX_BACKEND: 'v3' })).toThrow(

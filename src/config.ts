@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ONLINE_LIST_PAGE_SIZE } from './tencent/api3/online-list.js';
 import { parsePushOriginKey } from './tencent/push-origin.js';
 
 /**
@@ -85,6 +86,16 @@ export const configSchema = z.object({
    * push or a listed stream under them (src/rooms/push-origins.ts).
    */
   TENCENT_PUSH_DOMAINS: pushOrigins.optional(),
+  /**
+   * PageSize of those DescribeLiveStreamOnlineList calls, within the doc's [10, 300000]. The
+   * default reads an origin in one call; a smaller size reads it in pages.
+   */
+  TENCENT_ONLINE_LIST_PAGE_SIZE: z.coerce
+    .number()
+    .int()
+    .min(ONLINE_LIST_PAGE_SIZE.min)
+    .max(ONLINE_LIST_PAGE_SIZE.max)
+    .default(ONLINE_LIST_PAGE_SIZE.max),
 
   /** Bearer token for the rooms API, pages and dashboard. Unset: those surfaces answer 401. */
   ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional(),

@@ -71,6 +71,7 @@ describe('against the simulator', () => {
       MIX_REQUEST_TIMEOUT_MS: 1000,
       TENCENT_SECRET_ID: KEYS.secretId,
       TENCENT_SECRET_KEY: KEYS.secretKey,
+      TENCENT_ONLINE_LIST_PAGE_SIZE: 300_000,
     };
     const learned = { list: async () => [{ domain: 'a.test', appName: 'live' }], touch: async () => {} };
     expect(createOnlineList({ ...config, TENCENT_SECRET_KEY: undefined }, learned)).toBeUndefined();
@@ -96,6 +97,7 @@ describe('against the simulator', () => {
         MIX_REQUEST_TIMEOUT_MS: 1000,
         TENCENT_SECRET_ID: KEYS.secretId,
         TENCENT_SECRET_KEY: KEYS.secretKey,
+        TENCENT_ONLINE_LIST_PAGE_SIZE: 300_000,
         TENCENT_PUSH_DOMAINS: [
           { domain: 'a.test', appName: 'live' },
           { domain: 'b.test', appName: 'studio' },

@@ -62,7 +62,7 @@ export interface OnlineListOptions {
   origins: () => Promise<readonly PushOrigin[]>;
   /** Told which origins showed live streams (still in use), after each listing; best effort. */
   onListed?: (origins: readonly PushOrigin[]) => Promise<unknown>;
-  /** Within [10, 300000] (the current doc's range). Default 300000: one call per origin. */
+  /** Within [10, 300000] (the current doc's range). Default 300000: one call per origin (TENCENT_ONLINE_LIST_PAGE_SIZE). */
   pageSize?: number;
   /** Pages per origin before giving up. */
   maxPages?: number;
@@ -198,9 +198,10 @@ export function createOnlineList(
     | 'TENCENT_API_URL'
     | 'MIX_REQUEST_TIMEOUT_MS'
     | 'TENCENT_PUSH_DOMAINS'
+    | 'TENCENT_ONLINE_LIST_PAGE_SIZE'
   >,
   learned: LearnedOrigins,
-  extra: Partial<Pick<OnlineListOptions, 'pageSize' | 'onUnavailable'>> & Pick<Api3ClientOptions, 'now'> = {},
+  extra: Partial<Pick<OnlineListOptions, 'onUnavailable'>> & Pick<Api3ClientOptions, 'now'> = {},
 ): OnlineList | undefined {
   const { TENCENT_SECRET_ID: secretId, TENCENT_SECRET_KEY: secretKey } = config;
   if (secretId === undefined || secretKey === undefined) return undefined;
@@ -222,7 +223,7 @@ export function createOnlineList(
       return [...all.values()];
     },
     onListed: (origins) => learned.touch(origins),
-    ...(extra.pageSize !== undefined ? { pageSize: extra.pageSize } : {}),
+    pageSize: config.TENCENT_ONLINE_LIST_PAGE_SIZE,
     ...(extra.onUnavailable ? { onUnavailable: extra.onUnavailable } : {}),
   });
 }

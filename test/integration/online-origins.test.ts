@@ -40,7 +40,7 @@ afterAll(async () => {
 
 let run = 0;
 /** A world of its own per test: rooms, learned origins, a clock, and the resync over them. */
-function world(pushDomains?: string) {
+function world(pushDomains?: string, env: Record<string, string> = {}) {
   run += 1;
   const ns = `${namespace}:w${run}`;
   const clock = manualClock(Date.now());
@@ -52,6 +52,7 @@ function world(pushDomains?: string) {
     TENCENT_SECRET_KEY: KEYS.secretKey,
     MIX_REQUEST_TIMEOUT_MS: '300',
     ...(pushDomains ? { TENCENT_PUSH_DOMAINS: pushDomains } : {}),
+    ...env,
   });
   const onlineList = createOnlineList(config, learned);
   const listed = proxy.callsOf(LIST).length;
@@ -116,6 +117,21 @@ describe('the online list as the platform serves it', () => {
     expect(report.onlineList).toBe('used');
     // The list repaired the lost disconnect and vouched for the others.
     expect(await w.live('o1')).toEqual(['one_0', 'two_host']);
+  });
+
+  test('TENCENT_ONLINE_LIST_PAGE_SIZE is the PageSize sent: 25 streams at 10 a page are read in 3 calls', async () => {
+    const w = world('paged.test', { TENCENT_ONLINE_LIST_PAGE_SIZE: '10' });
+    await platformPushes(
+      Array.from({ length: 25 }, (_, i) => `paged_${i}`),
+      'paged.test',
+    );
+    await w.push('p1', 'paged_24', 'paged.test/live', 'main');
+    await w.push('p1', 'paged_lost', 'paged.test/live');
+    w.clock.advance(60_000);
+
+    expect((await w.resync()).onlineList).toBe('used');
+    expect(w.listCalls()).toEqual(Array(3).fill('paged.test/live 10'));
+    expect(await w.live('p1')).toEqual(['paged_24']);
   });
 
   test('a configured origin is asked about without any callback having named it', async () => {
