@@ -121,6 +121,17 @@ describe('streamCallbackSchema', () => {
     ).toBe(false);
   });
 
+  test('an event_time the worker’s event would refuse (negative, or past a safe ms) is refused here', () => {
+    const body = (event_time: unknown) => ({ event_type: 1, t: 1, sign: 's', stream_id: 'a', event_time });
+    for (const bad of [-1, '-1', Math.ceil(Number.MAX_SAFE_INTEGER / 1000)]) {
+      expect(streamCallbackSchema.safeParse(body(bad)).success, String(bad)).toBe(false);
+    }
+    for (const good of [0, '1703731478', Math.floor(Number.MAX_SAFE_INTEGER / 1000)]) {
+      const event = toLiveEvent(streamCallbackSchema.parse(body(good)), 1_700_000_000_000);
+      expect(liveEventSchema.parse(event)).toEqual(event);
+    }
+  });
+
   test('push-auth credentials in stream_param are dropped from the event', () => {
     const cb = streamCallbackSchema.parse({
       event_type: 1,

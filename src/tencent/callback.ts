@@ -21,6 +21,8 @@ const int = z.union([
     .transform(Number),
 ]);
 const text = z.string().max(MAX_TEXT);
+/** The latest Unix time in seconds whose milliseconds are still a safe integer. */
+const MAX_EVENT_TIME_S = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
 
 /** The part needed to authenticate a callback; checked before the rest of the body. */
 export const callbackEnvelopeSchema = z.object({
@@ -42,7 +44,8 @@ export const streamCallbackSchema = z.object({
   /** Validated later: an unmixable id is still an authentic event worth recording. */
   stream_id: z.string().min(1).max(1024),
   channel_id: text.optional(),
-  event_time: int.optional(),
+  /** Unix seconds: refused here unless, as ms, the worker's `eventTimeMs` takes it (nonnegative, safe). */
+  event_time: int.pipe(z.number().min(0).max(MAX_EVENT_TIME_S)).optional(),
   /** Exceeds 2^53: kept as the decimal string it is. */
   sequence: z
     .union([z.string().regex(/^\d{1,40}$/), z.number().int().nonnegative()])

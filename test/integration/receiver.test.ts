@@ -140,6 +140,8 @@ describe('POST /callbacks/tencent', () => {
     expect((await post(app, '{"event_type":1,')).status).toBe(400);
     expect((await post(app, { hello: 'world' })).status).toBe(400);
     expect((await post(app, callback({ stream_id: 42 }))).status).toBe(400);
+    // The worker's event refuses it: a 200 would leave a job failing every attempt.
+    expect((await post(app, callback({ event_time: -1 }))).status).toBe(400);
   });
 
   test('authentic event types it does not act on are 200, ignored and counted', async () => {
