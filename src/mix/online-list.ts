@@ -164,7 +164,7 @@ export function onlineList(options: OnlineListOptions): OnlineList {
       reads.forEach((read, i) => {
         const origin = asked[i]!;
         if (typeof read === 'string') {
-          options.onUnavailable?.(`${origin.domain}/${origin.appName}: ${read}`);
+          options.onUnavailable?.(`${pushOriginKey(origin)}: ${read}`);
           return;
         }
         origins.add(pushOriginKey(origin));
