@@ -206,13 +206,15 @@ export interface MixErrorInfo {
   meaning: string;
   hint: string;
   /**
-   * In none of the catalogues (this table, the API 3.0 one): classified by its family if it has a
-   * known one, else permanent, and counted (mixkeeper_mix_unknown_errors_total) so it gets noticed.
+   * In none of the catalogues (this table, the API 3.0 one), and counted
+   * (mixkeeper_mix_unknown_errors_total) so it gets noticed. Such a code is permanent, except an
+   * unknown sub-code of a known API 3.0 family (`InternalError.X`, `FailedOperation.X`,
+   * `ServiceUnavailable.X`), which takes its family's class (src/tencent/api3/errors.ts).
    */
   unknown?: true;
 }
 
-/** A code in neither Tencent’s table nor ours (legacy or API 3.0): permanent. */
+/** A code in no catalogue (legacy or API 3.0) and of no known API 3.0 family: permanent. */
 export const UNKNOWN_CODE: Readonly<CodeInfo> = {
   meaning: 'unknown error',
   hint: 'not in Tencent’s table: contact Tencent support with the request (and its request id, if any)',

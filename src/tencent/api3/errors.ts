@@ -175,16 +175,16 @@ const API_ONLY: Readonly<Record<string, ApiCodeInfo>> = {
   },
 };
 
-/** How an unknown sub-code (`Family.Something`) is classified: by what its family means. */
+/**
+ * An unknown sub-code (`Family.Something`) is classified by what its family means: the family's
+ * own entry in API_ONLY (`FailedOperation`, `InternalError`, …), else this table's.
+ */
 const API_FAMILIES: Readonly<Record<string, ApiCodeInfo>> = {
   AuthFailure: {
     class: 'permanent',
     meaning: 'authentication failed',
     hint: 'check TENCENT_SECRET_ID / TENCENT_SECRET_KEY and the CAM permissions for live',
   },
-  FailedOperation: API_ONLY.FailedOperation!,
-  InternalError: API_ONLY.InternalError!,
-  InvalidParameter: API_ONLY.InvalidParameter!,
   InvalidParameterValue: {
     class: 'permanent',
     meaning: 'parameter value error',
@@ -195,7 +195,6 @@ const API_FAMILIES: Readonly<Record<string, ApiCodeInfo>> = {
     meaning: 'the live service is unavailable to the account',
     hint: 'the service is forbidden, frozen, stopped or disabled: check the account in the console',
   },
-  ServiceUnavailable: API_ONLY.ServiceUnavailable!,
 };
 
 function transportEquivalent(code: string): MixErrorCode | undefined {
@@ -206,7 +205,8 @@ function transportEquivalent(code: string): MixErrorCode | undefined {
 function apiOnlyInfo(code: string): ApiCodeInfo & { unknown?: true } {
   const known = API_ONLY[code];
   if (known) return known;
-  return { ...(API_FAMILIES[code.split('.')[0] ?? ''] ?? UNKNOWN_CODE), unknown: true };
+  const family = code.split('.')[0] ?? '';
+  return { ...(API_ONLY[family] ?? API_FAMILIES[family] ?? UNKNOWN_CODE), unknown: true };
 }
 
 /** What an API 3.0 error answer means for the given operation, in the legacy vocabulary. */
