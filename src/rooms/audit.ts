@@ -12,8 +12,11 @@ import type { AuditEntry } from './stored.js';
 
 type AuditType = AuditEntry['type'];
 
-/** Stored field order per type. A field a script decides (an observation's outcome) comes first. */
-export const AUDIT_FIELDS = {
+/**
+ * Stored field order per type. A field a script decides (an observation's outcome) comes first.
+ * Append only: never reorder, remove or insert: stored lines are read back by position.
+ */
+const AUDIT_FIELDS = {
   callback: ['outcome', 'kind', 'stream', 'seq', 'notes', 'unmixable', 'errcode', 'errmsg'],
   resync: ['outcome', 'action', 'stream', 'seq', 'reason'],
   decision: ['decision', 'until', 'reason'],
