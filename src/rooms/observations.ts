@@ -15,7 +15,10 @@ import type { StoredStream } from './stored.js';
 
 export type { ObservationOutcome };
 
-/** How many fields of an observation's audit entry the script decides: its outcome, the first. */
+/**
+ * How many fields of an observation's audit entry the script decides: its outcome, the first.
+ * Matches the `{ outcome }` the Lua passes to `auditLine` (scripts/observation.ts).
+ */
 const DECIDED_BY_SCRIPT = 1;
 
 /**

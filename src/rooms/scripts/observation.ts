@@ -88,6 +88,7 @@ if outcome == 'applied' then
 else
   version = tonumber(redis.call('HGET', meta, 'version') or '0')
 end
+-- { outcome }: the DECIDED_BY_SCRIPT fields (src/rooms/observations.ts); keep the two in step
 pushAudit(audit, auditCap, { auditLine(now, version, auditType, { outcome }, auditFields) })
 return {outcome, version}
 `,
