@@ -6,6 +6,7 @@ import type { RoomStore } from './room-store.js';
 import {
   forgetRoom as forgetRoomScript,
   type OperatorChangeArgs,
+  type OperatorTarget,
   operatorChange,
 } from './scripts/operator.js';
 
@@ -23,7 +24,7 @@ export async function setConfig(
   nowMs: number,
 ): Promise<number> {
   await indexRoom(store, roomId, nowMs);
-  return change(store, roomId, nowMs, 'config', store.keys.room(roomId).config, {
+  return change(store, roomId, nowMs, 'config', 'config', {
     mutation: 'set',
     value: JSON.stringify(config),
     audit: { type: 'config', detail: { config } },
@@ -37,7 +38,7 @@ export function setOverride(
   override: RoomOverride,
   nowMs: number,
 ): Promise<number> {
-  return change(store, roomId, nowMs, 'override', store.keys.room(roomId).override, {
+  return change(store, roomId, nowMs, 'override', 'override', {
     mutation: 'set',
     value: JSON.stringify(override),
     // The key outlives `until` a little: readers compare `until`, the TTL only cleans up.
@@ -51,7 +52,7 @@ export function setOverride(
 
 /** Ends an override early. */
 export function clearOverride(store: RoomStore, roomId: string, nowMs: number): Promise<number> {
-  return change(store, roomId, nowMs, 'override ended', store.keys.room(roomId).override, {
+  return change(store, roomId, nowMs, 'override ended', 'override', {
     mutation: 'del',
     audit: { type: 'operator', detail: { action: 'override-ended' } },
   });
@@ -59,7 +60,7 @@ export function clearOverride(store: RoomStore, roomId: string, nowMs: number): 
 
 /** Marks the room for deletion: its reconcile cancels any mix, then `forgetRoom`s it. */
 export function markDeleting(store: RoomStore, roomId: string, nowMs: number): Promise<number> {
-  return change(store, roomId, nowMs, 'delete', store.keys.room(roomId).meta, {
+  return change(store, roomId, nowMs, 'delete', 'meta', {
     mutation: 'deleting',
     audit: { type: 'operator', detail: { action: 'delete' } },
   });
@@ -87,7 +88,7 @@ function change(
   roomId: string,
   nowMs: number,
   cause: string,
-  target: string,
+  target: OperatorTarget,
   what: {
     mutation: OperatorChangeArgs['mutation'];
     value?: string;
@@ -97,7 +98,8 @@ function change(
 ): Promise<number> {
   return operatorChange(
     store.redis,
-    { ...store.keys.room(roomId), target },
+    store.keys.room(roomId),
+    target,
     {
       mutation: what.mutation,
       value: what.value ?? '',

@@ -21,7 +21,7 @@ export type ArgValues<A extends Record<string, ArgKind>> = {
 export interface ScriptSpec<K extends string, A extends Record<string, ArgKind>> {
   /** The command name on the client: `mk` + the script's name, unique among everything defined there. */
   name: string;
-  /** KEYS in order; every key of a script is one room's (or one namespace key), so Cluster keeps it in a slot. */
+  /** KEYS in order: all of one room's keys, or a single namespace key, so Cluster keeps them in one slot. */
   keys: readonly K[];
   /** ARGV in order (an object's key order), each with how the script reads it. */
   args: A;

@@ -42,6 +42,9 @@ return version
 `,
 });
 
+/** The room key an operator's change sets or deletes (`deleting` marks `meta`). */
+export type OperatorTarget = 'config' | 'override' | 'meta';
+
 export interface OperatorChangeArgs {
   mutation: 'set' | 'del' | 'deleting';
   value: string;
@@ -59,11 +62,12 @@ export interface OperatorChangeArgs {
  */
 export function operatorChange(
   redis: Client,
-  keys: Pick<RoomKeys, 'meta' | 'audit' | 'causes'> & { target: string },
+  keys: Pick<RoomKeys, 'meta' | 'audit' | 'causes' | OperatorTarget>,
+  target: OperatorTarget,
   args: OperatorChangeArgs,
 ): Promise<number> {
   const script = OPERATOR_CHANGE;
-  return withScript(redis, script).mkOperatorChange(...script.argv(keys, args));
+  return withScript(redis, script).mkOperatorChange(...script.argv({ ...keys, target: keys[target] }, args));
 }
 
 const FORGET_ROOM = defineScript({
