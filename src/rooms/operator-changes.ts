@@ -4,10 +4,10 @@ import { indexRoom } from './room-index.js';
 import type { RoomOverride } from './room-override.js';
 import type { RoomStore } from './room-store.js';
 import {
-  forgetRoom as forgetRoomScript,
   type OperatorChangeArgs,
   type OperatorTarget,
-  operatorChange,
+  runForgetRoom,
+  runOperatorChange,
 } from './scripts/operator.js';
 
 /**
@@ -78,7 +78,7 @@ export async function forgetRoom(
 ): Promise<boolean> {
   // Index out first: a callback re-creating the room meanwhile re-adds it (it indexes before it writes).
   await store.redis.zrem(store.keys.index, roomId);
-  if (await forgetRoomScript(store.redis, store.keys.room(roomId), { version })) return true;
+  if (await runForgetRoom(store.redis, store.keys.room(roomId), { version })) return true;
   await store.redis.zadd(store.keys.index, 'NX', nowMs, roomId);
   return false;
 }
@@ -96,19 +96,14 @@ function change(
     audit: { type: 'config' | 'operator'; detail: Record<string, unknown> };
   },
 ): Promise<number> {
-  return operatorChange(
-    store.redis,
-    store.keys.room(roomId),
-    target,
-    {
-      mutation: what.mutation,
-      value: what.value ?? '',
-      ttl: Math.round(what.ttlMs ?? 0),
-      now: nowMs,
-      auditCap: store.auditCap,
-      auditType: what.audit.type,
-      auditFields: encodeAuditFields(what.audit.type, what.audit.detail),
-      cause,
-    },
-  );
+  return runOperatorChange(store.redis, store.keys.room(roomId), target, {
+    mutation: what.mutation,
+    value: what.value ?? '',
+    ttl: Math.round(what.ttlMs ?? 0),
+    now: nowMs,
+    auditCap: store.auditCap,
+    auditType: what.audit.type,
+    auditFields: encodeAuditFields(what.audit.type, what.audit.detail),
+    cause,
+  });
 }

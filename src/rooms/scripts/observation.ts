@@ -109,7 +109,7 @@ export interface ApplyObservationArgs {
 }
 
 /** One push or disconnect, with its audit entry, atomically. */
-export async function applyObservation(
+export async function runApplyObservation(
   redis: Client,
   keys: Pick<RoomKeys, 'streams' | 'meta' | 'tombstones' | 'audit' | 'causes' | 'latestPush'>,
   args: ApplyObservationArgs,
@@ -147,7 +147,7 @@ return removed
  * decided their leave grace has passed (that rule lives in src/reconcile/snapshot.ts alone), and a
  * new push of the same stream since then must stay. Returns how many were removed.
  */
-export function forgetStreams(
+export function runForgetStreams(
   redis: Client,
   keys: Pick<RoomKeys, 'streams'>,
   streams: readonly { streamId: string; sequence: string }[],
@@ -185,7 +185,7 @@ return confirmed
  * Records that the platform's online list still shows these pushes (same sequence, not leaving), so
  * the resync's silence rule does not expire them. No version bump: the desired mix does not change.
  */
-export function confirmStreams(
+export function runConfirmStreams(
   redis: Client,
   keys: Pick<RoomKeys, 'streams'>,
   args: { now: number },

@@ -60,7 +60,7 @@ export interface OperatorChangeArgs {
  * An operator's change to a room (config, override, deletion): applies it, bumps the version so
  * the reconcile (and a room failed at the old version) looks again, and logs it. Returns the new version.
  */
-export function operatorChange(
+export function runOperatorChange(
   redis: Client,
   keys: Pick<RoomKeys, 'meta' | 'audit' | 'causes' | OperatorTarget>,
   target: OperatorTarget,
@@ -90,7 +90,7 @@ return 1
  * reconcile read it, is no longer marked for deletion, or has a mix again, so a callback racing
  * the deletion is never lost silently.
  */
-export async function forgetRoom(
+export async function runForgetRoom(
   redis: Client,
   keys: Pick<RoomKeys, 'meta' | 'applied' | 'streams' | 'config' | 'audit' | 'causes' | 'override'>,
   args: { version: number },

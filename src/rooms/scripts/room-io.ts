@@ -54,7 +54,7 @@ type ReadRoomReply =
  * round trip instead of a lease SET plus a MULTI of six reads. `{ heldForMs }` when another holder
  * has the lease.
  */
-export async function readRoom(
+export async function runReadRoom(
   redis: Client,
   keys: Pick<RoomKeys, 'meta' | 'streams' | 'config' | 'applied' | 'causes' | 'override' | 'lease'>,
   args: { leaseToken: string; leaseTtl: number },
@@ -107,7 +107,7 @@ export interface WriteRoomArgs {
 }
 
 /** Writes a reconcile's outcome in one command, and releases its lease when a token is given. */
-export async function writeRoom(
+export async function runWriteRoom(
   redis: Client,
   keys: Pick<RoomKeys, 'meta' | 'applied' | 'audit' | 'causes' | 'lease'>,
   args: WriteRoomArgs,
@@ -128,7 +128,7 @@ return 0
 });
 
 /** Releases a lease only if this holder still owns it. */
-export async function releaseLease(
+export async function runReleaseLease(
   redis: Client,
   keys: Pick<RoomKeys, 'lease'>,
   args: { token: string },
