@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { MixPlan, Tile } from '../layout/plan.js';
-import { decodeAuditEntry, encodeAuditEntry, encodeAuditFields, inputChanges } from './audit.js';
+import { decodeAuditEntry, encodeAuditEntry, encodeAuditFields, inputChanges, planChanges } from './audit.js';
 import type { AuditEntry } from './stored.js';
 
 const T = 1_800_000_000_000;
@@ -165,5 +165,27 @@ describe('inputChanges', () => {
     const after = plan(tile('host', 1), tile('a', 2, 220), tile('c', 4, 380));
     expect(inputChanges(before, after)).toEqual(['~a L2 220,0 160x240', '+c L4 380,0 160x240', '-b']);
     expect(inputChanges(after, after)).toEqual([]);
+  });
+
+  test('an update that changes only the plan’s scalars names each, with no input change', () => {
+    const before = plan(tile('host', 1), tile('a', 2, 380));
+    const after: MixPlan = {
+      ...before,
+      templateId: 310,
+      outputType: 1,
+      canvas: { width: 1280, height: 720 },
+      bitrate: 1200,
+    };
+    expect(planChanges(before, after)).toEqual([
+      'template 0→310',
+      'output type 0→1',
+      'canvas 540x960→1280x720',
+      'bitrate auto→1200',
+    ]);
+    expect(planChanges(after, { ...after, bitrate: 900, inputs: [tile('host', 1)] })).toEqual([
+      'bitrate 1200→900',
+      '-a',
+    ]);
+    expect(planChanges(after, after)).toEqual([]);
   });
 });

@@ -82,6 +82,27 @@ export function describeInput(tile: Tile): string {
 }
 
 /**
+ * What an update changes in the plan sent before it: its scalars (`bitrate 900→1200`, `canvas
+ * 720x1280→1280x720`), then its inputs (`inputChanges`). Entries are text, so a reader that knows
+ * only input changes still shows a new kind as written; input changes alone start with + ~ -.
+ */
+export function planChanges(before: MixPlan, after: MixPlan): string[] {
+  const size = (s: MixPlan['canvas']) => `${s.width}x${s.height}`;
+  const scalars: [string, string, string][] = [
+    ['preset', before.preset, after.preset],
+    ['template', String(before.templateId), String(after.templateId)],
+    ['output type', String(before.outputType), String(after.outputType)],
+    ['output', before.outputStreamId, after.outputStreamId],
+    ['canvas', size(before.canvas), size(after.canvas)],
+    ['bitrate', String(before.bitrate ?? 'auto'), String(after.bitrate ?? 'auto')],
+  ];
+  const changed = scalars
+    .filter(([, was, now]) => was !== now)
+    .map(([name, was, now]) => `${name} ${was}→${now}`);
+  return [...changed, ...inputChanges(before, after)];
+}
+
+/**
  * What a start changes in the inputs of the plan sent before it: `+tile` added, `~tile` moved or
  * otherwise changed (as it is now), `-stream` removed. The plan on air is stored once (`applied`);
  * the log keeps what each request changed, which is what a reader of the timeline looks for.
