@@ -1,6 +1,6 @@
-import type { Cluster, Redis, Result } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { RoomKeys } from '../keys.js';
-import { defineScript, withScript } from './define.js';
+import { defineScript, replyOf } from './define.js';
 import { AUDIT, BUMP_VERSION } from './fragments.js';
 
 /** Scripts for an operator's changes to a room, and for forgetting a deleted one. */
@@ -9,6 +9,7 @@ type Client = Redis | Cluster;
 
 const OPERATOR_CHANGE = defineScript({
   name: 'mkOperatorChange',
+  reply: replyOf<number>(),
   keys: ['meta', 'audit', 'causes', 'target'],
   args: {
     /** set: `value` into `target` (with `ttl` ms when > 0); del: delete `target`; deleting: mark the room. */
@@ -66,12 +67,12 @@ export function runOperatorChange(
   target: OperatorTarget,
   args: OperatorChangeArgs,
 ): Promise<number> {
-  const script = OPERATOR_CHANGE;
-  return withScript(redis, script).mkOperatorChange(...script.argv({ ...keys, target: keys[target] }, args));
+  return OPERATOR_CHANGE.run(redis, { ...keys, target: keys[target] }, args);
 }
 
 const FORGET_ROOM = defineScript({
   name: 'mkForgetRoom',
+  reply: replyOf<number>(),
   keys: ['meta', 'applied', 'streams', 'config', 'audit', 'causes', 'override'],
   args: { version: 'string' },
   body: `
@@ -95,16 +96,6 @@ export async function runForgetRoom(
   keys: Pick<RoomKeys, 'meta' | 'applied' | 'streams' | 'config' | 'audit' | 'causes' | 'override'>,
   args: { version: number },
 ): Promise<boolean> {
-  const script = FORGET_ROOM;
-  const forgotten = await withScript(redis, script).mkForgetRoom(
-    ...script.argv(keys, { version: String(args.version) }),
-  );
+  const forgotten = await FORGET_ROOM.run(redis, keys, { version: String(args.version) });
   return forgotten === 1;
-}
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    mkOperatorChange(...argv: (string | number)[]): Result<number, Context>;
-    mkForgetRoom(...argv: (string | number)[]): Result<number, Context>;
-  }
 }

@@ -1,6 +1,6 @@
-import type { Cluster, Redis, Result } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { RoomKeys } from '../keys.js';
-import { defineScript, withScript } from './define.js';
+import { defineScript, replyOf } from './define.js';
 import { AUDIT } from './fragments.js';
 
 /** A reconcile's two round trips: the room read under its lease, and its outcome written. */
@@ -9,6 +9,7 @@ type Client = Redis | Cluster;
 
 const READ_ROOM = defineScript({
   name: 'mkReadRoom',
+  reply: replyOf<ReadRoomReply>(),
   keys: ['meta', 'streams', 'config', 'applied', 'causes', 'override', 'lease'],
   args: { leaseToken: 'string', leaseTtl: 'number' },
   body: `
@@ -59,8 +60,7 @@ export async function runReadRoom(
   keys: Pick<RoomKeys, 'meta' | 'streams' | 'config' | 'applied' | 'causes' | 'override' | 'lease'>,
   args: { leaseToken: string; leaseTtl: number },
 ): Promise<RawRoom | { heldForMs: number }> {
-  const script = READ_ROOM;
-  const reply = await withScript(redis, script).mkReadRoom(...script.argv(keys, args));
+  const reply = await READ_ROOM.run(redis, keys, args);
   if (reply[0] === 0) return { heldForMs: Math.max(0, reply[1]) };
   const [, meta, streams, config, applied, causes, override] = reply;
   return { meta, streams, config, applied, causes, override };
@@ -68,6 +68,7 @@ export async function runReadRoom(
 
 const WRITE_ROOM = defineScript({
   name: 'mkWriteRoom',
+  reply: replyOf<number>(),
   keys: ['meta', 'applied', 'audit', 'causes', 'lease'],
   args: {
     /** JSON array: field, value, … to set. */
@@ -113,12 +114,12 @@ export async function runWriteRoom(
   args: WriteRoomArgs,
   entries: readonly string[],
 ): Promise<void> {
-  const script = WRITE_ROOM;
-  await withScript(redis, script).mkWriteRoom(...script.argv(keys, args, entries));
+  await WRITE_ROOM.run(redis, keys, args, entries);
 }
 
 const RELEASE_LEASE = defineScript({
   name: 'mkReleaseLease',
+  reply: replyOf<number>(),
   keys: ['lease'],
   args: { token: 'string' },
   body: `
@@ -133,14 +134,5 @@ export async function runReleaseLease(
   keys: Pick<RoomKeys, 'lease'>,
   args: { token: string },
 ): Promise<void> {
-  const script = RELEASE_LEASE;
-  await withScript(redis, script).mkReleaseLease(...script.argv(keys, args));
-}
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    mkReadRoom(...argv: (string | number)[]): Result<ReadRoomReply, Context>;
-    mkWriteRoom(...argv: (string | number)[]): Result<number, Context>;
-    mkReleaseLease(...argv: (string | number)[]): Result<number, Context>;
-  }
+  await RELEASE_LEASE.run(redis, keys, args);
 }
