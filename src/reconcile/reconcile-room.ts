@@ -1,6 +1,6 @@
 import type { Metrics } from '../metrics.js';
 import type { MixBackend } from '../mix/mix-backend.js';
-import { describeInput, inputChanges } from '../rooms/audit.js';
+import { describeInput, planChanges } from '../rooms/audit.js';
 import { type RoomLease, readLeased } from '../rooms/lease.js';
 import { forgetDeparted } from '../rooms/observations.js';
 import { forgetRoom } from '../rooms/operator-changes.js';
@@ -137,7 +137,7 @@ async function reconcileState(
       if (outcome.error?.unknown) deps.metrics?.countUnknownError(outcome.error);
       // The audit keeps what was asked for in a line per input, not the wire body: the body is
       // derivable from the plan (and shown by the dry run), and it would be most of a room's memory.
-      // An update of a session logs only the inputs it changes; the plan on air is in `applied`.
+      // An update of a session logs only what it changes; the plan on air is in `applied`.
       const entries = [
         audit({
           type: 'request',
@@ -149,7 +149,7 @@ async function reconcileState(
             ? {}
             : decision.newSession || !state.applied
               ? { inputs: decision.plan.inputs.map(describeInput) }
-              : { changes: inputChanges(state.applied.plan, decision.plan) }),
+              : { changes: planChanges(state.applied.plan, decision.plan) }),
         }),
         audit({
           type: 'answer',

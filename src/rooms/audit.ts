@@ -12,8 +12,11 @@ import type { AuditEntry } from './stored.js';
 
 type AuditType = AuditEntry['type'];
 
-/** Stored field order per type. A field a script decides (an observation's outcome) comes first. */
-export const AUDIT_FIELDS = {
+/**
+ * Stored field order per type. A field a script decides (an observation's outcome) comes first.
+ * Append only: never reorder, remove or insert: stored lines are read back by position.
+ */
+const AUDIT_FIELDS = {
   callback: ['outcome', 'kind', 'stream', 'seq', 'notes', 'unmixable', 'errcode', 'errmsg'],
   resync: ['outcome', 'action', 'stream', 'seq', 'reason'],
   decision: ['decision', 'until', 'reason'],
@@ -76,6 +79,27 @@ export function describeInput(tile: Tile): string {
   const rect = tile.rect ? ` ${tile.rect.x},${tile.rect.y} ${tile.rect.width}x${tile.rect.height}` : '';
   const type = tile.inputType === 0 ? '' : ` type${tile.inputType}`;
   return `${tile.streamId} L${tile.layer}${type}${rect}${tile.crop ? ' crop' : ''}`;
+}
+
+/**
+ * What an update changes in the plan sent before it: its scalars (`bitrate 900→1200`, `canvas
+ * 720x1280→1280x720`), then its inputs (`inputChanges`). Entries are text, so a reader that knows
+ * only input changes still shows a new kind as written; input changes alone start with + ~ -.
+ */
+export function planChanges(before: MixPlan, after: MixPlan): string[] {
+  const size = (s: MixPlan['canvas']) => `${s.width}x${s.height}`;
+  const scalars: [string, string, string][] = [
+    ['preset', before.preset, after.preset],
+    ['template', String(before.templateId), String(after.templateId)],
+    ['output type', String(before.outputType), String(after.outputType)],
+    ['output', before.outputStreamId, after.outputStreamId],
+    ['canvas', size(before.canvas), size(after.canvas)],
+    ['bitrate', String(before.bitrate ?? 'auto'), String(after.bitrate ?? 'auto')],
+  ];
+  const changed = scalars
+    .filter(([, was, now]) => was !== now)
+    .map(([name, was, now]) => `${name} ${was}→${now}`);
+  return [...changed, ...inputChanges(before, after)];
 }
 
 /**

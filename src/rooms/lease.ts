@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseRoom, type RoomState } from './room-state.js';
 import type { RoomStore } from './room-store.js';
-import { readRoom, releaseLease } from './scripts/room-io.js';
+import { runReadRoom, runReleaseLease } from './scripts/room-io.js';
 
 /** A reconcile's hold on a room (see `readLeased`). */
 export interface RoomLease {
@@ -27,7 +27,7 @@ export async function readLeased(
 ): Promise<{ heldForMs: number } | { state: RoomState | null; lease: RoomLease }> {
   const token = randomUUID();
   const keys = store.keys.room(roomId);
-  const raw = await readRoom(store.redis, keys, { leaseToken: token, leaseTtl: ttlMs });
+  const raw = await runReadRoom(store.redis, keys, { leaseToken: token, leaseTtl: ttlMs });
   if ('heldForMs' in raw) return raw;
   const lease: RoomLease = {
     token,
@@ -35,7 +35,7 @@ export async function readLeased(
     release: async () => {
       if (lease.released) return;
       lease.released = true;
-      await releaseLease(store.redis, keys, { token });
+      await runReleaseLease(store.redis, keys, { token });
     },
   };
   return { state: parseRoom(roomId, raw), lease };

@@ -4,7 +4,7 @@ import type { Membership } from './membership.js';
 import { indexRoom } from './room-index.js';
 import type { RoomStore } from './room-store.js';
 import type { ObservationOutcome } from './scripts/observation.js';
-import * as scripts from './scripts/observation.js';
+import { runApplyObservation, runConfirmStreams, runForgetStreams } from './scripts/observation.js';
 import type { StoredStream } from './stored.js';
 
 /**
@@ -15,7 +15,10 @@ import type { StoredStream } from './stored.js';
 
 export type { ObservationOutcome };
 
-/** How many fields of an observation's audit entry the script decides: its outcome, the first. */
+/**
+ * How many fields of an observation's audit entry the script decides: its outcome, the first.
+ * Matches the `{ outcome }` the Lua passes to `auditLine` (scripts/observation.ts).
+ */
 const DECIDED_BY_SCRIPT = 1;
 
 /**
@@ -62,7 +65,7 @@ export async function applyObservation(
   };
   // Index first: an index entry without state is harmless, state without an entry is invisible.
   await indexRoom(store, roomId, nowMs);
-  return scripts.applyObservation(store.redis, store.keys.room(roomId), {
+  return runApplyObservation(store.redis, store.keys.room(roomId), {
     kind: obs.kind,
     streamId: obs.streamId,
     sequence: obs.sequence,
@@ -104,7 +107,7 @@ export function expireStream(
   nowMs: number,
 ): Promise<{ outcome: ObservationOutcome; version: number }> {
   const audit = { action: 'expire', stream: stream.streamId, seq: stream.sequence, reason };
-  return scripts.applyObservation(store.redis, store.keys.room(roomId), {
+  return runApplyObservation(store.redis, store.keys.room(roomId), {
     kind: 'disconnect',
     streamId: stream.streamId,
     sequence: stream.sequence,
@@ -129,7 +132,7 @@ export async function forgetDeparted(
   streams: readonly { streamId: string; sequence: string }[],
 ): Promise<number> {
   if (!streams.length) return 0;
-  return scripts.forgetStreams(store.redis, store.keys.room(roomId), streams);
+  return runForgetStreams(store.redis, store.keys.room(roomId), streams);
 }
 
 /** Marks streams as seen live by the platform now (same sequence, not leaving); returns how many. */
@@ -140,5 +143,5 @@ export async function confirmStreams(
   nowMs: number,
 ): Promise<number> {
   if (!streams.length) return 0;
-  return scripts.confirmStreams(store.redis, store.keys.room(roomId), { now: nowMs }, streams);
+  return runConfirmStreams(store.redis, store.keys.room(roomId), { now: nowMs }, streams);
 }

@@ -4,9 +4,10 @@ import { indexRoom } from './room-index.js';
 import type { RoomOverride } from './room-override.js';
 import type { RoomStore } from './room-store.js';
 import {
-  forgetRoom as forgetRoomScript,
   type OperatorChangeArgs,
-  operatorChange,
+  type OperatorTarget,
+  runForgetRoom,
+  runOperatorChange,
 } from './scripts/operator.js';
 
 /**
@@ -23,7 +24,7 @@ export async function setConfig(
   nowMs: number,
 ): Promise<number> {
   await indexRoom(store, roomId, nowMs);
-  return change(store, roomId, nowMs, 'config', store.keys.room(roomId).config, {
+  return change(store, roomId, nowMs, 'config', 'config', {
     mutation: 'set',
     value: JSON.stringify(config),
     audit: { type: 'config', detail: { config } },
@@ -37,7 +38,7 @@ export function setOverride(
   override: RoomOverride,
   nowMs: number,
 ): Promise<number> {
-  return change(store, roomId, nowMs, 'override', store.keys.room(roomId).override, {
+  return change(store, roomId, nowMs, 'override', 'override', {
     mutation: 'set',
     value: JSON.stringify(override),
     // The key outlives `until` a little: readers compare `until`, the TTL only cleans up.
@@ -51,7 +52,7 @@ export function setOverride(
 
 /** Ends an override early. */
 export function clearOverride(store: RoomStore, roomId: string, nowMs: number): Promise<number> {
-  return change(store, roomId, nowMs, 'override ended', store.keys.room(roomId).override, {
+  return change(store, roomId, nowMs, 'override ended', 'override', {
     mutation: 'del',
     audit: { type: 'operator', detail: { action: 'override-ended' } },
   });
@@ -59,7 +60,7 @@ export function clearOverride(store: RoomStore, roomId: string, nowMs: number): 
 
 /** Marks the room for deletion: its reconcile cancels any mix, then `forgetRoom`s it. */
 export function markDeleting(store: RoomStore, roomId: string, nowMs: number): Promise<number> {
-  return change(store, roomId, nowMs, 'delete', store.keys.room(roomId).meta, {
+  return change(store, roomId, nowMs, 'delete', 'meta', {
     mutation: 'deleting',
     audit: { type: 'operator', detail: { action: 'delete' } },
   });
@@ -77,7 +78,7 @@ export async function forgetRoom(
 ): Promise<boolean> {
   // Index out first: a callback re-creating the room meanwhile re-adds it (it indexes before it writes).
   await store.redis.zrem(store.keys.index, roomId);
-  if (await forgetRoomScript(store.redis, store.keys.room(roomId), { version })) return true;
+  if (await runForgetRoom(store.redis, store.keys.room(roomId), { version })) return true;
   await store.redis.zadd(store.keys.index, 'NX', nowMs, roomId);
   return false;
 }
@@ -87,7 +88,7 @@ function change(
   roomId: string,
   nowMs: number,
   cause: string,
-  target: string,
+  target: OperatorTarget,
   what: {
     mutation: OperatorChangeArgs['mutation'];
     value?: string;
@@ -95,18 +96,14 @@ function change(
     audit: { type: 'config' | 'operator'; detail: Record<string, unknown> };
   },
 ): Promise<number> {
-  return operatorChange(
-    store.redis,
-    { ...store.keys.room(roomId), target },
-    {
-      mutation: what.mutation,
-      value: what.value ?? '',
-      ttl: Math.round(what.ttlMs ?? 0),
-      now: nowMs,
-      auditCap: store.auditCap,
-      auditType: what.audit.type,
-      auditFields: encodeAuditFields(what.audit.type, what.audit.detail),
-      cause,
-    },
-  );
+  return runOperatorChange(store.redis, store.keys.room(roomId), target, {
+    mutation: what.mutation,
+    value: what.value ?? '',
+    ttl: Math.round(what.ttlMs ?? 0),
+    now: nowMs,
+    auditCap: store.auditCap,
+    auditType: what.audit.type,
+    auditFields: encodeAuditFields(what.audit.type, what.audit.detail),
+    cause,
+  });
 }

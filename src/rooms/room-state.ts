@@ -2,7 +2,7 @@ import type { RoomConfig } from '../layout/plan.js';
 import { parseRoomConfig } from './room-config.js';
 import { parseStoredOverride, type RoomOverride } from './room-override.js';
 import type { RoomStore } from './room-store.js';
-import { type RawRoom, readRoom as readRoomScript } from './scripts/room-io.js';
+import { type RawRoom, runReadRoom } from './scripts/room-io.js';
 import {
   type AppliedMix,
   appliedMixSchema,
@@ -30,7 +30,7 @@ export interface RoomState {
 
 /** The room as stored now; null when it has no state. */
 export async function readRoom(store: RoomStore, roomId: string): Promise<RoomState | null> {
-  const raw = await readRoomScript(store.redis, store.keys.room(roomId), { leaseToken: '', leaseTtl: 0 });
+  const raw = await runReadRoom(store.redis, store.keys.room(roomId), { leaseToken: '', leaseTtl: 0 });
   return 'heldForMs' in raw ? null : parseRoom(roomId, raw);
 }
 

@@ -1,7 +1,7 @@
 import { encodeAuditEntry } from './audit.js';
 import type { RoomLease } from './lease.js';
 import type { RoomStore } from './room-store.js';
-import { writeRoom } from './scripts/room-io.js';
+import { runWriteRoom } from './scripts/room-io.js';
 import type { AppliedMix, AuditEntry, LastError, RoomStatus } from './stored.js';
 import { storedPlan } from './stored-plan.js';
 
@@ -47,7 +47,7 @@ export async function updateRoom(
         ? '-'
         : JSON.stringify({ ...update.applied, plan: storedPlan(update.applied.plan) });
   const releasing = lease && !lease.released ? lease.token : '';
-  await writeRoom(
+  await runWriteRoom(
     store.redis,
     store.keys.room(roomId),
     {

@@ -15,6 +15,7 @@ const tile = tileSchema.shape;
 const rectTuple = z.tuple([z.number(), z.number(), z.number(), z.number()]);
 const sizeTuple = z.tuple([z.number(), z.number()]);
 const absent = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+// Append only: never reorder, remove or insert: stored tiles are read back by position.
 const storedTileSchema = z.tuple([
   tile.streamId,
   tile.layer,

@@ -20,3 +20,14 @@ test('a disconnect’s line says why the push ended, in the platform’s code an
   // Entries written before the reason was kept read as they did.
   expect(auditLine(left)).toBe('disconnect guest_b (seq 9) → stale');
 });
+
+test('an update’s line names what changed besides its inputs, and says when its inputs did not', () => {
+  const update = { at, v: 5, type: 'request', op: 'start', session: 'r_1', reason: 'layout changed' };
+  expect(auditLine({ ...update, changes: ['bitrate 900→1200', 'canvas 720x1280→1280x720'] })).toBe(
+    'start r_1: layout changed; bitrate 900→1200, canvas 720x1280→1280x720, inputs unchanged',
+  );
+  expect(auditLine({ ...update, changes: ['template 0→310', '-guest_b'] })).toBe(
+    'start r_1: layout changed; template 0→310, -guest_b',
+  );
+  expect(auditLine({ ...update, changes: [] })).toBe('start r_1: layout changed; inputs unchanged');
+});

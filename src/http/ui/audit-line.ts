@@ -36,10 +36,16 @@ export function auditLine(entry: AuditLike): string {
   }
 }
 
-/** What a start asked for: the inputs it changed (`+` added, `~` changed, `-` removed), or all of them. */
+/**
+ * What a start asked for: what an update changed (the plan's scalars, then its inputs: `+` added,
+ * `~` changed, `-` removed), or all the inputs of a new session.
+ */
 function tiles(entry: AuditLike): string {
-  if (Array.isArray(entry.changes))
-    return entry.changes.length ? `; ${entry.changes.join(', ')}` : '; same inputs';
+  if (Array.isArray(entry.changes)) {
+    const changes = entry.changes.map(String);
+    const inputs = changes.some((change) => /^[+~-]/.test(change)) ? [] : ['inputs unchanged'];
+    return `; ${[...changes, ...inputs].join(', ')}`;
+  }
   if (Array.isArray(entry.inputs)) return `; inputs ${entry.inputs.join(', ')}`;
   return '';
 }

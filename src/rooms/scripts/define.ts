@@ -4,8 +4,10 @@ import type { Cluster, Redis } from 'ioredis';
  * A Lua script with named KEYS and ARGV. The names are declared once, beside the body: they order
  * the arguments a call sends and become the locals the script opens with (`local meta = KEYS[1]`,
  * `local now = tonumber(ARGV[3])`), so a body never indexes KEYS or ARGV and the two orders cannot
- * drift apart. Scripts are registered on a client with ioredis `defineCommand` the first time they
- * run there: ioredis then sends EVALSHA, and the script's text once per connection that lacks it.
+ * drift apart. A script runs through its own `run`, typed by its declared keys, arguments and
+ * `reply`: it registers the script on the client with ioredis `defineCommand` the first time it runs
+ * there (ioredis then sends EVALSHA, and the text once per connection that lacks it) and calls it by
+ * its `name`, so the name is written once and no `declare module 'ioredis'` block can disagree.
  */
 
 type Client = Redis | Cluster;
@@ -18,10 +20,13 @@ export type ArgValues<A extends Record<string, ArgKind>> = {
   [N in keyof A]: A[N] extends 'number' ? number : string;
 };
 
-export interface ScriptSpec<K extends string, A extends Record<string, ArgKind>> {
+/** What a script returns, as a type only: `reply: replyOf<number>()`. */
+export const replyOf = <R>(): R | undefined => undefined;
+
+export interface ScriptSpec<K extends string, A extends Record<string, ArgKind>, R> {
   /** The command name on the client: `mk` + the script's name, unique among everything defined there. */
   name: string;
-  /** KEYS in order; every key of a script is one room's (or one namespace key), so Cluster keeps it in a slot. */
+  /** KEYS in order: all of one room's keys, or a single namespace key, so Cluster keeps them in one slot. */
   keys: readonly K[];
   /** ARGV in order (an object's key order), each with how the script reads it. */
   args: A;
@@ -30,22 +35,31 @@ export interface ScriptSpec<K extends string, A extends Record<string, ArgKind>>
   /** Shared Lua (local functions), placed after the locals and before the body. */
   fragments?: readonly string[];
   body: string;
+  /** The reply's type (`replyOf<T>()`); unknown when left out. */
+  reply?: R | undefined;
 }
 
-export interface RoomScript<K extends string, A extends Record<string, ArgKind>> {
+export interface RoomScript<K extends string, A extends Record<string, ArgKind>, R = unknown> {
   readonly name: string;
   /** The full script as Redis runs it. */
   readonly lua: string;
   readonly numberOfKeys: number;
   /** The command's arguments, KEYS then ARGV then the rest, in the declared order. */
   argv(keys: Record<K, string>, args: ArgValues<A>, rest?: readonly (string | number)[]): (string | number)[];
+  /** Runs the script on this client, registering it there first if need be. */
+  run(
+    redis: Client,
+    keys: Record<K, string>,
+    args: ArgValues<A>,
+    rest?: readonly (string | number)[],
+  ): Promise<R>;
 }
 
 const LUA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function defineScript<const K extends string, const A extends Record<string, ArgKind>>(
-  spec: ScriptSpec<K, A>,
-): RoomScript<K, A> {
+export function defineScript<const K extends string, const A extends Record<string, ArgKind>, R = unknown>(
+  spec: ScriptSpec<K, A, R>,
+): RoomScript<K, A, R> {
   const argNames = Object.keys(spec.args) as (keyof A & string)[];
   const names = [...spec.keys, ...argNames, ...(spec.rest ? [spec.rest] : [])];
   for (const name of names) {
@@ -62,7 +76,7 @@ export function defineScript<const K extends string, const A extends Record<stri
     ...(spec.rest ? [`local ${spec.rest} = { unpack(ARGV, ${argNames.length + 1}) }`] : []),
   ];
   const lua = [...locals, ...(spec.fragments ?? []), spec.body.trim()].join('\n');
-  return {
+  const script: RoomScript<K, A, R> = {
     name: spec.name,
     lua,
     numberOfKeys: spec.keys.length,
@@ -71,15 +85,26 @@ export function defineScript<const K extends string, const A extends Record<stri
       ...argNames.map((arg) => args[arg]),
       ...rest,
     ],
+    run: (redis, keys, args, rest) => {
+      // defineCommand adds the command as a method named `name`; ioredis's types cannot know it.
+      const commands = withScript(redis, script) as unknown as Record<string, Command<R>>;
+      return commands[spec.name]!.call(redis, ...script.argv(keys, args, rest));
+    },
   };
+  return script;
 }
+
+type Command<R> = (this: Client, ...argv: (string | number)[]) => Promise<R>;
 
 const defined = new WeakMap<Client, Set<string>>();
 
-/** Registers the script on this client unless it already is; returns the client to call it on. */
+/**
+ * Registers the script on this client unless it already is; returns the client to call it on.
+ * Scripts run through their own `run`; src/rooms/push-origins.ts still calls its one by name.
+ */
 export function withScript<C extends Client>(
   redis: C,
-  script: RoomScript<string, Record<string, ArgKind>>,
+  script: Pick<RoomScript<string, Record<string, ArgKind>>, 'name' | 'lua' | 'numberOfKeys'>,
 ): C {
   let names = defined.get(redis);
   if (!names) {

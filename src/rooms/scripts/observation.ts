@@ -1,6 +1,6 @@
-import type { Cluster, Redis, Result } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { RoomKeys } from '../keys.js';
-import { defineScript, withScript } from './define.js';
+import { defineScript, replyOf } from './define.js';
 import { AUDIT, BUMP_VERSION } from './fragments.js';
 
 /** Scripts that apply what the platform told about a room's streams (callbacks, the resync). */
@@ -12,6 +12,7 @@ export type ObservationOutcome = 'applied' | 'duplicate' | 'stale' | 'unknown';
 
 const APPLY_OBSERVATION = defineScript({
   name: 'mkApplyObservation',
+  reply: replyOf<[ObservationOutcome, number]>(),
   keys: ['streams', 'meta', 'tombstones', 'audit', 'causes', 'latestPush'],
   args: {
     kind: 'string',
@@ -88,6 +89,7 @@ if outcome == 'applied' then
 else
   version = tonumber(redis.call('HGET', meta, 'version') or '0')
 end
+-- { outcome }: the DECIDED_BY_SCRIPT fields (src/rooms/observations.ts); keep the two in step
 pushAudit(audit, auditCap, { auditLine(now, version, auditType, { outcome }, auditFields) })
 return {outcome, version}
 `,
@@ -108,18 +110,18 @@ export interface ApplyObservationArgs {
 }
 
 /** One push or disconnect, with its audit entry, atomically. */
-export async function applyObservation(
+export async function runApplyObservation(
   redis: Client,
   keys: Pick<RoomKeys, 'streams' | 'meta' | 'tombstones' | 'audit' | 'causes' | 'latestPush'>,
   args: ApplyObservationArgs,
 ): Promise<{ outcome: ObservationOutcome; version: number }> {
-  const script = APPLY_OBSERVATION;
-  const [outcome, version] = await withScript(redis, script).mkApplyObservation(...script.argv(keys, args));
+  const [outcome, version] = await APPLY_OBSERVATION.run(redis, keys, args);
   return { outcome, version };
 }
 
 const FORGET_STREAMS = defineScript({
   name: 'mkForgetStreams',
+  reply: replyOf<number>(),
   keys: ['streams'],
   args: {},
   /** Stream id and sequence, pair after pair. */
@@ -146,18 +148,18 @@ return removed
  * decided their leave grace has passed (that rule lives in src/reconcile/snapshot.ts alone), and a
  * new push of the same stream since then must stay. Returns how many were removed.
  */
-export function forgetStreams(
+export function runForgetStreams(
   redis: Client,
   keys: Pick<RoomKeys, 'streams'>,
   streams: readonly { streamId: string; sequence: string }[],
 ): Promise<number> {
-  const script = FORGET_STREAMS;
   const refs = streams.flatMap((s) => [s.streamId, s.sequence]);
-  return withScript(redis, script).mkForgetStreams(...script.argv(keys, {}, refs));
+  return FORGET_STREAMS.run(redis, keys, {}, refs);
 }
 
 const CONFIRM_STREAMS = defineScript({
   name: 'mkConfirmStreams',
+  reply: replyOf<number>(),
   keys: ['streams'],
   args: { now: 'number' },
   /** Stream id and sequence, pair after pair. */
@@ -184,21 +186,12 @@ return confirmed
  * Records that the platform's online list still shows these pushes (same sequence, not leaving), so
  * the resync's silence rule does not expire them. No version bump: the desired mix does not change.
  */
-export function confirmStreams(
+export function runConfirmStreams(
   redis: Client,
   keys: Pick<RoomKeys, 'streams'>,
   args: { now: number },
   streams: readonly { streamId: string; sequence: string }[],
 ): Promise<number> {
-  const script = CONFIRM_STREAMS;
   const refs = streams.flatMap((s) => [s.streamId, s.sequence]);
-  return withScript(redis, script).mkConfirmStreams(...script.argv(keys, args, refs));
-}
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    mkApplyObservation(...argv: (string | number)[]): Result<[ObservationOutcome, number], Context>;
-    mkForgetStreams(...argv: (string | number)[]): Result<number, Context>;
-    mkConfirmStreams(...argv: (string | number)[]): Result<number, Context>;
-  }
+  return CONFIRM_STREAMS.run(redis, keys, args, refs);
 }

@@ -1,6 +1,6 @@
-import type { Cluster, Redis, Result } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { RoomKeys } from '../keys.js';
-import { defineScript, withScript } from './define.js';
+import { defineScript, replyOf } from './define.js';
 import { AUDIT, BUMP_VERSION } from './fragments.js';
 
 /** Scripts for an operator's changes to a room, and for forgetting a deleted one. */
@@ -9,6 +9,7 @@ type Client = Redis | Cluster;
 
 const OPERATOR_CHANGE = defineScript({
   name: 'mkOperatorChange',
+  reply: replyOf<number>(),
   keys: ['meta', 'audit', 'causes', 'target'],
   args: {
     /** set: `value` into `target` (with `ttl` ms when > 0); del: delete `target`; deleting: mark the room. */
@@ -42,6 +43,9 @@ return version
 `,
 });
 
+/** The room key an operator's change sets or deletes (`deleting` marks `meta`). */
+export type OperatorTarget = 'config' | 'override' | 'meta';
+
 export interface OperatorChangeArgs {
   mutation: 'set' | 'del' | 'deleting';
   value: string;
@@ -57,17 +61,18 @@ export interface OperatorChangeArgs {
  * An operator's change to a room (config, override, deletion): applies it, bumps the version so
  * the reconcile (and a room failed at the old version) looks again, and logs it. Returns the new version.
  */
-export function operatorChange(
+export function runOperatorChange(
   redis: Client,
-  keys: Pick<RoomKeys, 'meta' | 'audit' | 'causes'> & { target: string },
+  keys: Pick<RoomKeys, 'meta' | 'audit' | 'causes' | OperatorTarget>,
+  target: OperatorTarget,
   args: OperatorChangeArgs,
 ): Promise<number> {
-  const script = OPERATOR_CHANGE;
-  return withScript(redis, script).mkOperatorChange(...script.argv(keys, args));
+  return OPERATOR_CHANGE.run(redis, { ...keys, target: keys[target] }, args);
 }
 
 const FORGET_ROOM = defineScript({
   name: 'mkForgetRoom',
+  reply: replyOf<number>(),
   keys: ['meta', 'applied', 'streams', 'config', 'audit', 'causes', 'override'],
   args: { version: 'string' },
   body: `
@@ -86,21 +91,11 @@ return 1
  * reconcile read it, is no longer marked for deletion, or has a mix again, so a callback racing
  * the deletion is never lost silently.
  */
-export async function forgetRoom(
+export async function runForgetRoom(
   redis: Client,
   keys: Pick<RoomKeys, 'meta' | 'applied' | 'streams' | 'config' | 'audit' | 'causes' | 'override'>,
   args: { version: number },
 ): Promise<boolean> {
-  const script = FORGET_ROOM;
-  const forgotten = await withScript(redis, script).mkForgetRoom(
-    ...script.argv(keys, { version: String(args.version) }),
-  );
+  const forgotten = await FORGET_ROOM.run(redis, keys, { version: String(args.version) });
   return forgotten === 1;
-}
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    mkOperatorChange(...argv: (string | number)[]): Result<number, Context>;
-    mkForgetRoom(...argv: (string | number)[]): Result<number, Context>;
-  }
 }

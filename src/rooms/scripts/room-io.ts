@@ -1,6 +1,6 @@
-import type { Cluster, Redis, Result } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { RoomKeys } from '../keys.js';
-import { defineScript, withScript } from './define.js';
+import { defineScript, replyOf } from './define.js';
 import { AUDIT } from './fragments.js';
 
 /** A reconcile's two round trips: the room read under its lease, and its outcome written. */
@@ -9,6 +9,7 @@ type Client = Redis | Cluster;
 
 const READ_ROOM = defineScript({
   name: 'mkReadRoom',
+  reply: replyOf<ReadRoomReply>(),
   keys: ['meta', 'streams', 'config', 'applied', 'causes', 'override', 'lease'],
   args: { leaseToken: 'string', leaseTtl: 'number' },
   body: `
@@ -54,13 +55,12 @@ type ReadRoomReply =
  * round trip instead of a lease SET plus a MULTI of six reads. `{ heldForMs }` when another holder
  * has the lease.
  */
-export async function readRoom(
+export async function runReadRoom(
   redis: Client,
   keys: Pick<RoomKeys, 'meta' | 'streams' | 'config' | 'applied' | 'causes' | 'override' | 'lease'>,
   args: { leaseToken: string; leaseTtl: number },
 ): Promise<RawRoom | { heldForMs: number }> {
-  const script = READ_ROOM;
-  const reply = await withScript(redis, script).mkReadRoom(...script.argv(keys, args));
+  const reply = await READ_ROOM.run(redis, keys, args);
   if (reply[0] === 0) return { heldForMs: Math.max(0, reply[1]) };
   const [, meta, streams, config, applied, causes, override] = reply;
   return { meta, streams, config, applied, causes, override };
@@ -68,6 +68,7 @@ export async function readRoom(
 
 const WRITE_ROOM = defineScript({
   name: 'mkWriteRoom',
+  reply: replyOf<number>(),
   keys: ['meta', 'applied', 'audit', 'causes', 'lease'],
   args: {
     /** JSON array: field, value, … to set. */
@@ -107,18 +108,18 @@ export interface WriteRoomArgs {
 }
 
 /** Writes a reconcile's outcome in one command, and releases its lease when a token is given. */
-export async function writeRoom(
+export async function runWriteRoom(
   redis: Client,
   keys: Pick<RoomKeys, 'meta' | 'applied' | 'audit' | 'causes' | 'lease'>,
   args: WriteRoomArgs,
   entries: readonly string[],
 ): Promise<void> {
-  const script = WRITE_ROOM;
-  await withScript(redis, script).mkWriteRoom(...script.argv(keys, args, entries));
+  await WRITE_ROOM.run(redis, keys, args, entries);
 }
 
 const RELEASE_LEASE = defineScript({
   name: 'mkReleaseLease',
+  reply: replyOf<number>(),
   keys: ['lease'],
   args: { token: 'string' },
   body: `
@@ -128,19 +129,10 @@ return 0
 });
 
 /** Releases a lease only if this holder still owns it. */
-export async function releaseLease(
+export async function runReleaseLease(
   redis: Client,
   keys: Pick<RoomKeys, 'lease'>,
   args: { token: string },
 ): Promise<void> {
-  const script = RELEASE_LEASE;
-  await withScript(redis, script).mkReleaseLease(...script.argv(keys, args));
-}
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    mkReadRoom(...argv: (string | number)[]): Result<ReadRoomReply, Context>;
-    mkWriteRoom(...argv: (string | number)[]): Result<number, Context>;
-    mkReleaseLease(...argv: (string | number)[]): Result<number, Context>;
-  }
+  await RELEASE_LEASE.run(redis, keys, args);
 }

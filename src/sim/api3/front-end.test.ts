@@ -281,6 +281,20 @@ describe('API 3.0 limits, tighter than the legacy CGI’s (reference §4, §6.7)
     ).toBeUndefined();
   });
 
+  test('a canvas labelled like a live oversized stream is not refused for that stream’s size', async () => {
+    await t.pushReady(HOST, GUEST, { streamId: 'big_c', width: 2560, height: 1440 });
+    const tiles = (inputType: number): [string, number, Record<string, unknown>?][] => [
+      ['big_c', 1, { InputType: inputType, Color: '0x000000', ImageWidth: 720, ImageHeight: 1280 }],
+      ['host_a', 2, { ImageWidth: 360, ImageHeight: 640, LocationX: 0, LocationY: 0 }],
+      ['guest_b', 3, { ImageWidth: 360, ImageHeight: 640, LocationX: 360, LocationY: 0 }],
+    ];
+    expect((await create(createBody('room_1', 'host_a', tiles(3)))).response?.Error).toBeUndefined();
+    // The same id as a stream input is that stream, and is refused for its size.
+    expect((await create(createBody('room_2', 'guest_b', tiles(0)))).response?.Error?.Message).toMatch(
+      /-10021/,
+    );
+  });
+
   test('the legacy CGI keeps its own limits: 2400 px and a bitrate of 20000 are taken there', async () => {
     await t.pushReady(
       { streamId: 'host_a', width: 2560, height: 1440 },

@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { FaultInjector } from '../core/faults.js';
 import { fail, MIX_CODE } from '../core/mix-codes.js';
 import type { MixOutcome, MixRequest, StartRequest } from '../core/mix-request.js';
+import { API3_BITRATE, API3_MAX_PIXELS, STREAM_INPUT_TYPES } from '../core/platform-rules.js';
 import type { FaultKind, MixRequestRecord, RequestLog } from '../core/request-log.js';
 import { untilAborted } from '../core/until-aborted.js';
 import type { MixPlatform } from '../platform/mix-platform.js';
@@ -27,13 +28,6 @@ const ACTIONS = {
   DescribeLiveStreamOnlineList: 'list',
 } as const;
 type Action = keyof typeof ACTIONS;
-
-/**
- * API 3.0 limits tighter than the legacy CGI's 3000 px and 50000 (reference §4, §6.2, §6.7): input
- * resolution, layout and crop values at most 2000 px, `OutputStreamBitRate` in [1, 10000].
- */
-const API3_MAX_PIXELS = 2000;
-const API3_BITRATE = { min: 1, max: 10000 } as const;
 
 export interface Api3Deps {
   clock: Clock;
@@ -195,6 +189,8 @@ function api3StartLimits(request: StartRequest, deps: Api3Deps): MixOutcome | nu
   }
   const sizes = new Map(deps.liveStreams().map((s) => [s.streamId, s]));
   for (const input of request.inputs) {
+    // A canvas or picture input's id is a free label: only a pushed stream has a size to check.
+    if (!STREAM_INPUT_TYPES.has(input.inputType ?? 0)) continue;
     const stream = sizes.get(input.streamId);
     if (stream && (stream.width > API3_MAX_PIXELS || stream.height > API3_MAX_PIXELS)) {
       return {

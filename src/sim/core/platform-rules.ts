@@ -34,6 +34,13 @@ export const MAX_CROP = 3000;
 export const MIN_BITRATE = 1;
 export const MAX_BITRATE = 50000;
 
+/**
+ * API 3.0 limits tighter than the legacy CGI's 3000 px and 50000 (reference §4, §6.2, §6.7): input
+ * resolution, layout and crop values at most 2000 px, `OutputStreamBitRate` in [1, 10000].
+ */
+export const API3_MAX_PIXELS = 2000;
+export const API3_BITRATE = { min: 1, max: 10000 } as const;
+
 /** Canvas colour `0xRRGGBB`. */
 export const COLOR_PATTERN = /^0x[0-9A-Fa-f]{6}$/;
 
