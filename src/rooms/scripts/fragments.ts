@@ -33,3 +33,22 @@ local function auditLine(at, version, auditType, decided, fields)
   if fields == '[]' then return head end
   return string.sub(head, 1, -2) .. ',' .. string.sub(fields, 2)
 end`;
+
+/**
+ * Calls `visit(streamId, stored)` for each `refs` pair (stream id, sequence) whose push is still the
+ * stored one: a newer push of the same stream since the caller read the room is left alone.
+ * Returns how many visits answered true.
+ */
+export const EACH_STORED_PUSH = `
+local function eachStoredPush(streamsKey, refs, visit)
+  local count = 0
+  for i = 1, #refs, 2 do
+    local streamId, sequence = refs[i], refs[i + 1]
+    local raw = redis.call('HGET', streamsKey, streamId)
+    if raw then
+      local s = cjson.decode(raw)
+      if s.sequence == sequence and visit(streamId, s) then count = count + 1 end
+    end
+  end
+  return count
+end`;

@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { RoomKeys } from '../keys.js';
 import { defineScript, replyOf } from './define.js';
-import { AUDIT, BUMP_VERSION } from './fragments.js';
+import { AUDIT, BUMP_VERSION, EACH_STORED_PUSH } from './fragments.js';
 
 /** Scripts that apply what the platform told about a room's streams (callbacks, the resync). */
 
@@ -126,20 +126,13 @@ const FORGET_STREAMS = defineScript({
   args: {},
   /** Stream id and sequence, pair after pair. */
   rest: 'refs',
+  fragments: [EACH_STORED_PUSH],
   body: `
-local removed = 0
-for i = 1, #refs, 2 do
-  local streamId, sequence = refs[i], refs[i + 1]
-  local raw = redis.call('HGET', streams, streamId)
-  if raw then
-    local s = cjson.decode(raw)
-    if s.sequence == sequence and s.leftAt then
-      redis.call('HDEL', streams, streamId)
-      removed = removed + 1
-    end
-  end
-end
-return removed
+return eachStoredPush(streams, refs, function(streamId, s)
+  if not s.leftAt then return false end
+  redis.call('HDEL', streams, streamId)
+  return true
+end)
 `,
 });
 
@@ -164,21 +157,14 @@ const CONFIRM_STREAMS = defineScript({
   args: { now: 'number' },
   /** Stream id and sequence, pair after pair. */
   rest: 'refs',
+  fragments: [EACH_STORED_PUSH],
   body: `
-local confirmed = 0
-for i = 1, #refs, 2 do
-  local streamId, sequence = refs[i], refs[i + 1]
-  local raw = redis.call('HGET', streams, streamId)
-  if raw then
-    local s = cjson.decode(raw)
-    if s.sequence == sequence and not s.leftAt then
-      s.confirmedAt = now
-      redis.call('HSET', streams, streamId, cjson.encode(s))
-      confirmed = confirmed + 1
-    end
-  end
-end
-return confirmed
+return eachStoredPush(streams, refs, function(streamId, s)
+  if s.leftAt then return false end
+  s.confirmedAt = now
+  redis.call('HSET', streams, streamId, cjson.encode(s))
+  return true
+end)
 `,
 });
 
