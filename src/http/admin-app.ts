@@ -13,6 +13,7 @@ import type { RoomStore } from '../rooms/room-store.js';
 import type { MixBackendName } from '../tencent/limits.js';
 import { adminAuth } from './admin-auth.js';
 import { registerApiDocs } from './api-docs.js';
+import { isClientAbort } from './client-abort.js';
 import { describeIssues, ERROR_STATUS, type ErrorCode, problem } from './problem.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
 import { registerRoomsApi } from './rooms/register-rooms-api.js';
@@ -71,6 +72,10 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status < 500) {
       return problem(c, codeForStatus(error.status), error.message || 'bad request');
+    }
+    if (isClientAbort(error, c)) {
+      deps.log.debug({ err: (error as Error).message, path: c.req.path }, 'request aborted by the client');
+      return problem(c, 'bad_request', 'the request was aborted');
     }
     deps.log.error({ err: error, path: c.req.path }, 'admin request failed');
     return problem(c, 'internal', 'internal error');
