@@ -261,6 +261,16 @@ export const callbackGuardSchema = configSchema.pick({
 });
 export type CallbackGuard = z.infer<typeof callbackGuardSchema>;
 
+/** The operator surface's guards: the part of the config the admin app needs, defaults included. */
+export const adminGuardSchema = configSchema.pick({
+  ADMIN_AUTH_FAIL_LIMIT: true,
+  ADMIN_AUTH_FAIL_WINDOW_MS: true,
+  ADMIN_SECURE_COOKIE: true,
+  UI_LIVE_STREAMS_MAX: true,
+  CALLBACK_CLIENT_IP_HEADER: true,
+});
+export type AdminGuard = z.infer<typeof adminGuardSchema>;
+
 /** A close still running this long past SHUTDOWN_DEADLINE_MS ends the process: orchestrators must wait longer. */
 export const SHUTDOWN_BACKSTOP_MS = 5000;
 

@@ -136,6 +136,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         mixBackend: config.TENCENT_MIX_BACKEND,
         livePollMs: 500,
         isAccepting,
+        guard: config,
         ...now,
       };
       const adminPort = options.adminPort ?? config.ADMIN_PORT;

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeEach } from 'vitest';
+import { type AdminGuard, adminGuardSchema } from '../../src/config.js';
 import { type AdminDeps, createStandaloneAdminApp } from '../../src/http/admin-app.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
@@ -30,7 +31,13 @@ export type AdminMode = 'admin-port' | 'same-port';
 export const ADMIN_MODES: AdminMode[] = ['admin-port', 'same-port'];
 
 export function useAdminApp(
-  options: { adminToken?: string | undefined; mode?: AdminMode; mixBackend?: MixBackendName } = {},
+  options: {
+    adminToken?: string | undefined;
+    mode?: AdminMode;
+    mixBackend?: MixBackendName;
+    /** Config of the surface's guards (sign-in budget, cookie, live-stream cap) over its defaults. */
+    guard?: Partial<AdminGuard>;
+  } = {},
 ) {
   const { redis, namespace } = useRedis();
   const store = new RoomStore(redis, { namespace, auditCap: 50 });
@@ -67,6 +74,7 @@ export function useAdminApp(
     appId: 1252500000,
     mixBackend: options.mixBackend ?? 'legacy',
     livePollMs: 20,
+    guard: { ...adminGuardSchema.parse({}), ...options.guard },
   };
   const app =
     options.mode === 'same-port'
