@@ -108,7 +108,7 @@ describe('loadConfig', () => {
     } catch (error) {
       message = String(error);
     }
-    expect(message).toMatch(/ADMIN_TOKEN: at least 16 characters/);
+    expect(message).toMatch(/ADMIN_TOKEN: at least 32 characters/);
     expect(message).not.toContain('short-secret');
   });
 });

@@ -54,8 +54,7 @@ export function adminAuth(token: string | undefined, options: AdminAuthOptions =
       if (refusal) return refusal;
       const presented = /^Bearer (.+)$/i.exec(header)?.[1] ?? '';
       if (sameSecret(presented, token)) return next();
-      options.failures?.failed(c, 'bearer');
-      return refuse(c, options);
+      return options.failures?.failed(c, 'bearer') ?? refuse(c, options);
     }
     const session = token && options.session ? await sessionOf(c, token, options.session) : undefined;
     if (session) {

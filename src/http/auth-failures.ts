@@ -24,8 +24,8 @@ export type CredentialKind = 'bearer' | 'login';
 export interface AuthFailures {
   /** The 429 to answer instead of checking credentials from this client, if it is over its budget. */
   refusal(c: Context): Response | undefined;
-  /** Counts and logs one failed attempt. */
-  failed(c: Context, kind: CredentialKind): void;
+  /** Counts and logs one failed attempt; the 429 to answer when it was one too many. */
+  failed(c: Context, kind: CredentialKind): Response | undefined;
 }
 
 export function createAuthFailures(options: AuthFailureOptions): AuthFailures {
@@ -36,10 +36,7 @@ export function createAuthFailures(options: AuthFailureOptions): AuthFailures {
   });
   return {
     refusal(c) {
-      const waitMs = limiter.limitedFor(clientAddress(c, options.clientIpHeader));
-      if (waitMs <= 0) return undefined;
-      c.header('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
-      return problem(c, 'rate_limited', 'too many failed sign-ins from this address; retry later');
+      return tooMany(c, limiter.limitedFor(clientAddress(c, options.clientIpHeader)));
     },
     failed(c, kind) {
       const client = clientAddress(c, options.clientIpHeader);
@@ -52,6 +49,13 @@ export function createAuthFailures(options: AuthFailureOptions): AuthFailures {
       } else if (!verdict.limited) {
         options.log.warn({ client, credential: kind, path: c.req.path }, 'admin sign-in failed');
       }
+      return verdict.limited ? tooMany(c, verdict.retryAfterMs) : undefined;
     },
   };
+}
+
+function tooMany(c: Context, waitMs: number): Response | undefined {
+  if (waitMs <= 0) return undefined;
+  c.header('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
+  return problem(c, 'rate_limited', 'too many failed sign-ins from this address; retry later');
 }

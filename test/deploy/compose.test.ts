@@ -25,7 +25,7 @@ import {
 const compose = yamlFile('docker-compose.yml');
 const service = (name: string) => asRecord(at(compose, 'services', name));
 const placeholder = (name: string) =>
-  name === 'ADMIN_TOKEN' ? 'x'.repeat(24) : `${name.toLowerCase()}-value`;
+  name === 'ADMIN_TOKEN' ? 'x'.repeat(32) : `${name.toLowerCase()}-value`;
 const envOf = (name: string) => resolveEnvironment(service(name).environment, placeholder);
 const seconds = (value: Node) => {
   const match = /^(\d+)s$/.exec(String(value));
@@ -190,7 +190,7 @@ describe.runIf(composeV1)('docker-compose config', () => {
       });
       await writeFile(
         join(dir, '.env'),
-        `TENCENT_CALLBACK_KEY=a\nTENCENT_MIX_KEY=b\nADMIN_TOKEN=${'c'.repeat(24)}\n`,
+        `TENCENT_CALLBACK_KEY=a\nTENCENT_MIX_KEY=b\nADMIN_TOKEN=${'c'.repeat(32)}\n`,
       );
       const { stdout } = await run('docker-compose', ['--profile', 'local', 'config', '--services'], {
         cwd: dir,

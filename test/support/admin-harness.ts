@@ -3,7 +3,7 @@ import { afterAll, beforeEach } from 'vitest';
 import { type AdminGuard, adminGuardSchema } from '../../src/config.js';
 import { type AdminDeps, createStandaloneAdminApp } from '../../src/http/admin-app.js';
 import { createApp } from '../../src/http/app.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { QUEUES, type ReconcileJob } from '../../src/queue/catalog.js';
 import type { Membership } from '../../src/rooms/membership.js';
@@ -37,6 +37,8 @@ export function useAdminApp(
     mixBackend?: MixBackendName;
     /** Config of the surface's guards (sign-in budget, cookie, live-stream cap) over its defaults. */
     guard?: Partial<AdminGuard>;
+    /** The surface's logger; silent when absent. */
+    log?: Logger;
   } = {},
 ) {
   const { redis, namespace } = useRedis();
@@ -58,7 +60,7 @@ export function useAdminApp(
     clock.now = T0;
   });
   const adminToken = 'adminToken' in options ? options.adminToken : TOKEN;
-  const log = createLogger('silent');
+  const log = options.log ?? createLogger('silent');
   const now = () => clock.now;
   const admin: AdminDeps = {
     adminToken,

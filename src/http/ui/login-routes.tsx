@@ -51,7 +51,8 @@ export function registerLogin(app: OpenAPIHono, deps: LoginDeps): void {
     const next = safeNext(form.next);
     const token = typeof form.token === 'string' ? form.token : '';
     if (!deps.adminToken || !sameSecret(token, deps.adminToken)) {
-      if (deps.adminToken) deps.failures?.failed(c, 'login');
+      const tooMany = deps.adminToken ? deps.failures?.failed(c, 'login') : undefined;
+      if (tooMany) return tooMany;
       return c.html(<LoginPage next={next} failed unconfigured={!deps.adminToken} />, 401);
     }
     const cookie = sessionCookieFor(c, deps.secureCookie ?? 'auto');
