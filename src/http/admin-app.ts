@@ -107,7 +107,7 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
     failures,
   });
   const uiAuth: MiddlewareHandler = (c, next) => (OPEN_UI_PATHS.test(c.req.path) ? next() : auth(c, next));
-  for (const path of ['/v1/*', '/openapi.json', '/docs', `${QUEUE_DASHBOARD_PATH}/*`]) {
+  for (const path of ['/v1/*', '/openapi.json', '/docs/*', `${QUEUE_DASHBOARD_PATH}/*`]) {
     app.use(path, auth);
   }
   app.use('/ui/*', uiAuth);
