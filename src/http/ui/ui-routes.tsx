@@ -106,55 +106,63 @@ function live(c: Context, deps: UiDeps, key: string, render: Render) {
     return problem(c, 'unavailable', 'too many live pages open; retry later');
   }
   const session = c.get('adminSession');
-  return streamSSE(c, async (stream) => {
-    let open = true;
-    let wake = () => {};
-    const pending: (string | null)[] = [];
-    const unsubscribe = deps.views.subscribe(key, render, (html) => {
-      pending.push(html);
-      wake();
-    });
-    stream.onAbort(() => {
-      open = false;
-      wake();
-    });
-    let quietSince = Date.now();
-    let revocationCheckedAt = Date.now();
-    try {
-      while (open && deps.isAccepting()) {
-        const html = pending.shift();
-        if (html === null) {
-          await stream.writeSSE({ event: 'gone', data: 'gone' });
-          break;
+  return streamSSE(
+    c,
+    async (stream) => {
+      let open = true;
+      let wake = () => {};
+      // Only the newest HTML is worth sending: a client slower than the view changes skips versions.
+      let next: { html: string | null } | undefined;
+      const unsubscribe = deps.views.subscribe(key, render, (html) => {
+        next = { html };
+        wake();
+      });
+      stream.onAbort(() => {
+        open = false;
+        wake();
+      });
+      let quietSince = Date.now();
+      let revocationCheckedAt = Date.now();
+      try {
+        while (open && deps.isAccepting()) {
+          if (next) {
+            const { html } = next;
+            next = undefined;
+            if (html === null) {
+              await stream.writeSSE({ event: 'gone', data: 'gone' });
+              break;
+            }
+            await stream.writeSSE({ event: 'update', data: html });
+            quietSince = Date.now();
+            continue;
+          }
+          if (session && (await sessionEnded(session, deps.now(), revocationCheckedAt))) {
+            await stream.writeSSE({ event: 'ended', data: 'signed out' });
+            break;
+          }
+          if (session && Date.now() - revocationCheckedAt >= REVOCATION_CHECK_MS) {
+            revocationCheckedAt = Date.now();
+          }
+          if (Date.now() - quietSince > HEARTBEAT_MS) {
+            await stream.write(': keep-alive\n\n');
+            quietSince = Date.now();
+          }
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, CHECK_MS);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
         }
-        if (html !== undefined) {
-          await stream.writeSSE({ event: 'update', data: html });
-          quietSince = Date.now();
-          continue;
-        }
-        if (session && (await sessionEnded(session, deps.now(), revocationCheckedAt))) {
-          await stream.writeSSE({ event: 'ended', data: 'signed out' });
-          break;
-        }
-        if (session && Date.now() - revocationCheckedAt >= REVOCATION_CHECK_MS)
-          revocationCheckedAt = Date.now();
-        if (Date.now() - quietSince > HEARTBEAT_MS) {
-          await stream.write(': keep-alive\n\n');
-          quietSince = Date.now();
-        }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, CHECK_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+      } finally {
+        unsubscribe();
+        slot.release();
       }
-    } finally {
-      unsubscribe();
-      slot.release();
-    }
-  });
+    },
+    // A page closed mid-write: the client's doing, not an error.
+    async (error) => deps.log.debug({ err: error.message, view: key }, 'live page stream ended'),
+  );
 }
 
 /** Whether the stream's session expired, or (asked every REVOCATION_CHECK_MS) was signed out. */
