@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ONLINE_LIST_PAGE_SIZE } from './tencent/api3/online-list.js';
 import { parsePushOriginKey } from './tencent/push-origin.js';
+import { MIX_EVENT_TYPES } from './webhooks/event.js';
 
 /**
  * The environment, validated once at start-up. Every variable, its default and its meaning is
@@ -37,6 +38,24 @@ const pushOrigins = z.string().transform((list, ctx) =>
     return [];
   }),
 );
+
+/** A Standard Webhooks secret: `whsec_` and base64 of 24 to 64 random bytes (`whsec_$(openssl rand -base64 32)`). */
+const webhookSecret = z
+  .string()
+  .regex(/^(whsec_)?[A-Za-z0-9+/]+={0,2}$/, 'whsec_ followed by base64')
+  .refine((value) => {
+    const bytes = Buffer.from(value.replace(/^whsec_/, ''), 'base64').length;
+    return bytes >= 24 && bytes <= 64;
+  }, 'the base64 must hold 24 to 64 bytes (whsec_$(openssl rand -base64 32))')
+  .optional();
+const webhookUrls = z
+  .string()
+  .transform((list) => list.split(',').map((url) => url.trim()))
+  .pipe(z.array(z.url({ protocol: /^https?$/ })).max(20));
+const webhookEvents = z
+  .string()
+  .transform((list) => list.split(',').map((type) => type.trim()))
+  .pipe(z.array(z.enum(MIX_EVENT_TYPES)).min(1));
 
 export const configSchema = z.object({
   /** HTTP port of the API (callbacks, rooms API, pages, dashboard, metrics). */
@@ -179,6 +198,36 @@ export const configSchema = z.object({
    *  Each costs about 100 bytes of Redis memory per room. */
   MIX_AUDIT_LIMIT: z.coerce.number().int().min(1).max(1000).default(12),
 
+  /**
+   * Webhook endpoints set by the environment, comma-separated http(s) URLs; each is sent every event
+   * unless WEBHOOK_EVENTS / WEBHOOK_ROOM_PREFIX narrow them. More are added through `/v1/webhooks`.
+   */
+  WEBHOOK_URLS: webhookUrls.optional(),
+  /** Event types WEBHOOK_URLS are sent, comma-separated (e.g. `mix.started,mix.ended`). Unset: all. */
+  WEBHOOK_EVENTS: webhookEvents.optional(),
+  /** WEBHOOK_URLS are sent only the events of rooms whose id starts with this. Unset: every room. */
+  WEBHOOK_ROOM_PREFIX: z.string().min(1).max(64).optional(),
+  /** Signs every delivery (Standard Webhooks, HMAC-SHA256): `whsec_` + base64. Unset: no webhook is sent. */
+  WEBHOOK_SECRET: webhookSecret,
+  /** The secret being rotated out: while set, each delivery carries a signature by each secret. */
+  WEBHOOK_SECRET_PREVIOUS: webhookSecret,
+  /** One delivery's timeout; a timeout is retried like a 5xx. */
+  WEBHOOK_TIMEOUT_MS: ms.min(100).default(10_000),
+  /**
+   * Retries of a delivery (timeouts, 5xx, 408, 429, no connection) wait min(cap, base · 2^n), jittered
+   * to 50–100 % of it. With the defaults the 24 attempts span about a day (15–31 h).
+   */
+  WEBHOOK_RETRY_BASE_MS: ms.min(1).default(10_000),
+  WEBHOOK_RETRY_CAP_MS: ms.min(1).default(2 * 3600_000),
+  /** Attempts per event and endpoint, the first included; then the event is given up and recorded. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(24),
+  /** Consecutive failed deliveries to one endpoint (any room) that pause it. 0 = never pause. */
+  WEBHOOK_PAUSE_AFTER_FAILURES: z.coerce.number().int().min(0).default(10),
+  /** A paused endpoint is sent nothing this long; then one delivery probes it (success resumes it). */
+  WEBHOOK_PAUSE_MS: ms.min(1).default(10 * 60_000),
+  /** Deliveries in flight per worker process. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -191,6 +240,9 @@ const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
       path: ['RECONCILE_LEASE_MS'],
       message: `must be longer than MIX_REQUEST_TIMEOUT_MS (${config.MIX_REQUEST_TIMEOUT_MS})`,
     });
+  }
+  if (config.WEBHOOK_URLS && !config.WEBHOOK_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'required with WEBHOOK_URLS' });
   }
   if (config.ADMIN_PORT !== undefined && config.ADMIN_PORT === config.PORT) {
     ctx.addIssue({
@@ -233,6 +285,10 @@ const SECRET_NAMES = new Set([
   'TENCENT_SECRET_KEY',
   'ADMIN_TOKEN',
   'REDIS_CLUSTER_PASSWORD',
+  'WEBHOOK_SECRET',
+  'WEBHOOK_SECRET_PREVIOUS',
+  // May carry a token in their query.
+  'WEBHOOK_URLS',
 ]);
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

@@ -200,7 +200,12 @@ function queuesRole(connection: RedisClient, prefix: string, log: Logger) {
   const where = { connection, prefix };
   const liveEvents = openQueue(jobCatalog.liveEvents, where);
   const reconcile = openQueue(jobCatalog.reconcile, where);
-  const all = [liveEvents, reconcile, openQueue(jobCatalog.resync, where)];
+  const all = [
+    liveEvents,
+    reconcile,
+    openQueue(jobCatalog.resync, where),
+    openQueue(jobCatalog.webhookDeliveries, where),
+  ];
   const role: Role<{ liveEvents: typeof liveEvents; reconcile: typeof reconcile; all: typeof all }> = {
     name: 'queues',
     async start() {
