@@ -22,6 +22,7 @@ import {
 } from '../queue/connections.js';
 import { timingFrom } from '../reconcile/decide.js';
 import { RoomStore } from '../rooms/room-store.js';
+import { webhookSettingsFrom } from '../webhooks/settings.js';
 import { checkRedis } from './redis-checks.js';
 import { createLifecycle, type Role } from './shutdown.js';
 
@@ -136,6 +137,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         mixBackend: config.TENCENT_MIX_BACKEND,
         livePollMs: 500,
         isAccepting,
+        webhooks: { settings: webhookSettingsFrom(config) },
         ...now,
       };
       const adminPort = options.adminPort ?? config.ADMIN_PORT;

@@ -331,6 +331,7 @@ describe('docs and dashboard', () => {
       anyOf?: Schema[];
       $ref?: string;
       nullable?: boolean;
+      type?: string;
       enum?: unknown[];
       required?: string[];
     };
@@ -340,11 +341,11 @@ describe('docs and dashboard', () => {
     const { Room, MixPlan, Tile } = doc.components.schemas;
     expect(Room?.properties.desired?.anyOf).toEqual([
       { $ref: '#/components/schemas/MixPlan' },
-      { nullable: true },
+      { type: 'null' },
     ]);
     expect(Room?.properties.applied?.anyOf).toEqual([
       { $ref: '#/components/schemas/AppliedMix' },
-      { nullable: true },
+      { type: 'null' },
     ]);
     expect(MixPlan?.nullable).toBeUndefined();
     expect(MixPlan?.properties.inputs).toEqual({
