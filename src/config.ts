@@ -215,7 +215,7 @@ export const configSchema = z.object({
   WEBHOOK_TIMEOUT_MS: ms.min(100).default(10_000),
   /**
    * Retries of a delivery (timeouts, 5xx, 408, 429, no connection) wait min(cap, base · 2^n), jittered
-   * to 50–100 % of it. With the defaults the 24 attempts span about a day (15–31 h).
+   * to 50–100 % of it. With the defaults the 24 attempts span about a day (14–29 h, 22 on average).
    */
   WEBHOOK_RETRY_BASE_MS: ms.min(1).default(10_000),
   WEBHOOK_RETRY_CAP_MS: ms.min(1).default(2 * 3600_000),
