@@ -319,6 +319,9 @@ describe('docs and dashboard', () => {
       '/v1/rooms/{id}/override',
       '/v1/rooms/{id}/plan',
       '/v1/rooms/{id}/reconcile',
+      '/v1/webhooks',
+      '/v1/webhooks/{id}',
+      '/v1/webhooks/{id}/test',
     ]);
     expect(Object.keys(doc.paths['/v1/rooms/{id}'] ?? {}).sort()).toEqual(['delete', 'get', 'put']);
     const docs = await h.request('/docs');

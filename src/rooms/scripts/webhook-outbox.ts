@@ -66,9 +66,9 @@ const APPEND_AUDIT = defineScript({
   args: { at: 'number', auditCap: 'number', auditType: 'string', auditFields: 'string' },
   fragments: [AUDIT],
   body: `
-local version = redis.call('HGET', meta, 'version')
-if not version then return 0 end
-pushAudit(audit, auditCap, { auditLine(at, tonumber(version), auditType, {}, auditFields) })
+if redis.call('EXISTS', meta) == 0 then return 0 end
+local version = tonumber(redis.call('HGET', meta, 'version') or '0')
+pushAudit(audit, auditCap, { auditLine(at, version, auditType, {}, auditFields) })
 return 1
 `,
 });
