@@ -198,34 +198,19 @@ export const configSchema = z.object({
    *  Each costs about 100 bytes of Redis memory per room. */
   MIX_AUDIT_LIMIT: z.coerce.number().int().min(1).max(1000).default(12),
 
-  /**
-   * Webhook endpoints set by the environment, comma-separated http(s) URLs; each is sent every event
-   * unless WEBHOOK_EVENTS / WEBHOOK_ROOM_PREFIX narrow them. More are added through `/v1/webhooks`.
-   */
+  // Webhooks: each WEBHOOK_* variable, its default and its meaning are in docs/OPERATIONS.md
+  // ("Webhooks"), the one place they are documented.
   WEBHOOK_URLS: webhookUrls.optional(),
-  /** Event types WEBHOOK_URLS are sent, comma-separated (e.g. `mix.started,mix.ended`). Unset: all. */
   WEBHOOK_EVENTS: webhookEvents.optional(),
-  /** WEBHOOK_URLS are sent only the events of rooms whose id starts with this. Unset: every room. */
   WEBHOOK_ROOM_PREFIX: z.string().min(1).max(64).optional(),
-  /** Signs every delivery (Standard Webhooks, HMAC-SHA256): `whsec_` + base64. Unset: no webhook is sent. */
   WEBHOOK_SECRET: webhookSecret,
-  /** The secret being rotated out: while set, each delivery carries a signature by each secret. */
   WEBHOOK_SECRET_PREVIOUS: webhookSecret,
-  /** One delivery's timeout; a timeout is retried like a 5xx. */
   WEBHOOK_TIMEOUT_MS: ms.min(100).default(10_000),
-  /**
-   * Retries of a delivery (timeouts, 5xx, 408, 429, no connection) wait min(cap, base · 2^n), jittered
-   * to 50–100 % of it. With the defaults the 24 attempts span about a day (14–29 h, 22 on average).
-   */
   WEBHOOK_RETRY_BASE_MS: ms.min(1).default(10_000),
   WEBHOOK_RETRY_CAP_MS: ms.min(1).default(2 * 3600_000),
-  /** Attempts per event and endpoint, the first included; then the event is given up and recorded. */
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(24),
-  /** Consecutive failed deliveries to one endpoint (any room) that pause it. 0 = never pause. */
   WEBHOOK_PAUSE_AFTER_FAILURES: z.coerce.number().int().min(0).default(10),
-  /** A paused endpoint is sent nothing this long; then one delivery probes it (success resumes it). */
   WEBHOOK_PAUSE_MS: ms.min(1).default(10 * 60_000),
-  /** Deliveries in flight per worker process. */
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
 
   /** pino level. */
