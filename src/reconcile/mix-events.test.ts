@@ -41,9 +41,11 @@ const running: AppliedMix = {
 };
 
 function room(applied: AppliedMix | null = running, status: RoomStatus = 'mixing'): RoomState {
+  // A failed room keeps the version it failed at until a start is accepted.
+  const failed = status === 'failed' ? { failedVersion: 6 } : {};
   return {
     roomId: 'r1',
-    meta: { version: 7, status, epoch: 3 },
+    meta: { version: 7, status, epoch: 3, ...failed },
     config: undefined,
     streams: [],
     applied,
@@ -134,8 +136,13 @@ describe('an accepted change raises one event', () => {
     expect(eventOf(room(updateTimedOut, 'pending'), start(['g1', 'g2']), ok)?.type).toBe('mix.updated');
   });
 
-  test('mixing again after a failure: mix.recovered', () => {
+  test('mixing again after a failure: mix.recovered, also when the room waited (pending) in between', () => {
     expect(eventOf(room(running, 'failed'), start(['g1', 'g2']), ok)?.type).toBe('mix.recovered');
+    const waited = {
+      ...room(null),
+      meta: { version: 9, status: 'pending' as const, epoch: 3, failedVersion: 7 },
+    };
+    expect(eventOf(waited, start(['g1'], 'r1_4', true), ok)?.type).toBe('mix.recovered');
   });
 });
 
@@ -160,6 +167,11 @@ describe('refusals raise nothing, except the failure itself, once', () => {
 
   test('a room already failed fails again: no second mix.failed', () => {
     expect(eventOf(room(running, 'failed'), start(['g1', 'g2']), failed(-300, 'permanent'))).toBeUndefined();
+    const waited = {
+      ...room(null),
+      meta: { version: 9, status: 'pending' as const, epoch: 3, failedVersion: 7 },
+    };
+    expect(eventOf(waited, start(['g1'], 'r1_4', true), failed(-300, 'permanent'))).toBeUndefined();
   });
 });
 

@@ -24,7 +24,9 @@ export function mixEventOf(
   now: number,
 ): MixEvent | undefined {
   const { roomId, applied } = state;
-  const wasFailed = state.meta.status === 'failed';
+  // A failure stands (and was announced) until a start is accepted: a wait in between makes the
+  // room `pending` but keeps its failedVersion.
+  const wasFailed = state.meta.failedVersion !== undefined;
   if (!outcome.error) {
     if (decision.kind === 'cancel') {
       return event('mix.ended', [roomId, decision.sessionId, 'ended'], now, {

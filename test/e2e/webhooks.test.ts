@@ -193,6 +193,38 @@ describe('what is sent', () => {
     expect(bodies).not.toContain(stack.adminToken);
   });
 
+  test('a permanent refusal raises mix.failed, the next accepted start mix.recovered; a deletion ends with room.deleted', async () => {
+    const room = id('fail');
+    await stack.faults({ script: [{ op: 'start', code: -300 }] });
+    await stack.push(st('host_a'), main(room));
+    await stack.push(st('guest_b'), guest(room));
+    await stack.until(async () => expect(ofRoom(receiver.delivered(), room)).toHaveLength(1), 15_000);
+    expect(ofRoom(receiver.delivered(), room)[0]?.body).toMatchObject({
+      type: 'mix.failed',
+      data: {
+        roomId: room,
+        tiles: [],
+        error: { code: -300, message: expect.any(String), hint: expect.any(String) },
+      },
+    });
+    await stack.push(st('guest_c'), guest(room));
+    await stack.until(async () => expect(ofRoom(receiver.delivered(), room)).toHaveLength(2), 15_000);
+    expect(ofRoom(receiver.delivered(), room)[1]?.body.data.tiles).toHaveLength(3);
+    const deleted = await fetch(`${stack.service.url}/v1/rooms/${room}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${stack.adminToken}` },
+    });
+    expect(deleted.status).toBe(202);
+    await stack.until(async () => expect(ofRoom(receiver.delivered(), room)).toHaveLength(4), 15_000);
+    await allSettled();
+    expect(ofRoom(receiver.delivered(), room).map((d) => d.type)).toEqual([
+      'mix.failed',
+      'mix.recovered',
+      'mix.ended',
+      'room.deleted',
+    ]);
+  });
+
   test('a duplicate callback raises no second event', async () => {
     const room = id('dup');
     await stack.faults({ callbackDuplicate: 1 });
