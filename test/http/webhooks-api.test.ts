@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HARNESS_WEBHOOK_SECRET, useAdminApp } from '../support/admin-harness.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
@@ -120,5 +121,32 @@ describe('/v1/webhooks', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/v1/webhooks', '/v1/webhooks/{id}', '/v1/webhooks/{id}/test']),
     );
+  });
+});
+
+describe('a secret rotation', () => {
+  const [oldSecret, newSecret] = [1, 2].map(() => `whsec_${randomBytes(32).toString('base64')}`);
+  const rotating = useAdminApp({
+    webhookEnv: { WEBHOOK_SECRET: newSecret!, WEBHOOK_SECRET_PREVIOUS: oldSecret! },
+  });
+
+  test('each delivery carries both signatures: receivers holding the old or the new secret both verify it', async () => {
+    for (const secret of [oldSecret!, newSecret!]) {
+      const holder = await startWebhookReceiver([secret]);
+      try {
+        const added = (await (
+          await rotating.json('/v1/webhooks', 'POST', { url: holder.url })
+        ).json()) as Listed;
+        const res = await rotating.request(`/v1/webhooks/${added.id}/test`, { method: 'POST' });
+        expect(await res.json()).toMatchObject({ delivered: true, status: 204 });
+        expect(holder.attempts).toEqual([expect.objectContaining({ verifiedBy: 0, answered: 204 })]);
+      } finally {
+        await holder.close();
+      }
+    }
+    const listed = (await (await rotating.request('/v1/webhooks')).json()) as {
+      signing: { rotating: boolean };
+    };
+    expect(listed.signing.rotating).toBe(true);
   });
 });

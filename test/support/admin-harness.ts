@@ -34,7 +34,13 @@ export type AdminMode = 'admin-port' | 'same-port';
 export const ADMIN_MODES: AdminMode[] = ['admin-port', 'same-port'];
 
 export function useAdminApp(
-  options: { adminToken?: string | undefined; mode?: AdminMode; mixBackend?: MixBackendName } = {},
+  options: {
+    adminToken?: string | undefined;
+    mode?: AdminMode;
+    mixBackend?: MixBackendName;
+    /** WEBHOOK_* variables; default: WEBHOOK_SECRET = HARNESS_WEBHOOK_SECRET. */
+    webhookEnv?: Record<string, string>;
+  } = {},
 ) {
   const { redis, namespace } = useRedis();
   const store = new RoomStore(redis, { namespace, auditCap: 50 });
@@ -71,7 +77,11 @@ export function useAdminApp(
     appId: 1252500000,
     mixBackend: options.mixBackend ?? 'legacy',
     livePollMs: 20,
-    webhooks: { settings: webhookSettingsFrom(loadConfig({ WEBHOOK_SECRET: HARNESS_WEBHOOK_SECRET })) },
+    webhooks: {
+      settings: webhookSettingsFrom(
+        loadConfig(options.webhookEnv ?? { WEBHOOK_SECRET: HARNESS_WEBHOOK_SECRET }),
+      ),
+    },
   };
   const app =
     options.mode === 'same-port'
