@@ -11,6 +11,7 @@ import type { ReconcileJob } from '../queue/catalog.js';
 import type { Timing } from '../reconcile/decide.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import type { MixBackendName } from '../tencent/limits.js';
+import type { WebhookSettings } from '../webhooks/settings.js';
 import { adminAuth } from './admin-auth.js';
 import { registerApiDocs } from './api-docs.js';
 import { describeIssues, ERROR_STATUS, type ErrorCode, problem } from './problem.js';
@@ -19,6 +20,7 @@ import { registerRoomsApi } from './rooms/register-rooms-api.js';
 import { registerUiAssets } from './ui/assets.js';
 import { loginChallenge, registerLogin } from './ui/login-routes.js';
 import { registerUiPages } from './ui/ui-routes.js';
+import { registerWebhooksApi } from './webhooks/register-webhooks-api.js';
 
 /**
  * The operator surface: rooms API (`/v1`), its OpenAPI document and reference (`/openapi.json`,
@@ -46,6 +48,8 @@ export interface AdminDeps {
   /** How often an open page looks for changes. */
   livePollMs: number;
   isAccepting?: () => boolean;
+  /** The WEBHOOK_* settings: `/v1/webhooks` is served when given. */
+  webhooks?: { settings: WebhookSettings };
 }
 
 const API_BODY_LIMIT = 64 * 1024;
@@ -105,6 +109,7 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
     appId: deps.appId,
     mixBackend: deps.mixBackend,
   });
+  if (deps.webhooks) registerWebhooksApi(app, { ...deps.webhooks, store: deps.store, now });
   registerApiDocs(app);
   registerUiAssets(app);
   registerLogin(app, { adminToken: deps.adminToken, now });

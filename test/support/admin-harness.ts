@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeEach } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { type AdminDeps, createStandaloneAdminApp } from '../../src/http/admin-app.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
@@ -12,6 +13,7 @@ import { updateRoom } from '../../src/rooms/room-update.js';
 import type { AppliedMix } from '../../src/rooms/stored.js';
 import type { LiveEvent } from '../../src/tencent/callback.js';
 import type { MixBackendName } from '../../src/tencent/limits.js';
+import { webhookSettingsFrom } from '../../src/webhooks/settings.js';
 import { PLATFORM_TIMING } from './platform-timing.js';
 import { useRedis } from './redis.js';
 
@@ -25,12 +27,20 @@ import { useRedis } from './redis.js';
 
 export const T0 = 1_800_000_000_000;
 export const TOKEN = 'operator-token-0123456789abcdef';
+/** The harness's WEBHOOK_SECRET (32 bytes). */
+export const HARNESS_WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
 export type AdminMode = 'admin-port' | 'same-port';
 export const ADMIN_MODES: AdminMode[] = ['admin-port', 'same-port'];
 
 export function useAdminApp(
-  options: { adminToken?: string | undefined; mode?: AdminMode; mixBackend?: MixBackendName } = {},
+  options: {
+    adminToken?: string | undefined;
+    mode?: AdminMode;
+    mixBackend?: MixBackendName;
+    /** WEBHOOK_* variables; default: WEBHOOK_SECRET = HARNESS_WEBHOOK_SECRET. */
+    webhookEnv?: Record<string, string>;
+  } = {},
 ) {
   const { redis, namespace } = useRedis();
   const store = new RoomStore(redis, { namespace, auditCap: 50 });
@@ -67,6 +77,11 @@ export function useAdminApp(
     appId: 1252500000,
     mixBackend: options.mixBackend ?? 'legacy',
     livePollMs: 20,
+    webhooks: {
+      settings: webhookSettingsFrom(
+        loadConfig(options.webhookEnv ?? { WEBHOOK_SECRET: HARNESS_WEBHOOK_SECRET }),
+      ),
+    },
   };
   const app =
     options.mode === 'same-port'
