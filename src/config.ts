@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ONLINE_LIST_PAGE_SIZE } from './tencent/api3/online-list.js';
 import { parsePushOriginKey } from './tencent/push-origin.js';
+import { MIX_EVENT_TYPES } from './webhooks/event.js';
 
 /**
  * The environment, validated once at start-up. Every variable, its default and its meaning is
@@ -37,6 +38,24 @@ const pushOrigins = z.string().transform((list, ctx) =>
     return [];
   }),
 );
+
+/** A Standard Webhooks secret: `whsec_` and base64 of 24 to 64 random bytes (`whsec_$(openssl rand -base64 32)`). */
+const webhookSecret = z
+  .string()
+  .regex(/^(whsec_)?[A-Za-z0-9+/]+={0,2}$/, 'whsec_ followed by base64')
+  .refine((value) => {
+    const bytes = Buffer.from(value.replace(/^whsec_/, ''), 'base64').length;
+    return bytes >= 24 && bytes <= 64;
+  }, 'the base64 must hold 24 to 64 bytes (whsec_$(openssl rand -base64 32))')
+  .optional();
+const webhookUrls = z
+  .string()
+  .transform((list) => list.split(',').map((url) => url.trim()))
+  .pipe(z.array(z.url({ protocol: /^https?$/ })).max(20));
+const webhookEvents = z
+  .string()
+  .transform((list) => list.split(',').map((type) => type.trim()))
+  .pipe(z.array(z.enum(MIX_EVENT_TYPES)).min(1));
 
 export const configSchema = z.object({
   /** HTTP port of the API (callbacks, rooms API, pages, dashboard, metrics). */
@@ -215,6 +234,21 @@ export const configSchema = z.object({
    *  Each costs about 100 bytes of Redis memory per room. */
   MIX_AUDIT_LIMIT: z.coerce.number().int().min(1).max(1000).default(12),
 
+  // Webhooks: each WEBHOOK_* variable, its default and its meaning are in docs/OPERATIONS.md
+  // ("Webhooks"), the one place they are documented.
+  WEBHOOK_URLS: webhookUrls.optional(),
+  WEBHOOK_EVENTS: webhookEvents.optional(),
+  WEBHOOK_ROOM_PREFIX: z.string().min(1).max(64).optional(),
+  WEBHOOK_SECRET: webhookSecret,
+  WEBHOOK_SECRET_PREVIOUS: webhookSecret,
+  WEBHOOK_TIMEOUT_MS: ms.min(100).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: ms.min(1).default(10_000),
+  WEBHOOK_RETRY_CAP_MS: ms.min(1).default(2 * 3600_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(24),
+  WEBHOOK_PAUSE_AFTER_FAILURES: z.coerce.number().int().min(0).default(10),
+  WEBHOOK_PAUSE_MS: ms.min(1).default(10 * 60_000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -234,6 +268,9 @@ const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
       path: ['HTTP_HEADERS_TIMEOUT_MS'],
       message: `must not exceed HTTP_REQUEST_TIMEOUT_MS (${config.HTTP_REQUEST_TIMEOUT_MS})`,
     });
+  }
+  if (config.WEBHOOK_URLS && !config.WEBHOOK_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'required with WEBHOOK_URLS' });
   }
   if (config.ADMIN_PORT !== undefined && config.ADMIN_PORT === config.PORT) {
     ctx.addIssue({
@@ -286,6 +323,10 @@ const SECRET_NAMES = new Set([
   'TENCENT_SECRET_KEY',
   'ADMIN_TOKEN',
   'REDIS_CLUSTER_PASSWORD',
+  'WEBHOOK_SECRET',
+  'WEBHOOK_SECRET_PREVIOUS',
+  // May carry a token in their query.
+  'WEBHOOK_URLS',
 ]);
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

@@ -22,6 +22,7 @@ import {
 } from '../queue/connections.js';
 import { timingFrom } from '../reconcile/decide.js';
 import { RoomStore } from '../rooms/room-store.js';
+import { webhookSettingsFrom } from '../webhooks/settings.js';
 import { checkRedis } from './redis-checks.js';
 import { createLifecycle, type Role } from './shutdown.js';
 
@@ -137,6 +138,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         livePollMs: 500,
         isAccepting,
         guard: config,
+        webhooks: { settings: webhookSettingsFrom(config) },
         ...now,
       };
       const adminPort = options.adminPort ?? config.ADMIN_PORT;
@@ -201,7 +203,12 @@ function queuesRole(connection: RedisClient, prefix: string, log: Logger) {
   const where = { connection, prefix };
   const liveEvents = openQueue(jobCatalog.liveEvents, where);
   const reconcile = openQueue(jobCatalog.reconcile, where);
-  const all = [liveEvents, reconcile, openQueue(jobCatalog.resync, where)];
+  const all = [
+    liveEvents,
+    reconcile,
+    openQueue(jobCatalog.resync, where),
+    openQueue(jobCatalog.webhookDeliveries, where),
+  ];
   const role: Role<{ liveEvents: typeof liveEvents; reconcile: typeof reconcile; all: typeof all }> = {
     name: 'queues',
     async start() {

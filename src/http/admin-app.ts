@@ -12,6 +12,7 @@ import type { ReconcileJob } from '../queue/catalog.js';
 import type { Timing } from '../reconcile/decide.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import type { MixBackendName } from '../tencent/limits.js';
+import type { WebhookSettings } from '../webhooks/settings.js';
 import { adminAuth } from './admin-auth.js';
 import { registerApiDocs } from './api-docs.js';
 import { createAuthFailures } from './auth-failures.js';
@@ -24,6 +25,7 @@ import { registerUiAssets } from './ui/assets.js';
 import { createLiveViews } from './ui/live-views.js';
 import { loginChallenge, registerLogin } from './ui/login-routes.js';
 import { registerUiPages } from './ui/ui-routes.js';
+import { registerWebhooksApi } from './webhooks/register-webhooks-api.js';
 
 /**
  * The operator surface: rooms API (`/v1`), its OpenAPI document and reference (`/openapi.json`,
@@ -53,6 +55,8 @@ export interface AdminDeps {
   isAccepting?: () => boolean;
   /** Sign-in failure budget, session cookie, live-stream cap (config); absent: the config defaults. */
   guard?: AdminGuard;
+  /** The WEBHOOK_* settings: `/v1/webhooks` is served when given. */
+  webhooks?: { settings: WebhookSettings };
 }
 
 const API_BODY_LIMIT = 64 * 1024;
@@ -130,6 +134,7 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
     appId: deps.appId,
     mixBackend: deps.mixBackend,
   });
+  if (deps.webhooks) registerWebhooksApi(app, { ...deps.webhooks, store: deps.store, now });
   registerApiDocs(app);
   registerUiAssets(app);
   registerLogin(app, { adminToken: deps.adminToken, now, secureCookie, failures, revocations });

@@ -70,8 +70,9 @@ export function registerApiDocs(app: OpenAPIHono): void {
     scheme: 'bearer',
     description: 'ADMIN_TOKEN',
   });
-  app.doc('/openapi.json', {
-    openapi: '3.0.3',
+  // 3.1: its `webhooks` document the events mixkeeper sends (src/http/webhooks/webhook-events-doc.ts).
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
     info: {
       title: 'mixkeeper operator API',
       version: '1',

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeEach } from 'vitest';
-import { type AdminGuard, adminGuardSchema } from '../../src/config.js';
+import { type AdminGuard, adminGuardSchema, loadConfig } from '../../src/config.js';
 import { type AdminDeps, createStandaloneAdminApp } from '../../src/http/admin-app.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -13,6 +13,7 @@ import { updateRoom } from '../../src/rooms/room-update.js';
 import type { AppliedMix } from '../../src/rooms/stored.js';
 import type { LiveEvent } from '../../src/tencent/callback.js';
 import type { MixBackendName } from '../../src/tencent/limits.js';
+import { webhookSettingsFrom } from '../../src/webhooks/settings.js';
 import { PLATFORM_TIMING } from './platform-timing.js';
 import { useRedis } from './redis.js';
 
@@ -26,6 +27,8 @@ import { useRedis } from './redis.js';
 
 export const T0 = 1_800_000_000_000;
 export const TOKEN = 'operator-token-0123456789abcdef';
+/** The harness's WEBHOOK_SECRET (32 bytes). */
+export const HARNESS_WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
 export type AdminMode = 'admin-port' | 'same-port';
 export const ADMIN_MODES: AdminMode[] = ['admin-port', 'same-port'];
@@ -39,6 +42,8 @@ export function useAdminApp(
     guard?: Partial<AdminGuard>;
     /** The surface's logger; silent when absent. */
     log?: Logger;
+    /** WEBHOOK_* variables; default: WEBHOOK_SECRET = HARNESS_WEBHOOK_SECRET. */
+    webhookEnv?: Record<string, string>;
   } = {},
 ) {
   const { redis, namespace } = useRedis();
@@ -77,6 +82,11 @@ export function useAdminApp(
     mixBackend: options.mixBackend ?? 'legacy',
     livePollMs: 20,
     guard: { ...adminGuardSchema.parse({}), ...options.guard },
+    webhooks: {
+      settings: webhookSettingsFrom(
+        loadConfig(options.webhookEnv ?? { WEBHOOK_SECRET: HARNESS_WEBHOOK_SECRET }),
+      ),
+    },
   };
   const app =
     options.mode === 'same-port'
