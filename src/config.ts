@@ -63,6 +63,24 @@ export const configSchema = z.object({
   /** When set, the operator surfaces (rooms API, /ui, /docs, /openapi.json, /admin/queues) are served on
    *  this port only, and PORT keeps callbacks, health and metrics. Unset: everything on PORT. */
   ADMIN_PORT: port.optional(),
+  /**
+   * Address the HTTP servers (PORT and ADMIN_PORT) bind to: `0.0.0.0` every IPv4 interface (what a
+   * container needs), `127.0.0.1` this machine only, `::` every interface, IPv6 too.
+   */
+  HOST: z
+    .string()
+    .regex(/^[0-9A-Za-z.:-]{1,253}$/, 'an address or host name, e.g. 0.0.0.0, 127.0.0.1 or ::')
+    .default('0.0.0.0'),
+  /** A client must have sent a request's headers within this long, or its connection is closed (408). */
+  HTTP_HEADERS_TIMEOUT_MS: ms.min(1000).max(120_000).default(10_000),
+  /**
+   * A client must have sent a whole request (headers and body) within this long, or its connection
+   * is closed (408): a client trickling a body cannot hold a connection. Responses (the pages'
+   * server-sent events) are not limited by it.
+   */
+  HTTP_REQUEST_TIMEOUT_MS: ms.min(1000).max(300_000).default(15_000),
+  /** Open connections each HTTP server (PORT, ADMIN_PORT) accepts at once; beyond it new ones are dropped. */
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(1_000_000).default(4096),
   /** Redis (standalone primary). `mixkeeper dev` spawns a private one when this is unset. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   /**
@@ -117,7 +135,25 @@ export const configSchema = z.object({
     .default(ONLINE_LIST_PAGE_SIZE.max),
 
   /** Bearer token for the rooms API, pages and dashboard. Unset: those surfaces answer 401. */
-  ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  ADMIN_TOKEN: z.string().min(32, 'at least 32 characters (e.g. openssl rand -hex 24)').optional(),
+  /**
+   * Failed logins and wrong bearer tokens a client address may send per ADMIN_AUTH_FAIL_WINDOW_MS;
+   * past it every request from that address is answered 429 until the window ends. 0 = no limit.
+   * The address is the socket's peer, or CALLBACK_CLIENT_IP_HEADER when set.
+   */
+  ADMIN_AUTH_FAIL_LIMIT: z.coerce.number().int().min(0).default(10),
+  ADMIN_AUTH_FAIL_WINDOW_MS: ms.min(1000).default(60_000),
+  /**
+   * When the session cookie is `__Host-`-prefixed and `Secure`: `auto` when the request came over
+   * HTTPS (its own scheme, or `X-Forwarded-Proto: https` from a TLS proxy in front); `always` for a
+   * TLS proxy that does not set X-Forwarded-Proto (plain-HTTP logins then cannot keep a session).
+   */
+  ADMIN_SECURE_COOKIE: z.enum(['auto', 'always']).default('auto'),
+  /**
+   * Live page streams (server-sent events) open at once in this process; one more is answered 503.
+   * Whatever their number, each view (the rooms list, one room) is read from Redis once per poll.
+   */
+  UI_LIVE_STREAMS_MAX: z.coerce.number().int().min(1).max(10_000).default(64),
 
   /** Earliest mix start after an input's push (Tencent: wait ~5 s or get -505/-10031). */
   MIX_READY_DELAY_MS: ms.default(5000),
@@ -226,6 +262,13 @@ const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
       message: `must be longer than MIX_REQUEST_TIMEOUT_MS (${config.MIX_REQUEST_TIMEOUT_MS})`,
     });
   }
+  if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['HTTP_HEADERS_TIMEOUT_MS'],
+      message: `must not exceed HTTP_REQUEST_TIMEOUT_MS (${config.HTTP_REQUEST_TIMEOUT_MS})`,
+    });
+  }
   if (config.WEBHOOK_URLS && !config.WEBHOOK_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'required with WEBHOOK_URLS' });
   }
@@ -254,6 +297,16 @@ export const callbackGuardSchema = configSchema.pick({
   CALLBACK_CLIENT_IP_HEADER: true,
 });
 export type CallbackGuard = z.infer<typeof callbackGuardSchema>;
+
+/** The operator surface's guards: the part of the config the admin app needs, defaults included. */
+export const adminGuardSchema = configSchema.pick({
+  ADMIN_AUTH_FAIL_LIMIT: true,
+  ADMIN_AUTH_FAIL_WINDOW_MS: true,
+  ADMIN_SECURE_COOKIE: true,
+  UI_LIVE_STREAMS_MAX: true,
+  CALLBACK_CLIENT_IP_HEADER: true,
+});
+export type AdminGuard = z.infer<typeof adminGuardSchema>;
 
 /** A close still running this long past SHUTDOWN_DEADLINE_MS ends the process: orchestrators must wait longer. */
 export const SHUTDOWN_BACKSTOP_MS = 5000;

@@ -134,7 +134,7 @@ describe('the compiled CLI (what the image runs)', () => {
       TENCENT_APPID: '1252500000',
       TENCENT_CALLBACK_KEY: 'k1',
       TENCENT_MIX_KEY: 'k2',
-      ADMIN_TOKEN: 'admin-token-for-the-image-test',
+      ADMIN_TOKEN: 'admin-token-for-the-image-test-0123456789',
       LOG_LEVEL: 'silent',
     };
     const start = (role: string, extra: Record<string, string>) => {

@@ -326,7 +326,9 @@ describe('docs and dashboard', () => {
     expect(Object.keys(doc.paths['/v1/rooms/{id}'] ?? {}).sort()).toEqual(['delete', 'get', 'put']);
     const docs = await h.request('/docs');
     expect(docs.status).toBe(200);
-    expect(await docs.text()).toContain('/openapi.json');
+    expect(await docs.text()).toContain('/docs/assets/init.js');
+    // The reference starts from a script of ours that points it at the document.
+    expect(await (await h.request('/docs/assets/init.js')).text()).toContain('/openapi.json');
   });
 
   test('the document names the plan’s own schema: MixPlan and Tile, a desired plan that may be null', async () => {

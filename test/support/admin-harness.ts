@@ -1,9 +1,9 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeEach } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { type AdminGuard, adminGuardSchema, loadConfig } from '../../src/config.js';
 import { type AdminDeps, createStandaloneAdminApp } from '../../src/http/admin-app.js';
 import { createApp } from '../../src/http/app.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { QUEUES, type ReconcileJob } from '../../src/queue/catalog.js';
 import type { Membership } from '../../src/rooms/membership.js';
@@ -38,6 +38,10 @@ export function useAdminApp(
     adminToken?: string | undefined;
     mode?: AdminMode;
     mixBackend?: MixBackendName;
+    /** Config of the surface's guards (sign-in budget, cookie, live-stream cap) over its defaults. */
+    guard?: Partial<AdminGuard>;
+    /** The surface's logger; silent when absent. */
+    log?: Logger;
     /** WEBHOOK_* variables; default: WEBHOOK_SECRET = HARNESS_WEBHOOK_SECRET. */
     webhookEnv?: Record<string, string>;
   } = {},
@@ -61,7 +65,7 @@ export function useAdminApp(
     clock.now = T0;
   });
   const adminToken = 'adminToken' in options ? options.adminToken : TOKEN;
-  const log = createLogger('silent');
+  const log = options.log ?? createLogger('silent');
   const now = () => clock.now;
   const admin: AdminDeps = {
     adminToken,
@@ -77,6 +81,7 @@ export function useAdminApp(
     appId: 1252500000,
     mixBackend: options.mixBackend ?? 'legacy',
     livePollMs: 20,
+    guard: { ...adminGuardSchema.parse({}), ...options.guard },
     webhooks: {
       settings: webhookSettingsFrom(
         loadConfig(options.webhookEnv ?? { WEBHOOK_SECRET: HARNESS_WEBHOOK_SECRET }),
