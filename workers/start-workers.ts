@@ -59,7 +59,11 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
     for await (const pairs of pendingOutboxes(store)) await Promise.all(pairs.map(deliver));
   };
   // Push domains and AppNames seen in callbacks: what the online list is asked about.
-  const origins = new PushOrigins(connection, { namespace: store.namespace, now });
+  const origins = new PushOrigins(connection, {
+    namespace: store.namespace,
+    now,
+    max: config.PUSH_ORIGINS_MAX,
+  });
   await origins
     .adoptLegacySet()
     .then((moved) => moved && log.info({ moved }, 'push origins learned by the previous version kept'))
@@ -78,6 +82,7 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
       requestReconcile: (roomId) =>
         requestReconcile(reconcileQueue, roomId, config.MIX_DEBOUNCE_MS, config.MIX_RETRY_MAX_ATTEMPTS),
       origins,
+      log,
       ...metrics,
     }),
     reconcile: reconcileHandler({

@@ -1,7 +1,7 @@
 import type { LiveEvent } from '../tencent/callback.js';
 import { encodeAuditFields } from './audit.js';
 import type { Membership } from './membership.js';
-import { indexRoom } from './room-index.js';
+import { indexRoomWithinCap } from './room-index.js';
 import type { RoomStore } from './room-store.js';
 import type { ObservationOutcome } from './scripts/observation.js';
 import { runApplyObservation, runConfirmStreams, runForgetStreams } from './scripts/observation.js';
@@ -41,7 +41,7 @@ export async function applyObservation(
   store: RoomStore,
   obs: Observation,
   nowMs: number,
-): Promise<{ outcome: ObservationOutcome; version: number }> {
+): Promise<{ outcome: ObservationOutcome; version: number; cap?: 'rooms' | 'streams' }> {
   const { roomId } = obs.membership;
   const record: StoredStream = {
     streamId: obs.streamId,
@@ -64,8 +64,10 @@ export async function applyObservation(
     ...(obs.kind === 'disconnect' ? disconnectReason(obs) : {}),
   };
   // Index first: an index entry without state is harmless, state without an entry is invisible.
-  await indexRoom(store, roomId, nowMs);
-  return runApplyObservation(store.redis, store.keys.room(roomId), {
+  // A room that cannot be indexed (ROOMS_MAX) gets no state either.
+  if (!(await indexRoomWithinCap(store, roomId, nowMs)))
+    return { outcome: 'refused', version: 0, cap: 'rooms' };
+  const result = await runApplyObservation(store.redis, store.keys.room(roomId), {
     kind: obs.kind,
     streamId: obs.streamId,
     sequence: obs.sequence,
@@ -74,10 +76,12 @@ export async function applyObservation(
     now: nowMs,
     tombstoneTtl: store.tombstoneTtlMs,
     preset: (obs.kind === 'push' && obs.membership.preset) || '',
+    maxStreams: store.maxStreams,
     auditCap: store.auditCap,
     auditType: 'callback',
     auditFields: encodeAuditFields('callback', audit, DECIDED_BY_SCRIPT),
   });
+  return result.outcome === 'refused' ? { ...result, cap: 'streams' } : result;
 }
 
 /**
@@ -116,6 +120,7 @@ export function expireStream(
     now: nowMs,
     tombstoneTtl: store.tombstoneTtlMs,
     preset: '',
+    maxStreams: store.maxStreams,
     auditCap: store.auditCap,
     auditType: 'resync',
     auditFields: encodeAuditFields('resync', audit, DECIDED_BY_SCRIPT),
