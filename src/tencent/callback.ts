@@ -181,10 +181,16 @@ export function eventTimeWindow(validitySeconds: number, skewSeconds: number): E
 /** Tencent's default template validity (10 min) and 30 s of skew (CALLBACK_VALIDITY_S, CALLBACK_CLOCK_SKEW_S). */
 export const DEFAULT_EVENT_TIME_WINDOW = eventTimeWindow(600, 30);
 
+/**
+ * The event's time: its `event_time`; without one, the receive time; with one outside the window,
+ * the receive time cut to the second as `event_time` is, so a genuine push of the same second does
+ * not look older than the forged one.
+ */
 function eventTimeMs(eventTime: number | undefined, receivedAtMs: number, window: EventTimeWindow): number {
-  if (eventTime === undefined) return receivedAtMs;
-  const ms = eventTime * 1000;
-  return ms < receivedAtMs - window.behindMs || ms > receivedAtMs + window.aheadMs ? receivedAtMs : ms;
+  const ms = eventTime === undefined ? undefined : eventTime * 1000;
+  if (ms !== undefined && ms >= receivedAtMs - window.behindMs && ms <= receivedAtMs + window.aheadMs)
+    return ms;
+  return eventTime === undefined ? receivedAtMs : Math.floor(receivedAtMs / 1000) * 1000;
 }
 
 export function toLiveEvent(
