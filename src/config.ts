@@ -253,6 +253,12 @@ export const configSchema = z.object({
     .transform((value) => value === 'true' || value === '1')
     .default(false),
   /**
+   * With VERIFY_NEW_STREAMS: how long a new push may wait for the online list to show it (the list
+   * may lag its push). Asked at once, then at growing gaps; still unlisted at the end: never mixed.
+   * The online list unreadable throughout: mixed, marked unverified.
+   */
+  STREAM_VERIFY_WINDOW_MS: ms.min(1).default(15_000),
+  /**
    * Streams one room keeps (live or leaving). A push of one more is refused (200 to the platform,
    * on the room's timeline, counted in mixkeeper_caps_refused_total). Only 16 can be mixed.
    */

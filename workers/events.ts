@@ -17,6 +17,8 @@ export interface EventsHandlerDeps {
   origins?: { record(origin: PushOrigin): Promise<unknown> };
   /** Told when a cap refuses a callback (at most once a minute per cap). */
   log?: Logger;
+  /** VERIFY_NEW_STREAMS: a push waits for the online list's word before it is first mixed. */
+  verifyNewStreams?: boolean;
 }
 
 /** What an operator reads when a cap refuses callbacks: the setting to raise, or forged callbacks to find. */
@@ -58,6 +60,9 @@ export function eventsHandler(deps: EventsHandlerDeps) {
         ...event,
         membership: member.membership,
         ...(wellFormed ? { origin: pushOriginKey(origin) } : {}),
+        ...(deps.verifyNewStreams && event.kind === 'push' && !event.unmixable
+          ? { verify: 'pending' as const }
+          : {}),
       },
       deps.now(),
     );

@@ -4,7 +4,12 @@ import type { Membership } from './membership.js';
 import { indexRoomWithinCap } from './room-index.js';
 import type { RoomStore } from './room-store.js';
 import type { ObservationOutcome } from './scripts/observation.js';
-import { runApplyObservation, runConfirmStreams, runForgetStreams } from './scripts/observation.js';
+import {
+  runApplyObservation,
+  runConfirmStreams,
+  runForgetStreams,
+  runSettleVerification,
+} from './scripts/observation.js';
 import type { StoredStream } from './stored.js';
 
 /**
@@ -35,6 +40,8 @@ export type Observation = Pick<
     membership: Membership;
     /** A push's origin key (`domain/appname`), when its callback named a well-formed one. */
     origin?: string;
+    /** A push to check against the platform's online list before it is first mixed. */
+    verify?: 'pending';
   };
 
 export async function applyObservation(
@@ -54,6 +61,7 @@ export async function applyObservation(
     height: obs.height,
     ...(obs.unmixable ? { unmixable: obs.unmixable } : {}),
     ...(obs.origin ? { origin: obs.origin } : {}),
+    ...(obs.verify ? { verify: obs.verify } : {}),
   };
   const audit = {
     kind: obs.kind,
@@ -149,4 +157,20 @@ export async function confirmStreams(
 ): Promise<number> {
   if (!streams.length) return 0;
   return runConfirmStreams(store.redis, store.keys.room(roomId), { now: nowMs }, streams);
+}
+
+/**
+ * Records what the online list said of pushes awaiting verification (same sequence, still pending):
+ * `unlisted` ones get `why` as their `unmixable` note. No version bump: the reconcile that asked
+ * goes on with what it learnt. Returns how many were settled.
+ */
+export async function settleVerification(
+  store: RoomStore,
+  roomId: string,
+  verdict: 'listed' | 'unchecked' | 'unlisted',
+  why: string,
+  streams: readonly { streamId: string; sequence: string }[],
+): Promise<number> {
+  if (!streams.length) return 0;
+  return runSettleVerification(store.redis, store.keys.room(roomId), { verdict, why }, streams);
 }

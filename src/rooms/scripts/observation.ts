@@ -198,3 +198,33 @@ export function runConfirmStreams(
   const refs = streams.flatMap((s) => [s.streamId, s.sequence]);
   return CONFIRM_STREAMS.run(redis, keys, args, refs);
 }
+
+const SETTLE_VERIFICATION = defineScript({
+  name: 'mkSettleVerification',
+  reply: replyOf<number>(),
+  keys: ['streams'],
+  args: { verdict: 'string', why: 'string' },
+  /** Stream id and sequence, pair after pair. */
+  rest: 'refs',
+  fragments: [EACH_STORED_PUSH],
+  body: `
+return eachStoredPush(streams, refs, function(streamId, s)
+  if s.verify ~= 'pending' then return false end
+  s.verify = verdict
+  if why ~= '' then s.unmixable = why end
+  redis.call('HSET', streams, streamId, cjson.encode(s))
+  return true
+end)
+`,
+});
+
+/** Settles pushes still awaiting verification (same sequence only): a newer push stays pending. */
+export function runSettleVerification(
+  redis: Client,
+  keys: Pick<RoomKeys, 'streams'>,
+  args: { verdict: string; why: string },
+  streams: readonly { streamId: string; sequence: string }[],
+): Promise<number> {
+  const refs = streams.flatMap((s) => [s.streamId, s.sequence]);
+  return SETTLE_VERIFICATION.run(redis, keys, args, refs);
+}
