@@ -273,7 +273,11 @@ export function streamVerifier(client: Api3Client): StreamVerifier {
 export function createStreamVerifier(
   config: Pick<
     Config,
-    'VERIFY_NEW_STREAMS' | 'TENCENT_SECRET_ID' | 'TENCENT_SECRET_KEY' | 'TENCENT_API_URL' | 'MIX_REQUEST_TIMEOUT_MS'
+    | 'VERIFY_NEW_STREAMS'
+    | 'TENCENT_SECRET_ID'
+    | 'TENCENT_SECRET_KEY'
+    | 'TENCENT_API_URL'
+    | 'MIX_REQUEST_TIMEOUT_MS'
   >,
   extra: Pick<Api3ClientOptions, 'now'> = {},
 ): StreamVerifier | undefined {
