@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { callbackPolicySchema } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -44,7 +44,7 @@ export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
   const count = (outcome: string) => deps.metrics.callbacks.inc({ outcome });
   const keys = deps.previousCallbackKey ? [deps.callbackKey, deps.previousCallbackKey] : [deps.callbackKey];
   const rules = deps.rules ?? callbackRules(callbackPolicySchema.parse({}));
-  const handler = async (c: Context) => {
+  app.post('/callbacks/tencent/:token?', async (c) => {
     const receivedAt = deps.now();
     if (!rules.pathTokenMatches(c.req.param('token'))) {
       count('unauthorized');
@@ -112,7 +112,5 @@ export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
     }
     count(event.unmixable ? 'unmixable' : 'enqueued');
     return c.json({ code: 0 });
-  };
-  app.post('/callbacks/tencent', handler);
-  app.post('/callbacks/tencent/:token', handler);
+  });
 }
