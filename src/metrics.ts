@@ -37,6 +37,12 @@ export function createMetrics() {
       labelNames: ['cap'] as const,
       registers: [registry],
     }),
+    streamVerifications: new Counter({
+      name: 'mixkeeper_stream_verifications_total',
+      help: 'New streams settled against the online list (VERIFY_NEW_STREAMS), by verdict (listed, unlisted: never mixed, unchecked: the list could not be read, mixed)',
+      labelNames: ['verdict'] as const,
+      registers: [registry],
+    }),
     reconciles: new Counter({
       name: 'mixkeeper_reconciles_total',
       help: 'Room reconciles, by decision (noop, wait, start, cancel, skipped)',

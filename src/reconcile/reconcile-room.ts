@@ -77,6 +77,7 @@ async function reconcileState(
     store: deps.store,
     verifier: deps.verifier,
     windowMs: deps.verifyWindowMs ?? 15_000,
+    counted: (verdict, streams) => deps.metrics?.streamVerifications.inc({ verdict }, streams),
   });
   const { state } = verified;
   // Planned within the limits of the API that will send it: what it would refuse is never sent.

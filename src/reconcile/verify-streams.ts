@@ -44,6 +44,8 @@ export interface VerifyDeps {
   /** Absent: verification is off, and pushes left pending (by an earlier configuration) pass as unchecked. */
   verifier?: StreamVerifier | undefined;
   windowMs: number;
+  /** Told each verdict recorded (a metric). */
+  counted?: (verdict: Verdict['verdict'], streams: number) => void;
 }
 
 /**
@@ -87,7 +89,14 @@ export async function verifyNewStreams(
     groups.set(key, group);
   }
   for (const { verdict, streams } of groups.values()) {
-    await settleVerification(deps.store, state.roomId, verdict.verdict, verdict.why, streams);
+    const settledNow = await settleVerification(
+      deps.store,
+      state.roomId,
+      verdict.verdict,
+      verdict.why,
+      streams,
+    );
+    if (settledNow) deps.counted?.(verdict.verdict, settledNow);
   }
   const streams = state.streams.map((s) => {
     const verdict = s.verify === 'pending' ? settled.get(s.streamId) : undefined;

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { createMetrics } from '../../src/metrics.js';
 import type { StreamListing, StreamVerifier } from '../../src/mix/online-list.js';
 import { type ReconcileDeps, reconcileRoom } from '../../src/reconcile/reconcile-room.js';
 import { UNLISTED } from '../../src/reconcile/verify-streams.js';
@@ -43,7 +44,9 @@ function setup(lags: Record<string, number>, unreadable = false) {
   const clock = { now: T0 };
   const backend = recordingMixBackend(() => clock.now);
   const list = scriptedList(lags, clock, unreadable);
+  const metrics = createMetrics();
   const deps: ReconcileDeps = {
+    metrics,
     store,
     backend,
     now: () => clock.now,
@@ -86,7 +89,11 @@ function setup(lags: Record<string, number>, unreadable = false) {
       clock.now = Math.max(result.until, clock.now);
     }
   };
-  return { roomId, clock, backend, asked: list.asked, push, runUntil };
+  const verdicts = async () =>
+    Object.fromEntries(
+      (await metrics.streamVerifications.get()).values.map((v) => [String(v.labels.verdict), v.value]),
+    );
+  return { roomId, clock, backend, asked: list.asked, push, runUntil, verdicts };
 }
 
 describe('verifying new streams in the reconcile', () => {
@@ -134,6 +141,7 @@ describe('verifying new streams in the reconcile', () => {
     });
     const ghost = (await readRoom(store, r.roomId))?.streams.find((s) => s.streamId === 'ghost');
     expect(ghost).toMatchObject({ verify: 'unlisted', unmixable: UNLISTED });
+    expect(await r.verdicts()).toEqual({ listed: 2, unlisted: 1 });
   });
 
   test('a list that cannot be read: mixed unverified once the window ends', async () => {
