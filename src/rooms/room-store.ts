@@ -16,20 +16,34 @@ export interface RoomStoreOptions {
   auditCap?: number;
   /** How long a disconnect's tombstone blocks its late push: beyond Tencent's 12 retries a minute apart. */
   tombstoneTtlMs?: number;
+  /** Streams a room keeps (ROOM_MAX_STREAMS): callbacks' bodies are not signed, so each is bounded. */
+  maxStreams?: number;
+  /** Rooms a callback may create (ROOMS_MAX); operators' changes are not held to it. */
+  maxRooms?: number;
 }
 
 export class RoomStore {
   readonly keys: KeyMap;
   readonly auditCap: number;
   readonly tombstoneTtlMs: number;
+  readonly maxStreams: number;
+  readonly maxRooms: number;
 
   constructor(
     readonly redis: Redis | Cluster,
-    { namespace = 'mk', auditCap = 12, tombstoneTtlMs = 20 * 60_000 }: RoomStoreOptions = {},
+    {
+      namespace = 'mk',
+      auditCap = 12,
+      tombstoneTtlMs = 20 * 60_000,
+      maxStreams = 64,
+      maxRooms = 10_000,
+    }: RoomStoreOptions = {},
   ) {
     this.keys = keyMap(namespace);
     this.auditCap = auditCap;
     this.tombstoneTtlMs = tombstoneTtlMs;
+    this.maxStreams = maxStreams;
+    this.maxRooms = maxRooms;
   }
 
   get namespace(): string {
