@@ -112,9 +112,11 @@ async function startStack(): Promise<void> {
     timeout: 45_000,
     interval: 100,
   });
-  const token = /admin token: ([0-9a-f]+)/.exec(output)?.[1];
+  // As the README says: the banner's export line, pasted into the terminal.
+  const token = /^\s*export ADMIN_TOKEN=([0-9a-f]+)$/m.exec(output)?.[1];
   expect(token, output).toBeDefined();
   env.ADMIN_TOKEN = token;
+  expect(output).toContain(`http://127.0.0.1:${ports.api}/ui/rooms/demo`);
 }
 
 function runInClone(command: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -158,6 +160,20 @@ describe('every command in the README works from a fresh checkout', () => {
         expect(stdout.trim(), `${command} printed nothing`).not.toBe('');
       // `npm run -s` keeps npm's own lines out: what a command prints is the command's alone.
       expect(stdout).not.toMatch(/^> mixkeeper@/m);
+      // The README promises the pushed guest shows in the demo room.
+      if (command.includes('"streamId":"guest_2"')) {
+        await vi.waitFor(
+          async () => {
+            const room = await (
+              await fetch(`http://127.0.0.1:${ports.api}/v1/rooms/demo`, {
+                headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` },
+              })
+            ).json();
+            expect(JSON.stringify((room as { desired?: unknown }).desired)).toContain('guest_2');
+          },
+          { timeout: 15_000, interval: 200 },
+        );
+      }
     }, 60_000);
   }
 });
