@@ -99,6 +99,12 @@ export function createMetrics() {
       labelNames: ['endpoint'] as const,
       registers: [registry],
     }),
+    rooms: new Gauge({
+      name: 'mixkeeper_rooms',
+      help: 'Rooms by status (idle, pending, mixing, failed, deleting), as counted by the last resync sweep this process ran',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
     queueDepth: new Gauge({
       name: 'mixkeeper_queue_jobs',
       help: 'Jobs per queue and state, read on scrape',

@@ -10,6 +10,7 @@ import { scanRoomIds } from '../src/rooms/room-index.js';
 import { readRoom } from '../src/rooms/room-state.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
 import { updateRoom } from '../src/rooms/room-update.js';
+import { ROOM_STATUSES } from '../src/rooms/stored.js';
 
 /**
  * The periodic sweep: every room in the index is compared with what it should be; lost
@@ -65,6 +66,8 @@ export async function resyncRooms(deps: ResyncDeps): Promise<ResyncReport> {
   };
   // ZSCAN may return a room twice; once per sweep is enough.
   const seen = new Set<string>();
+  // Every room's state is read anyway: its status is counted for mixkeeper_rooms on the way.
+  const statuses = new Map<string, number>();
   let cursor = '0';
   do {
     const page = await scanRoomIds(deps.store, cursor, PAGE);
@@ -73,7 +76,7 @@ export async function resyncRooms(deps: ResyncDeps): Promise<ResyncReport> {
     for (const id of fresh) seen.add(id);
     await Promise.all(
       fresh.map((roomId) =>
-        resyncRoom(roomId, live, deps, report).catch((error: unknown) => {
+        resyncRoom(roomId, live, deps, report, statuses).catch((error: unknown) => {
           report.errors += 1;
           deps.log.warn({ room: roomId, err: error }, 'resync of a room failed');
         }),
@@ -83,6 +86,10 @@ export async function resyncRooms(deps: ResyncDeps): Promise<ResyncReport> {
   report.rooms = seen.size;
   report.ms = deps.now() - started;
   const metrics = deps.metrics?.resync;
+  if (deps.metrics && report.errors === 0) {
+    for (const status of [...ROOM_STATUSES, 'deleting'])
+      deps.metrics.rooms.set({ status }, statuses.get(status) ?? 0);
+  }
   if (metrics) {
     metrics.inc({ action: 'sweep' });
     for (const [action, count] of [
@@ -105,9 +112,12 @@ async function resyncRoom(
   live: ResyncListing | null,
   deps: ResyncDeps,
   report: ResyncReport,
+  statuses = new Map<string, number>(),
 ): Promise<void> {
   const state = await readRoom(deps.store, roomId);
   if (!state) return;
+  const status = state.meta.deleting !== undefined ? 'deleting' : state.meta.status;
+  statuses.set(status, (statuses.get(status) ?? 0) + 1);
   const now = deps.now();
   const plan = planRoomResync(state, live, now, deps.policy);
   if (plan.confirm.length) {

@@ -54,7 +54,14 @@ export async function startResync<W extends { waitUntilReady(): Promise<unknown>
   if (await claimMarker(connection, markerKey, now())) {
     // A first start on this Redis, or one that lost its data: room keys that survived get indexed.
     const reindexed = await reindexRooms(store, now());
-    log.info({ reindexed }, 'no marker in Redis (first start, or its data was lost): rooms re-indexed');
+    // No marker and no room: nothing tells a first start from a Redis emptied while stopped, and
+    // the first is what it nearly always is. Rooms without a marker: the marker alone was lost.
+    if (reindexed === 0) log.info('first start on this Redis (no marker, no rooms yet)');
+    else
+      log.info(
+        { reindexed },
+        'no marker in Redis but rooms found (it lost part of its data): rooms re-indexed',
+      );
   }
   await rebuild('start-up');
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, configSchema, loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
@@ -29,12 +30,13 @@ import { closeOnSignals } from './shutdown.js';
 const USAGE = `usage: mixkeeper dev [--no-demo] [--scenario <name|file.json>] [--time-scale <x>] [--data-dir <dir>]
 
   --no-demo      do not play the demo scenario
-  --data-dir     where the private Redis keeps its AOF (default .data)
-  --scenario     the scenario to play (default co-host-join-leave)
+  --data-dir     where the private Redis keeps its AOF and the admin token is kept (default .data)
+  --scenario     the scenario to play (default demo: room demo, on air until stopped)
   --time-scale   simulator time scale (default 1: real platform timing)
 
 environment: PORT (8080), SIM_PORT (9090), REDIS_URL (unset: a private redis-server under .data/),
-and the service's variables (src/config.ts). Keys and the admin token are generated when unset.`;
+and the service's variables (src/config.ts). Keys are generated when unset; so is ADMIN_TOKEN,
+once, then kept in <data-dir>/admin-token so a restart keeps the pages' sessions.`;
 
 export async function run(args: string[]): Promise<number> {
   let values: {
@@ -69,7 +71,7 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   // Read before anything starts: a typo here must not leave a half-started stack behind.
-  const scenarioName = values.scenario ?? 'co-host-join-leave';
+  const scenarioName = values.scenario ?? 'demo';
   let scenario: Scenario | undefined;
   if (!values['no-demo']) {
     try {
@@ -90,7 +92,15 @@ export async function run(args: string[]): Promise<number> {
   // resync reads its online list either way.
   env.TENCENT_SECRET_ID ??= `AKID${secret()}`;
   env.TENCENT_SECRET_KEY ??= secret();
-  env.ADMIN_TOKEN ??= secret();
+  const dataDir = values['data-dir'] ?? '.data';
+  const tokenFile = join(dataDir, 'admin-token');
+  const tokenKept = !env.ADMIN_TOKEN;
+  try {
+    if (tokenKept) env.ADMIN_TOKEN = await keptSecret(tokenFile, secret);
+  } catch (error) {
+    console.error(`mixkeeper dev: cannot keep the admin token in ${tokenFile}: ${(error as Error).message}`);
+    return 1;
+  }
 
   // What has started so far, stopped in reverse order when a later step fails (a port in use, a
   // bad setting): a failed start exits with one line and leaves no redis-server behind.
@@ -104,7 +114,7 @@ export async function run(args: string[]): Promise<number> {
     return code;
   };
 
-  const redisDir = join(values['data-dir'] ?? '.data', 'redis');
+  const redisDir = join(dataDir, 'redis');
   let redis: LocalRedis | undefined;
   if (!env.REDIS_URL) {
     try {
@@ -168,19 +178,25 @@ export async function run(args: string[]): Promise<number> {
   started.push(() => service.close(config.SHUTDOWN_DEADLINE_MS));
   sim.setCallbackUrl(`${service.url}/callbacks/tencent`);
 
+  const demoRoom = scenario ? firstRoom(scenario) : undefined;
   console.log(`
 mixkeeper is running
-  api        ${service.url}   (admin token: ${config.ADMIN_TOKEN})
-  pages      ${service.url}/ui   (log in with the admin token)
+  api        ${service.url}   (admin token: ${config.ADMIN_TOKEN}${tokenKept ? `, kept in ${tokenFile}` : ''})
+  pages      ${service.url}/ui   (log in with the admin token)${demoRoom ? `\n  demo room  ${service.url}/ui/rooms/${demoRoom}` : ''}
   room       ${service.url}/v1/rooms/<room>   and …/layout.svg
   metrics    ${service.url}/metrics
   simulator  ${sim.url}/sim/sessions   ${sim.url}/sim/violations
   redis      ${config.REDIS_URL}${redis ? `   (private, data in ${redisDir})` : ''}
+
+for curl and \`npm run -s mixkeeper -- rooms\` in another terminal:
+  export ADMIN_TOKEN=${config.ADMIN_TOKEN}
 `);
 
   const demo = new AbortController();
   if (scenario) {
-    console.log(`playing scenario ${scenarioName}; --no-demo skips it`);
+    console.log(
+      `playing scenario ${scenarioName}${demoRoom ? ` in room ${demoRoom}` : ''}; --no-demo skips it; Ctrl-C stops everything`,
+    );
     void playScenario(sim, scenario, {
       signal: demo.signal,
       onStep: (step) => console.log(`  scenario: ${describeStep(step)}`),
@@ -197,4 +213,22 @@ mixkeeper is running
     config.SHUTDOWN_DEADLINE_MS,
   );
   return new Promise<number>(() => {});
+}
+
+/** The secret kept in `file` (made, mode 0600, on first use): the same admin token at every start. */
+async function keptSecret(file: string, make: () => string): Promise<string> {
+  const kept = (await readFile(file, 'utf8').catch(() => '')).trim();
+  if (kept) return kept;
+  const fresh = make();
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${fresh}\n`, { mode: 0o600 });
+  return fresh;
+}
+
+/** The room of a scenario's first push: the one the banner links to. */
+function firstRoom(scenario: Scenario): string | undefined {
+  for (const step of scenario.steps) {
+    if ('push' in step) return new URLSearchParams(step.push.params ?? '').get('mix_room') ?? undefined;
+  }
+  return undefined;
 }

@@ -64,7 +64,10 @@ export function closeOnSignals(
     // Backstop: a hung close must not keep the process alive past the deadline.
     setTimeout(() => process.exit(1), deadlineMs + SHUTDOWN_BACKSTOP_MS).unref();
     service.close(deadlineMs).then(
-      () => process.exit(0),
+      () => {
+        log.info({ signal }, 'stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
         log.error({ err: error }, 'shutdown failed');
         process.exit(1);

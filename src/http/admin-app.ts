@@ -148,6 +148,12 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
     isAccepting: deps.isAccepting ?? (() => true),
   });
   app.route(QUEUE_DASHBOARD_PATH, queueDashboard(deps.queues));
+  // A browser at the bare host wants the pages; anything else gets the usual JSON 404.
+  app.get('/', (c) =>
+    (c.req.header('accept') ?? '').includes('text/html')
+      ? c.redirect('/ui', 302)
+      : problem(c, 'not_found', 'no route for GET /: the pages are at /ui, the API under /v1'),
+  );
   return app;
 }
 

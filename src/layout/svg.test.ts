@@ -43,7 +43,10 @@ describe('renderSvg', () => {
     const svg = renderSvg(plan());
     expect(paintOrder(svg)).toEqual(['host', 'g1', 'voice']);
     expect(svg).toContain('>g1</text>');
-    expect(svg).toContain('L2 · slot 0 · guest');
+    expect(svg).toContain('L1 · main');
+    // A small tile keeps what fits at a readable size; the rest is in its tooltip.
+    expect(group(svg, 'g1')).toContain('>guest</text>');
+    expect(group(svg, 'g1')).toContain('slot 0');
     expect(svg).toContain('audio only:');
     expect(svg).toContain('voice · L3');
   });
@@ -78,10 +81,34 @@ describe('renderSvg', () => {
     expect(group(grid ? renderSvg(grid) : '', 'mk_canvas')).toContain('fill="#99CCFF"');
   });
 
-  test('no mix draws a card that says so', () => {
+  test('no mix draws an empty stage that says so', () => {
     const svg = renderSvg(null, { notes: ['room r: no mix: 1 mixable live stream(s)'] });
     expect(svg).toContain('>no mix</text>');
+    expect(svg).toContain('data-empty-stage');
+    expect(svg).toContain('>nobody on air</text>');
     expect(svg).toContain('1 mixable live stream(s)');
+  });
+
+  test('every label stays readable (>= 8 px) in a 320 px thumbnail, the PiP tiles included', () => {
+    const pip = layout(
+      {
+        roomId: 'thumb',
+        config: { preset: 'pip' },
+        streams: [
+          { streamId: 'cohost_host', role: 'main', media: 'av', joinedAt: 1, width: 720, height: 1280 },
+          { streamId: 'cohost_guest_1', role: 'guest', media: 'av', joinedAt: 2, width: 480, height: 640 },
+          { streamId: 'cohost_guest_2', role: 'guest', media: 'av', joinedAt: 3, width: 480, height: 640 },
+        ],
+      },
+      LIMITS.legacy,
+    );
+    for (const svg of [renderSvg(pip, { maxSize: 320 }), renderSvg(null, { maxSize: 320 })]) {
+      const [w, h] = (/viewBox="0 0 (\d+) (\d+)"/.exec(svg) ?? []).slice(1).map(Number);
+      const scale = 320 / Math.max(w ?? 0, h ?? 0);
+      const sizes = [...svg.matchAll(/font-size="(\d+)"/g)].map((m) => Number(m[1]) * scale);
+      expect(sizes.length).toBeGreaterThan(1);
+      expect(Math.min(...sizes)).toBeGreaterThanOrEqual(8);
+    }
   });
 
   test('inputs a template places are listed, not drawn', () => {

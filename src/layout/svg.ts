@@ -101,7 +101,7 @@ export function renderSvg(plan: MixPlan | null, options: SvgOptions = {}): strin
 
   const body: string[] = [];
   body.push(`<rect x="0" y="0" width="${W}" height="${header}" fill="#111827"/>`);
-  body.push(text(Math.round(unit * 0.4), Math.round(header * 0.7), Math.round(unit * 0.9), '#f9fafb', title));
+  body.push(text(Math.round(unit * 0.4), Math.round(header * 0.7), unit, '#f9fafb', title));
   body.push(`<g transform="translate(0 ${header})">`);
   body.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="#1f2937"/>`);
   for (const t of byLayer) {
@@ -125,20 +125,32 @@ export function renderSvg(plan: MixPlan | null, options: SvgOptions = {}): strin
   );
 }
 
+/** An empty stage: a dark 16:9 canvas with an empty tile outline, then the reasons. */
 function noMixSvg(options: SvgOptions): string {
   const title = options.title ?? 'no mix';
   const notes = options.notes ?? [];
   const width = 640;
-  const height = 64 + notes.length * 22;
+  const header = 44;
+  const stage = 360;
+  const lineHeight = 24;
+  const noteLines = notes.flatMap((note) => wrap(note, 60));
+  const height = header + stage + (noteLines.length ? noteLines.length * lineHeight + 16 : 0);
   const scale = (options.maxSize ?? 640) / Math.max(width, height);
-  const lines = notes.map((note, i) => text(16, 72 + i * 22, 14, '#374151', note));
+  const lines = noteLines.map((note, i) =>
+    text(16, header + stage + 28 + i * lineHeight, 18, '#374151', note),
+  );
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.round(width * scale)}" height="${Math.round(height * scale)}" ` +
     `viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" role="img" ` +
     `aria-label="${escapeXml(title)}"><title>${escapeXml(title)}</title>` +
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#f3f4f6"/>` +
-    `<rect x="0" y="0" width="${width}" height="44" fill="#111827"/>` +
-    text(16, 29, 18, '#f9fafb', title) +
+    `<rect x="0" y="0" width="${width}" height="${header}" fill="#111827"/>` +
+    text(16, 29, 20, '#f9fafb', title) +
+    `<g data-empty-stage=""><rect x="0" y="${header}" width="${width}" height="${stage}" fill="#1f2937"/>` +
+    `<rect x="200" y="${header + 70}" width="240" height="180" rx="10" fill="none" stroke="#6b7280" stroke-width="3" stroke-dasharray="12 8"/>` +
+    `<circle cx="320" cy="${header + 140}" r="26" fill="none" stroke="#6b7280" stroke-width="3"/>` +
+    `<path d="M272 ${header + 228} q48 -52 96 0" fill="none" stroke="#6b7280" stroke-width="3"/>` +
+    `<text x="320" y="${header + 300}" font-size="28" fill="#d1d5db" text-anchor="middle">nobody on air</text></g>` +
     lines.join('') +
     '</svg>'
   );
@@ -160,29 +172,40 @@ function tileSvg(
       `fill-opacity="${opacity}" stroke="#f9fafb" stroke-width="${isBackground ? 0 : 2}"${dashed}/>`,
   ];
   if (t.inputType !== INPUT_TYPES.canvas) {
-    const name = t.streamId;
     const details = [`L${t.layer}`, ...(t.slot !== undefined ? [`slot ${t.slot}`] : []), t.role];
     if (t.inputType === INPUT_TYPES.video) details.push('video only');
     if (t.inputType === INPUT_TYPES.picture && t.pictureId !== undefined)
       details.push(`picture ${t.pictureId}`);
-    const sub = details.join(' · ');
     const inset = Math.max(1, Math.round(rect.width * 0.03));
     const room = rect.width - 2 * inset;
-    // Each line gets the largest size that fits the tile; the name is never shrunk by the details.
+    // Labels stay readable at thumbnail size (a 320 px card draws a canvas pixel at ~1/4 px): no
+    // line is drawn below `readable` (~1/36 of the canvas's long side). What does not fit at that
+    // size is shortened (the name, with an ellipsis), or left to the tile's tooltip (the details).
+    const readable = unit;
+    const fits = (line: string, size: number) => 0.6 * Math.max(line.length, 3) * size <= room;
     const fontSizeFor = (line: string, max: number) =>
-      Math.max(1, Math.floor(Math.min(max, room / (0.6 * Math.max(line.length, 3)))));
-    const nameSize = fontSizeFor(name, Math.min(unit, rect.height / 3.5));
-    const subSize = fontSizeFor(sub, nameSize * 0.8);
+      Math.floor(Math.min(max, room / (0.6 * Math.max(line.length, 3))));
+    const nameSize = Math.max(1, Math.floor(Math.min(unit * 1.3, Math.max(readable, rect.height / 4))));
+    const nameChars = Math.max(3, Math.floor(room / (0.6 * nameSize)));
+    const name = t.streamId.length > nameChars ? `${t.streamId.slice(0, nameChars - 1)}…` : t.streamId;
     const x = rect.x + inset;
     let y = rect.y + Math.round(nameSize * 1.2);
     parts.push(text(x, y, nameSize, '#ffffff', name, 'bold'));
-    y += Math.round(subSize * 1.3);
-    parts.push(text(x, y, subSize, '#e5e7eb', sub));
-    if (t.crop) {
-      const c = t.crop;
-      const cropLine = `crop ${c.width}×${c.height} at ${c.x},${c.y}`;
-      const cropSize = fontSizeFor(cropLine, nameSize * 0.7);
-      parts.push(text(x, y + Math.round(cropSize * 1.3), cropSize, '#fde68a', cropLine));
+    const full = details.join(' · ');
+    const short = [t.role, ...(t.slot !== undefined ? [`slot ${t.slot}`] : [])].join(' · ');
+    const subMax = Math.max(readable, nameSize * 0.8);
+    const sub = [full, short, t.role].find((line) => fits(line, readable));
+    if (sub !== undefined && y + readable * 1.3 <= rect.y + rect.height) {
+      const subSize = Math.max(readable, fontSizeFor(sub, subMax));
+      y += Math.round(subSize * 1.3);
+      parts.push(text(x, y, subSize, '#e5e7eb', sub));
+      if (t.crop) {
+        const c = t.crop;
+        const cropLine = `crop ${c.width}×${c.height} at ${c.x},${c.y}`;
+        if (fits(cropLine, readable) && y + readable * 2.6 <= rect.y + rect.height) {
+          parts.push(text(x, y + Math.round(readable * 1.3), readable, '#fde68a', cropLine));
+        }
+      }
     }
   }
   parts.push('</g>');

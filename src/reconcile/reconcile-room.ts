@@ -128,8 +128,29 @@ async function reconcileState(
   switch (decision.kind) {
     case 'noop': {
       const status = statusOf(desired, state.applied);
-      if (status !== meta.status)
-        await updateRoom(deps.store, roomId, { status, failedVersion: null }, now, lease);
+      // A stream that left keeps its tile through its grace: say so in the timeline, once per leave.
+      const holding = view.nextDeparture !== undefined && wakeAt === view.nextDeparture;
+      const grace = holding
+        ? [
+            audit({
+              type: 'decision',
+              decision: 'wait',
+              until: wakeAt,
+              reason: `${[...view.leaving].join(', ')} left: waits ${deps.leaveGraceMs / 1000} s for a reconnect before re-laying out`,
+            }),
+          ]
+        : [];
+      if (status !== meta.status || grace.length)
+        await updateRoom(
+          deps.store,
+          roomId,
+          {
+            ...(status !== meta.status ? { status, failedVersion: null } : {}),
+            ...(grace.length ? { audit: grace } : {}),
+          },
+          now,
+          lease,
+        );
       return orDeparture({ kind: 'done', summary: decision.reason, version });
     }
     case 'wait': {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { RoomConfig } from '../layout/plan.js';
-import { COLOR_PATTERN, LIMITS, type MixLimits, STREAM_ID_PATTERN } from '../tencent/limits.js';
+import { PRESETS, type RoomConfig } from '../layout/plan.js';
+import { COLOR_PATTERN, LIMITS, type MixLimits, STREAM_ID_PATTERN, TEMPLATES } from '../tencent/limits.js';
 import { parsePreset } from './membership.js';
 
 /**
@@ -23,7 +23,11 @@ export const roomConfigSchema = z
       .transform((value, ctx) => {
         const preset = parsePreset(value);
         if (!preset) {
-          ctx.addIssue({ code: 'custom', message: 'one of pip, pk, grid, speaker, audio, template:<id>' });
+          // The same list as `mixkeeper layout --preset`: the template ids Tencent defines.
+          ctx.addIssue({
+            code: 'custom',
+            message: `${JSON.stringify(value)} is not one of ${PRESETS.join(', ')}, template:<id> (${Object.keys(TEMPLATES).join(', ')})`,
+          });
           return z.NEVER;
         }
         return preset;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -37,24 +37,29 @@ describe('mixkeeper dev', () => {
     child.stderr?.on('data', (chunk) => {
       output += chunk;
     });
+    // Generous: a cold tsx start on a loaded 2-core CI machine (Node 22/24 runs) took over 20 s.
     await vi.waitFor(() => expect(output).toContain('mixkeeper is running'), {
-      timeout: 20_000,
+      timeout: 45_000,
       interval: 100,
     });
-  }, 30_000);
+  }, 60_000);
 
   afterAll(async () => {
     if (child.exitCode === null) child.kill('SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  test('prints the URLs and an admin token, and serves them', async () => {
+  test('prints the URLs, the demo room’s page and an admin token, and serves them', async () => {
     expect(output).toContain(api);
+    expect(output).toContain(`${api}/ui/rooms/demo`);
+    // A browser at the bare host lands on the pages.
+    const root = await fetch(`${api}/`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    expect(root.headers.get('location')).toBe('/ui');
     expect(output).toContain(`${sim}/sim/sessions`);
     const token = /admin token: ([0-9a-f]{32})/.exec(output)?.[1];
     expect(token).toBeDefined();
     expect((await fetch(`${api}/healthz`)).status).toBe(200);
-    expect((await fetch(`${api}/v1/rooms/cohost`)).status).toBe(401);
+    expect((await fetch(`${api}/v1/rooms/demo`)).status).toBe(401);
     expect((await fetch(`${sim}/sim/violations`)).status).toBe(200);
   });
 
@@ -131,6 +136,36 @@ describe('mixkeeper dev', () => {
     expect(await exited).toBe(0);
     await expect(fetch(`${api}/healthz`)).rejects.toThrow();
   }, 20_000);
+
+  test('a restart keeps the admin token (kept in the data dir, mode 600), so sessions survive it', async () => {
+    const first = /export ADMIN_TOKEN=([0-9a-f]{32})$/m.exec(output)?.[1];
+    expect(first).toBeDefined();
+    expect((await stat(join(dataDir, 'admin-token'))).mode & 0o777).toBe(0o600);
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: new URL(api).port, SIM_PORT: new URL(sim).port };
+    delete env.REDIS_URL;
+    delete env.ADMIN_TOKEN;
+    const again = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'dev', '--no-demo', '--data-dir', dataDir],
+      { env: { ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let banner = '';
+    again.stdout?.on('data', (chunk) => {
+      banner += chunk;
+    });
+    try {
+      await vi.waitFor(() => expect(banner).toContain('export ADMIN_TOKEN='), {
+        timeout: 20_000,
+        interval: 100,
+      });
+      expect(banner).toContain(`export ADMIN_TOKEN=${first}`);
+      expect(banner).toContain(`kept in ${join(dataDir, 'admin-token')}`);
+    } finally {
+      const exited = new Promise((resolve) => again.once('exit', resolve));
+      again.kill('SIGINT');
+      await exited;
+    }
+  }, 30_000);
 });
 
 /** Pids of the processes whose working directory is `dir` (Linux /proc). */

@@ -19,7 +19,11 @@ async function expectProblem(res: Response, status: number, code: string, mentio
 describe('PUT /v1/rooms/:id with an invalid config', () => {
   test.each([
     [{ canvas: { width: 5000, height: 720 } }, /canvas\.width/],
-    [{ preset: 'mosaic' }, /^preset: /],
+    // The valid presets and Tencent's template ids, as `mixkeeper layout --preset` lists them.
+    [
+      { preset: 'mosaic' },
+      /^preset: "mosaic" is not one of pip, pk, grid, speaker, audio, template:<id> \(\d+(, \d+)+\)/,
+    ],
     [{ output: { type: 2 } }, /output\.type/],
     [{ background: { color: 'red' } }, /background\.color: a colour 0xRRGGBB/],
     [{ bitrate: 0 }, /^bitrate: /],

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, assert, describe, expect, test } from 'vitest';
+import { createMetrics } from '../../src/metrics.js';
 import type { OnlineList } from '../../src/mix/online-list.js';
 import { QUEUES, type ReconcileJob, reconcileDeduplicationId } from '../../src/queue/catalog.js';
 import { requestReconcile } from '../../src/queue/reconcile-requests.js';
@@ -239,5 +240,25 @@ describe('resyncRooms', () => {
     expect(await reindexRooms(store, clock.now())).toBeGreaterThanOrEqual(1);
     expect(await redis.zscore(store.keys.index, roomId)).not.toBeNull();
     expect(await reindexRooms(store, clock.now())).toBe(0);
+  });
+});
+
+describe('mixkeeper_rooms', () => {
+  test('a sweep counts every room it reads by status, for the dashboard', async () => {
+    const id = newRoom();
+    await mixed(id);
+    const metrics = createMetrics();
+    const report = await resyncRooms(deps({ metrics }));
+    const values = (await metrics.rooms.get()).values;
+    const count = (status: string) => values.find((v) => v.labels.status === status)?.value;
+    expect(count('mixing')).toBeGreaterThanOrEqual(1);
+    expect(values.map((v) => v.labels.status).sort()).toEqual([
+      'deleting',
+      'failed',
+      'idle',
+      'mixing',
+      'pending',
+    ]);
+    expect(values.reduce((sum, v) => sum + v.value, 0)).toBe(report.rooms);
   });
 });

@@ -61,7 +61,9 @@ export function summarizeRoom(state: RoomState, activeAt: number, now: number): 
     deleting: state.meta.deleting !== undefined,
     live: state.streams.filter((s) => s.leftAt === undefined).length,
     sessionId: state.applied?.sessionId ?? null,
-    inputs: state.applied?.plan.inputs.length ?? 0,
+    // People, not the canvas or a picture: what "in the mix" means to an operator.
+    inputs:
+      state.applied?.plan.inputs.filter((tile) => tile.role === 'main' || tile.role === 'guest').length ?? 0,
     lastErrorCode: state.meta.lastError?.code ?? null,
     override: activeOverride(state.override, now) !== undefined,
   };

@@ -107,7 +107,10 @@ export const roomSummarySchema = z
     deleting: z.boolean(),
     live: z.number().int().openapi({ description: 'streams on air' }),
     sessionId: z.string().nullable(),
-    inputs: z.number().int().openapi({ description: 'inputs of the mix on air' }),
+    inputs: z
+      .number()
+      .int()
+      .openapi({ description: 'streams (people) in the mix on air; the canvas is not counted' }),
     lastErrorCode: z.union([z.number(), z.string()]).nullable(),
     override: z.boolean(),
   })

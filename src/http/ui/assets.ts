@@ -31,7 +31,8 @@ body { margin: 0; font: 14px/1.45 system-ui, sans-serif; color: var(--fg); backg
 header { display: flex; gap: 1.5rem; align-items: center; padding: .6rem 1.2rem; background: #111827; color: #fff; }
 header a { color: #e5e7eb; text-decoration: none; }
 header form { margin-left: auto; }
-header button { background: none; border: 1px solid #4b5563; color: #e5e7eb; border-radius: 4px; cursor: pointer; }
+header button { background: none; border: 1px solid #4b5563; color: #e5e7eb; padding: .15rem .7rem; font-size: 13px; }
+header button:hover { background: #1f2937; }
 main { padding: 1rem 1.2rem; max-width: 1400px; }
 h1 { font-size: 1.3rem; margin: .3rem 0 1rem; }
 h2 { font-size: 1rem; margin: 1.4rem 0 .5rem; }
@@ -56,7 +57,13 @@ code, .mono { font-family: ui-monospace, monospace; font-size: 12px; }
 .muted { color: var(--muted); }
 .notice { padding: .6rem; background: #fff7ed; border: 1px solid #fed7aa; }
 .error { padding: .6rem; background: #fef2f2; border: 1px solid #fecaca; }
-.filters a { margin-right: .8rem; }
+.filters { display: flex; gap: .4rem; flex-wrap: wrap; margin: 0 0 1rem; }
+.filters a { padding: .15rem .7rem; border: 1px solid var(--line); border-radius: 999px; background: #fff; color: var(--fg); text-decoration: none; font-size: 13px; }
+.filters a:hover { border-color: #9ca3af; }
+.filters a[aria-current="page"] { background: #111827; border-color: #111827; color: #fff; }
+button { font: inherit; padding: .35rem .9rem; border: 1px solid #111827; border-radius: 4px; background: #111827; color: #fff; cursor: pointer; }
+button:hover { background: #374151; }
+a { color: #1f2937; }
 ul.explain { background: #fff; border: 1px solid var(--line); padding: .6rem 1.6rem; margin: 0; }
 form.login { max-width: 360px; margin: 4rem auto; background: #fff; border: 1px solid var(--line); padding: 1.2rem; }
 form.login input { width: 100%; padding: .4rem; margin: .4rem 0 .8rem; }

@@ -5,19 +5,40 @@ import { Page, StatusBadge, Time } from './page.js';
 
 /** `/ui/rooms/:id`: the layout picture, who is on air, why, and what happened, updated live. */
 
-export function RoomPage(props: { room: RoomBody; events: AuditLike[]; live: string }) {
+export function RoomPage(props: {
+  room: RoomBody;
+  events: AuditLike[];
+  live: string;
+  leaveGraceMs?: number;
+}) {
   return (
     <Page title={`Room ${props.room.id}`}>
       <div id="room" data-live={props.live}>
-        <RoomDetail room={props.room} events={props.events} />
+        <RoomDetail room={props.room} events={props.events} leaveGraceMs={props.leaveGraceMs} />
       </div>
     </Page>
   );
 }
 
-export function RoomDetail(props: { room: RoomBody; events: AuditLike[] }) {
+export function RoomDetail(props: {
+  room: RoomBody;
+  events: AuditLike[];
+  leaveGraceMs?: number | undefined;
+}) {
   const { room } = props;
   const base = `/v1/rooms/${room.id}`;
+  const grace = props.leaveGraceMs === undefined ? 'its leave grace' : seconds(props.leaveGraceMs);
+  const pushed = pushNotes(props.events, room.streams);
+  const leaving = room.streams.filter((s) => s.state === 'leaving').map((s) => s.streamId);
+  const why = [
+    ...[...pushed].map(([stream, note]) => `${stream}'s push: ${note}`),
+    ...(leaving.length
+      ? [
+          `${leaving.join(', ')} left: ${leaving.length > 1 ? 'they keep their tiles' : 'it keeps its tile'} for ${grace} in case of a reconnect, then the layout closes the gap`,
+        ]
+      : []),
+    ...room.explain,
+  ];
   return (
     <>
       <h1>
@@ -59,11 +80,11 @@ export function RoomDetail(props: { room: RoomBody; events: AuditLike[] }) {
             src={`${base}/applied.svg?size=640&v=${fingerprint(room.applied)}`}
             alt="mix on air"
           />
-          <figcaption>On air: what the platform last accepted</figcaption>
+          <figcaption>Mix on air: what the platform last accepted</figcaption>
         </figure>
       </div>
 
-      <h2>{`On air (${room.streams.filter((s) => s.state === 'live').length})`}</h2>
+      <h2>{`Streams pushing (${room.streams.filter((s) => s.state === 'live').length})`}</h2>
       <table id="streams">
         <thead>
           <tr>
@@ -87,7 +108,15 @@ export function RoomDetail(props: { room: RoomBody; events: AuditLike[] }) {
                 <Time at={s.pushedAt} />
               </td>
               <td>{s.width && s.height ? `${s.width}×${s.height}` : 'unknown'}</td>
-              <td>{s.unmixable ?? ''}</td>
+              <td>
+                {[
+                  s.state === 'leaving' ? `leaving: back in the layout if it returns within ${grace}` : '',
+                  s.unmixable ?? '',
+                  pushed.get(s.streamId) ?? '',
+                ]
+                  .filter(Boolean)
+                  .join('; ')}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -95,7 +124,7 @@ export function RoomDetail(props: { room: RoomBody; events: AuditLike[] }) {
 
       <h2>Why this layout</h2>
       <ul class="explain" id="explain">
-        {room.explain.map((line) => (
+        {why.map((line) => (
           <li>{line}</li>
         ))}
       </ul>
@@ -135,4 +164,27 @@ function desiredPicture(room: { desired: unknown; explain: unknown; deleting: bo
 /** Changes whenever the picture does, so the browser fetches it again then (and only then). */
 function fingerprint(value: unknown): string {
   return createHash('sha1').update(JSON.stringify(value)).digest('hex').slice(0, 12);
+}
+
+/** `3 s`, `1.5 s`. */
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+/**
+ * What each stream's latest push said about its params (e.g. a `mix_layout` that is no preset),
+ * from the timeline: the room keeps only the value it fell back to.
+ */
+export function pushNotes(events: AuditLike[], streams: { streamId: string }[]): Map<string, string> {
+  const notes = new Map<string, string>();
+  const seen = new Set<string>();
+  const present = new Set(streams.map((s) => s.streamId));
+  // Newest first: the first push entry of a stream is its latest.
+  for (const entry of [...events].sort((a, b) => b.at - a.at)) {
+    if (entry.type !== 'callback' || entry.kind !== 'push' || typeof entry.stream !== 'string') continue;
+    if (seen.has(entry.stream) || !present.has(entry.stream)) continue;
+    seen.add(entry.stream);
+    if (typeof entry.notes === 'string' && entry.notes) notes.set(entry.stream, entry.notes);
+  }
+  return notes;
 }

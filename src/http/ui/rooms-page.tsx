@@ -46,7 +46,7 @@ export function RoomCards(props: { rooms: RoomSummary[]; more: boolean }) {
                 <StatusBadge status={room.deleting ? 'deleting' : room.status} />
               </div>
               <div class="meta muted">
-                <span>{`${room.live} on air · ${room.inputs} mixed`}</span>
+                <span>{`${room.live} pushing · ${room.inputs} in the mix`}</span>
                 <Time at={room.activeAt} />
               </div>
               {room.lastErrorCode !== null ? (

@@ -74,7 +74,14 @@ export function registerUiPages(app: OpenAPIHono, deps: UiDeps): void {
     const id = c.req.param('id');
     const view = ROOM_ID_PATTERN.test(id) ? await renderRoom(id) : null;
     if (!view) return problem(c, 'not_found', `no room ${id}`);
-    return c.html(<RoomPage room={view.room} events={view.events} live={`/ui/live/rooms/${id}`} />);
+    return c.html(
+      <RoomPage
+        room={view.room}
+        events={view.events}
+        live={`/ui/live/rooms/${id}`}
+        leaveGraceMs={deps.leaveGraceMs}
+      />,
+    );
   });
 
   app.get('/ui/live/rooms', (c) => {
@@ -90,7 +97,9 @@ export function registerUiPages(app: OpenAPIHono, deps: UiDeps): void {
     if (!ROOM_ID_PATTERN.test(id)) return problem(c, 'not_found', `no room ${id}`);
     return live(c, deps, `room:${id}`, async () => {
       const view = await renderRoom(id);
-      return view ? String(<RoomDetail room={view.room} events={view.events} />) : null;
+      return view
+        ? String(<RoomDetail room={view.room} events={view.events} leaveGraceMs={deps.leaveGraceMs} />)
+        : null;
     });
   });
 }

@@ -8,6 +8,7 @@ import { pushSpecSchema } from '../core/streams.js';
 import { mountLegacyCgi } from '../legacy/front-end.js';
 import type { SimCore } from '../sim-core.js';
 import { renderFrameSvg } from './frame-svg.js';
+import { renderSessionsPage } from './sessions-page.js';
 
 /**
  * The simulator's HTTP surface: the platform's own endpoint (`/common_access`) and the `/sim/*`
@@ -142,7 +143,12 @@ export function createSimApp(core: SimCore, options: SimAppOptions = {}): Hono {
 
   app.get('/sim/sessions', (c) => {
     const all = c.req.query('all');
-    return c.json(core.sessions({ includeCancelled: all === '1' || all === 'true' }));
+    const includeCancelled = all === '1' || all === 'true';
+    const sessions = core.sessions({ includeCancelled });
+    // A browser gets a page of pictures; scripts (Accept: */* or JSON) the list.
+    if ((c.req.header('accept') ?? '').includes('text/html'))
+      return c.html(renderSessionsPage(sessions, includeCancelled));
+    return c.json(sessions);
   });
   app.get('/sim/sessions/:id', (c) => {
     const session = core.session(c.req.param('id'));

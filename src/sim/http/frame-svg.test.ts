@@ -68,6 +68,14 @@ describe('GET /sim/sessions/:id/frame.svg', () => {
     expect(svg).not.toContain('frozen-picture');
   });
 
+  it('GET /sim/sessions is a page of frames for a browser, JSON for anyone else', async () => {
+    const page = await fetch(`${t.sim.url}/sim/sessions`, { headers: { accept: 'text/html' } });
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('src="/sim/sessions/pip_room/frame.svg"');
+    const [session] = await t.getJson<SessionView[]>('/sim/sessions');
+    expect(session?.sessionId).toBe('pip_room');
+  });
+
   it('a guest whose stream drops is drawn frozen; its re-push unfreezes it', async () => {
     expect(await t.del('/sim/streams/guest_c')).toBe(200);
     let svg = await frame();
@@ -139,6 +147,33 @@ describe('renderFrameSvg', () => {
     expect(tilesOf(svg).map((tile) => tile.streamId)).toEqual(['canvas1']);
     expect(svg).toContain('class="audio-input" data-stream-id="voice_1" data-layer="2" data-live="true"');
     expect(svg).toContain('voice_2 (gone)');
+  });
+
+  it('uses the pages’ colours: the background layer as the main (blue), other streams as guests (green)', () => {
+    const svg = renderFrameSvg({
+      ...base,
+      inputs: [
+        {
+          streamId: 'host',
+          layer: 1,
+          inputType: 0,
+          rect: { x: 0, y: 0, width: 400, height: 640 },
+          live: true,
+          frozen: false,
+        },
+        {
+          streamId: 'g1',
+          layer: 2,
+          inputType: 0,
+          rect: { x: 250, y: 400, width: 120, height: 180 },
+          live: true,
+          frozen: false,
+        },
+      ],
+    });
+    expect(svg).toContain('class="output" x="0" y="0" width="400" height="640" fill="#1f2937"');
+    expect(svg).toMatch(/data-stream-id="host"[\s\S]*?fill="#2563eb"/);
+    expect(svg).toMatch(/data-stream-id="g1"[\s\S]*?fill="#059669"/);
   });
 
   it('escapes text taken from requests', () => {

@@ -2,6 +2,19 @@ import { INPUT_TYPE } from '../core/platform-rules.js';
 import type { InputView, SessionView } from '../platform/session-view.js';
 
 /**
+ * The operator pages' palette (src/layout/svg.ts; the simulator imports nothing of the service's):
+ * the background layer as the main, other streams as guests, pictures grey, on the pages' dark stage.
+ */
+const PALETTE = {
+  stage: '#1f2937',
+  background: '#2563eb',
+  stream: '#059669',
+  picture: '#6b7280',
+  text: '#ffffff',
+  font: 'system-ui, -apple-system, Segoe UI, sans-serif',
+};
+
+/**
  * The output picture of a session as an SVG: the background's size, inputs drawn in layer order at
  * their resolved geometry. Each tile is a `<g class="tile">` with `data-stream-id`, `data-layer`,
  * `data-frozen` and, first inside it, `<rect class="picture" x y width height>` — stable enough for
@@ -14,7 +27,7 @@ export function renderFrameSvg(view: SessionView): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" data-session-id="${esc(view.sessionId)}" data-state="${view.state}" data-frozen="${view.frozen}">`,
     `<title>${esc(`session ${view.sessionId} → ${view.outputStreamId}`)}</title>`,
     '<defs><pattern id="frozen-hatch" width="16" height="16" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="16" fill="#ffffff" fill-opacity="0.35"/></pattern></defs>',
-    `<rect class="output" x="0" y="0" width="${width}" height="${height}" fill="#000000"/>`,
+    `<rect class="output" x="0" y="0" width="${width}" height="${height}" fill="${PALETTE.stage}"/>`,
   ];
   const audio: InputView[] = [];
   for (const input of [...view.inputs].sort((a, b) => a.layer - b.layer)) {
@@ -26,7 +39,7 @@ export function renderFrameSvg(view: SessionView): string {
   }
   if (audio.length > 0) {
     const size = fontSize(width, height / 2);
-    parts.push(`<g class="audio" font-family="sans-serif" font-size="${size}" fill="#ffffff">`);
+    parts.push(`<g class="audio" font-family="${PALETTE.font}" font-size="${size}" fill="${PALETTE.text}">`);
     audio.forEach((input, i) => {
       const y = height - size * (audio.length - i) + size * 0.8;
       parts.push(
@@ -55,8 +68,10 @@ function tile(input: InputView): string {
     input.inputType === INPUT_TYPE.canvas
       ? canvasColor(input.color)
       : input.inputType === INPUT_TYPE.picture
-        ? '#3a3a3a'
-        : streamColor(input.streamId);
+        ? PALETTE.picture
+        : input.layer === 1
+          ? PALETTE.background
+          : PALETTE.stream;
   const caption =
     input.inputType === INPUT_TYPE.canvas
       ? ''
@@ -80,7 +95,7 @@ function tile(input: InputView): string {
 }
 
 function label(x: number, y: number, size: number, text: string): string {
-  return `<text x="${round(x)}" y="${round(y)}" font-family="sans-serif" font-size="${round(size)}" fill="#ffffff" text-anchor="middle" dominant-baseline="middle">${esc(text)}</text>`;
+  return `<text x="${round(x)}" y="${round(y)}" font-family="${PALETTE.font}" font-size="${round(size)}" fill="${PALETTE.text}" font-weight="bold" text-anchor="middle" dominant-baseline="middle">${esc(text)}</text>`;
 }
 
 function fontSize(width: number, height: number): number {
@@ -89,13 +104,6 @@ function fontSize(width: number, height: number): number {
 
 function canvasColor(color: string | undefined): string {
   return color && /^0x[0-9A-Fa-f]{6}$/.test(color) ? `#${color.slice(2).toLowerCase()}` : '#000000';
-}
-
-/** A stable colour per stream, so the same guest looks the same in every frame. */
-function streamColor(streamId: string): string {
-  let hash = 0;
-  for (const ch of streamId) hash = (Math.imul(hash, 31) + (ch.codePointAt(0) ?? 0)) >>> 0;
-  return `hsl(${hash % 360}, 45%, 35%)`;
 }
 
 function round(n: number): number {

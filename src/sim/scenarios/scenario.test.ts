@@ -23,9 +23,10 @@ afterEach(async () => {
 });
 
 describe('shipped scenarios', () => {
-  it('are the five the issue asks for', () => {
+  it('are the five the issue asks for, and the one `mixkeeper dev` plays', () => {
     expect(BUILTIN_SCENARIO_NAMES.sort()).toEqual([
       'co-host-join-leave',
+      'demo',
       'flapping-guest',
       'grid-9',
       'pk',
@@ -59,6 +60,18 @@ describe('shipped scenarios', () => {
     const grid = await loadScenario('grid-9');
     const people = new Set(grid.steps.flatMap((s) => ('push' in s ? [s.push.streamId] : [])));
     expect(people.size).toBe(9);
+  });
+
+  it('the demo ends with its room demo still on air: a host and a guest, until the user stops it', async () => {
+    const scenario = await loadScenario('demo');
+    const onAir = new Set<string>();
+    for (const step of scenario.steps) {
+      if ('push' in step) {
+        expect(new URLSearchParams(String(step.push.params)).get('mix_room')).toBe('demo');
+        onAir.add(step.push.streamId);
+      } else if ('stop' in step) onAir.delete(step.stop);
+    }
+    expect([...onAir].sort()).toEqual(['demo_guest_1', 'demo_host']);
   });
 });
 

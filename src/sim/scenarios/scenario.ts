@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { type PushSpec, pushSpecSchema } from '../core/streams.js';
 import coHostJoinLeave from './co-host-join-leave.json' with { type: 'json' };
+import demo from './demo.json' with { type: 'json' };
 import flappingGuest from './flapping-guest.json' with { type: 'json' };
 import grid9 from './grid-9.json' with { type: 'json' };
 import pk from './pk.json' with { type: 'json' };
@@ -10,7 +11,7 @@ import voiceRoom from './voice-room.json' with { type: 'json' };
 
 /**
  * Scenarios: a timeline of pushes, stops and resolution changes replayed against the simulator,
- * for demos (`mixkeeper sim --scenario pk`), `mixkeeper dev` and benchmarks. `at` is platform
+ * for demos (`mixkeeper sim --scenario pk`), `mixkeeper dev` (`demo`, which stays on air) and benchmarks. `at` is platform
  * milliseconds from the start, so the simulator's time scale speeds a scenario up too.
  */
 
@@ -54,6 +55,7 @@ const scenarioSchema = z
 export type Scenario = z.output<typeof scenarioSchema>;
 
 const BUILTIN_SOURCES: Record<string, unknown> = {
+  demo,
   'co-host-join-leave': coHostJoinLeave,
   pk,
   'grid-9': grid9,
