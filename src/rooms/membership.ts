@@ -5,7 +5,7 @@ import { TEMPLATES } from '../tencent/limits.js';
 /**
  * Which room a stream joins and how, read from its push URL's query (`stream_param`):
  * `mix_room=<id>` joins, `mix_role=main|guest`, `mix_media=av|audio|video`,
- * `mix_layout=pip|pk|grid|speaker|audio|template_<id>` (honoured on the main's push).
+ * `mix_layout=pip|pk|grid|speaker|audio|template_<id>|layout_<name>` (honoured on the main's push).
  */
 
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_]{1,64}$/;
@@ -41,9 +41,12 @@ export function readMembership(params: Record<string, string>): MembershipResult
   return { ok: true, membership };
 }
 
-/** `pip` … `audio`, or `template_<id>` / `template:<id>` with a known template id. */
+/** `pip` … `audio`, `template_<id>` / `template:<id>` with a known template id, or
+ *  `layout_<name>` / `layout:<name>` naming a layout template (defined or not yet). */
 export function parsePreset(value: string): Preset | undefined {
   if ((PRESETS as readonly string[]).includes(value)) return value as Preset;
+  const layout = /^layout[_:]([A-Za-z0-9_-]{1,64})$/.exec(value);
+  if (layout) return `layout:${layout[1]}`;
   const template = /^template[_:](\d{2,3})$/.exec(value);
   if (template && TEMPLATES[Number(template[1])]) return `template:${Number(template[1])}`;
   return undefined;

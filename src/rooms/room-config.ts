@@ -23,7 +23,10 @@ export const roomConfigSchema = z
       .transform((value, ctx) => {
         const preset = parsePreset(value);
         if (!preset) {
-          ctx.addIssue({ code: 'custom', message: 'one of pip, pk, grid, speaker, audio, template:<id>' });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'one of pip, pk, grid, speaker, audio, template:<id>, layout:<name>',
+          });
           return z.NEVER;
         }
         return preset;
@@ -41,7 +44,17 @@ export const roomConfigSchema = z
       })
       .strict()
       .optional(),
-    audioOnly: z.enum(['mix', 'exclude']).optional(),
+    audioOnly: z.enum(['mix', 'exclude', 'tile']).optional(),
+    /** With audioOnly "tile": the watermark picture an audio-only guest's tile shows. */
+    avatarPictureId: z
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1)
+      .optional(),
+    fill: z.enum(['cover', 'contain']).optional(),
+    tileOrientation: z.enum(['source', 'portrait', 'landscape']).optional(),
+    spotlight: streamId.optional(),
     compact: z.boolean().optional(),
     mainStreamId: streamId.optional(),
     include: z.array(streamId).max(64).optional(),
