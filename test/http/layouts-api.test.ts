@@ -92,4 +92,26 @@ describe('/v1/layouts', () => {
     const doc = (await (await h.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/layouts', '/v1/layouts/{name}']));
   });
+
+  test('POST /v1/rooms/:id/plan tries a template by name or inline, and refuses a bad inline one', async () => {
+    const name = unique('whatif');
+    await h.json(`/v1/layouts/${name}`, 'PUT', duo);
+    const id = unique('wi');
+    await h.push(id, 'host_a', 'main');
+    await h.push(id, 'guest_b');
+    type Plan = { plan: { preset: string; inputs: { streamId: string }[] }; svg: string };
+    const byName = (await (await h.json(`/v1/rooms/${id}/plan`, 'POST', { template: name })).json()) as Plan;
+    expect(byName.plan.preset).toBe(`layout:${name}`);
+    expect(byName.svg).toContain('<svg');
+    const inline = { ...duo, overlays: [{ pictureId: 3, rect: { x: 0, y: 0, width: 100, height: 50 } }] };
+    const tried = (await (await h.json(`/v1/rooms/${id}/plan`, 'POST', { template: inline })).json()) as Plan;
+    expect(tried.plan.inputs.map((t) => t.streamId)).toEqual(['mk_canvas', 'host_a', 'guest_b', 'mk_overlay0']);
+    const bad = await h.json(`/v1/rooms/${id}/plan`, 'POST', {
+      template: { ...duo, slots: [{ rect: { x: 0, y: 0, width: 2000, height: 10 } }] },
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toContain('slot 0: reaches x 2000');
+    // The room itself is untouched: nothing stored, its own preset unchanged.
+    expect((await room(id)).desired).toMatchObject({ preset: 'pip' });
+  });
 });
