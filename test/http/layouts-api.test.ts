@@ -105,7 +105,12 @@ describe('/v1/layouts', () => {
     expect(byName.svg).toContain('<svg');
     const inline = { ...duo, overlays: [{ pictureId: 3, rect: { x: 0, y: 0, width: 100, height: 50 } }] };
     const tried = (await (await h.json(`/v1/rooms/${id}/plan`, 'POST', { template: inline })).json()) as Plan;
-    expect(tried.plan.inputs.map((t) => t.streamId)).toEqual(['mk_canvas', 'host_a', 'guest_b', 'mk_overlay0']);
+    expect(tried.plan.inputs.map((t) => t.streamId)).toEqual([
+      'mk_canvas',
+      'host_a',
+      'guest_b',
+      'mk_overlay0',
+    ]);
     const bad = await h.json(`/v1/rooms/${id}/plan`, 'POST', {
       template: { ...duo, slots: [{ rect: { x: 0, y: 0, width: 2000, height: 10 } }] },
     });
