@@ -17,6 +17,8 @@ import { describeIssues, ERROR_STATUS, type ErrorCode, problem } from './problem
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
 import { registerRoomsApi } from './rooms/register-rooms-api.js';
 import { registerUiAssets } from './ui/assets.js';
+import { registerLayoutAssets } from './ui/layouts-assets.js';
+import { registerLayoutPages } from './ui/layouts-routes.js';
 import { loginChallenge, registerLogin } from './ui/login-routes.js';
 import { registerUiPages } from './ui/ui-routes.js';
 
@@ -117,6 +119,8 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
     livePollMs: deps.livePollMs,
     isAccepting: deps.isAccepting ?? (() => true),
   });
+  registerLayoutAssets(app);
+  registerLayoutPages(app, { store: deps.store, mixBackend: deps.mixBackend });
   app.route(QUEUE_DASHBOARD_PATH, queueDashboard(deps.queues));
   return app;
 }
