@@ -258,7 +258,7 @@ describe('mixkeeper layout --template', () => {
     const plan = await runWith(['--template', json, '--streams', 'host,g1', '--main', 'host']);
     expect(plan.code).toBe(0);
     expect(JSON.parse(plan.stdout)).toMatchObject({
-      preset: 'layout:file',
+      preset: 'layout:stage',
       inputs: [{ streamId: 'mk_canvas' }, { streamId: 'host' }, { streamId: 'g1', rect: { x: 860 } }],
     });
     const yaml = write(

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { compose } from '../layout/compose.js';
-import type { LayoutTemplate } from '../layout/layout-template.js';
+import { LAYOUT_NAME_PATTERN, type LayoutTemplate } from '../layout/layout-template.js';
 import { PRESETS, type RoomSnapshot, type Size, type SnapshotStream } from '../layout/plan.js';
 import { isUsableCanvas, MIN_CANVAS_SIDE } from '../layout/stage.js';
 import { renderSvg } from '../layout/svg.js';
@@ -222,16 +223,20 @@ function readTemplate(path: string, backend: MixBackendName): LayoutTemplate | {
   }
   try {
     const data: unknown = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
-    const layouts = parseLayouts({ [TEMPLATE_NAME]: data }, LIMITS[backend], `--template ${path}`);
-    const template = layouts.get(TEMPLATE_NAME);
+    const name = templateName(path);
+    const layouts = parseLayouts({ [name]: data }, LIMITS[backend], `--template ${path}`);
+    const template = layouts.get(name);
     return template ?? { message: `--template ${path}: no template` };
   } catch (err) {
     return { message: (err as Error).message };
   }
 }
 
-/** The name the --template file's layout goes by in the plan (`layout:file`). */
-const TEMPLATE_NAME = 'file';
+/** The name the --template file's layout goes by in the plan: `stage.json` → `layout:stage`. */
+export function templateName(path: string): string {
+  const base = basename(path).replace(/\.(json|ya?ml)$/i, '');
+  return LAYOUT_NAME_PATTERN.test(base) ? base : 'file';
+}
 
 export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
   const parsed = parseLayoutArgs(args, io.env);
@@ -251,10 +256,11 @@ export async function run(args: string[], io: CommandIo = processIo): Promise<nu
       io.err(`mixkeeper layout: ${template.message}`);
       return 2;
     }
+    const name = templateName(parsed.templateFile);
     snapshot = {
       ...snapshot,
-      config: { ...snapshot.config, preset: `layout:${TEMPLATE_NAME}` },
-      layouts: { [TEMPLATE_NAME]: template },
+      config: { ...snapshot.config, preset: `layout:${name}` },
+      layouts: { [name]: template },
     };
   }
   const { plan, reasons } = compose(snapshot, LIMITS[backend]);
