@@ -13,6 +13,8 @@ describe('readMembership', () => {
     expect(main.ok && main.membership.preset).toBe('pip');
     const pk = readMembership({ mix_room: 'r1', mix_role: 'main', mix_layout: 'template_410' });
     expect(pk.ok && pk.membership.preset).toBe('template:410');
+    const designed = readMembership({ mix_room: 'r1', mix_role: 'main', mix_layout: 'layout_my_stage' });
+    expect(designed.ok && designed.membership.preset).toBe('layout:my_stage');
   });
   test('a guest cannot choose the layout', () => {
     const guest = readMembership({ mix_room: 'r1', mix_layout: 'grid' });
