@@ -89,7 +89,9 @@ export function frameFor(
   switch (choice.preset) {
     case 'pip': {
       // choosePreset only picks pip with a live main that has a picture.
-      const lead = (spotlight && !pipProblem(spotlight) ? spot('the background') : undefined) ?? room.main;
+      const unfit = spotlight ? pipProblem(spotlight) : undefined;
+      if (spotlight && unfit) reasons.push(`spotlight ${spotlight.streamId} ignored: it ${unfit}`);
+      const lead = (spotlight && !unfit ? spot('the background') : undefined) ?? room.main;
       const who = lead === room.main ? 'main' : 'spotlit';
       ignoreBackground(config, `pip's background is ${who} ${lead?.streamId}`, reasons);
       if (config.canvas !== undefined)
