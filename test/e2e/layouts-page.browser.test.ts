@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, assert, beforeAll, describe, expect, test } from 'vitest';
 import { expectNoViolations, type Stack, startStack } from '../support/stack.js';
 
 /**
@@ -131,6 +131,37 @@ describe('the layouts pages in Chromium', () => {
       })
     ).json()) as { template: { overlays?: unknown[] } };
     expect(stored.template.overlays).toHaveLength(1);
+
+    // Dragging a slot's box moves it, its corner resizes it; the JSON and the preview follow.
+    const draws = Number(await page.locator('#layout-preview').getAttribute('data-draws'));
+    const box = page.locator('#layout-arrange .handle[data-slot="0"]');
+    const at = await box.boundingBox();
+    assert(at, 'the host slot has a box');
+    await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(at.x + at.width / 2 + at.width / 4, at.y + at.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect
+      .poll(() => page.locator('#layout-preview').getAttribute('data-draws'))
+      .toBe(String(draws + 1));
+    const dragged = JSON.parse(await page.locator('#layout-json').inputValue()) as typeof stage;
+    // A quarter of the slot's width to the right, kept on the canvas: about 215 of its 860 px.
+    expect(dragged.slots[0]?.rect.x).toBeGreaterThan(150);
+    expect(dragged.slots[0]?.rect.x).toBeLessThan(280);
+    expect(dragged.slots[0]?.rect.width).toBe(860);
+    const grip = page.locator('#layout-arrange .handle[data-slot="1"] .grip');
+    const corner = await grip.boundingBox();
+    assert(corner, 'the top slot has a corner');
+    await page.mouse.move(corner.x + 4, corner.y + 4);
+    await page.mouse.down();
+    await page.mouse.move(corner.x + 4, corner.y + 4 - 40, { steps: 5 });
+    await page.mouse.up();
+    await expect
+      .poll(() => page.locator('#layout-preview').getAttribute('data-draws'))
+      .toBe(String(draws + 2));
+    const resized = JSON.parse(await page.locator('#layout-json').inputValue()) as typeof stage;
+    expect(resized.slots[1]?.rect.height).toBeLessThan(360);
+    expect(resized.slots[1]?.rect.width).toBe(420);
 
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'layout-editor.png'), fullPage: true });
     expect(problems).toEqual([]);

@@ -80,6 +80,8 @@ export function LayoutEditor(props: { name: string; json: string; source?: strin
         </div>
         <figure>
           <img id="layout-preview" alt="preview of the layout" />
+          <figcaption class="muted">Drag a slot to move it, its corner to resize it:</figcaption>
+          <div id="layout-arrange" class="arrange" />
         </figure>
       </div>
       <script src="/ui/assets/layouts.js" defer></script>
