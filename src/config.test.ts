@@ -108,7 +108,7 @@ describe('loadConfig', () => {
     } catch (error) {
       message = String(error);
     }
-    expect(message).toMatch(/ADMIN_TOKEN: at least 16 characters/);
+    expect(message).toMatch(/ADMIN_TOKEN: at least 32 characters/);
     expect(message).not.toContain('short-secret');
   });
 });
@@ -120,7 +120,7 @@ describe('describeConfig', () => {
         TENCENT_CALLBACK_KEY: 'cb-key-canary',
         TENCENT_CALLBACK_KEY_PREVIOUS: 'cb-old-key-canary',
         TENCENT_SECRET_ID: 'AKIDcanary',
-        ADMIN_TOKEN: 'a'.repeat(20),
+        ADMIN_TOKEN: 'a'.repeat(32),
       }),
     );
     expect(JSON.stringify(shown)).not.toMatch(/canary|aaaa/);

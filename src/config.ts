@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ONLINE_LIST_PAGE_SIZE } from './tencent/api3/online-list.js';
 import { parsePushOriginKey } from './tencent/push-origin.js';
+import { MIX_EVENT_TYPES } from './webhooks/event.js';
 
 /**
  * The environment, validated once at start-up. Every variable, its default and its meaning is
@@ -38,12 +39,48 @@ const pushOrigins = z.string().transform((list, ctx) =>
   }),
 );
 
+/** A Standard Webhooks secret: `whsec_` and base64 of 24 to 64 random bytes (`whsec_$(openssl rand -base64 32)`). */
+const webhookSecret = z
+  .string()
+  .regex(/^(whsec_)?[A-Za-z0-9+/]+={0,2}$/, 'whsec_ followed by base64')
+  .refine((value) => {
+    const bytes = Buffer.from(value.replace(/^whsec_/, ''), 'base64').length;
+    return bytes >= 24 && bytes <= 64;
+  }, 'the base64 must hold 24 to 64 bytes (whsec_$(openssl rand -base64 32))')
+  .optional();
+const webhookUrls = z
+  .string()
+  .transform((list) => list.split(',').map((url) => url.trim()))
+  .pipe(z.array(z.url({ protocol: /^https?$/ })).max(20));
+const webhookEvents = z
+  .string()
+  .transform((list) => list.split(',').map((type) => type.trim()))
+  .pipe(z.array(z.enum(MIX_EVENT_TYPES)).min(1));
+
 export const configSchema = z.object({
   /** HTTP port of the API (callbacks, rooms API, pages, dashboard, metrics). */
   PORT: port.default(8080),
   /** When set, the operator surfaces (rooms API, /ui, /docs, /openapi.json, /admin/queues) are served on
    *  this port only, and PORT keeps callbacks, health and metrics. Unset: everything on PORT. */
   ADMIN_PORT: port.optional(),
+  /**
+   * Address the HTTP servers (PORT and ADMIN_PORT) bind to: `0.0.0.0` every IPv4 interface (what a
+   * container needs), `127.0.0.1` this machine only, `::` every interface, IPv6 too.
+   */
+  HOST: z
+    .string()
+    .regex(/^[0-9A-Za-z.:-]{1,253}$/, 'an address or host name, e.g. 0.0.0.0, 127.0.0.1 or ::')
+    .default('0.0.0.0'),
+  /** A client must have sent a request's headers within this long, or its connection is closed (408). */
+  HTTP_HEADERS_TIMEOUT_MS: ms.min(1000).max(120_000).default(10_000),
+  /**
+   * A client must have sent a whole request (headers and body) within this long, or its connection
+   * is closed (408): a client trickling a body cannot hold a connection. Responses (the pages'
+   * server-sent events) are not limited by it.
+   */
+  HTTP_REQUEST_TIMEOUT_MS: ms.min(1000).max(300_000).default(15_000),
+  /** Open connections each HTTP server (PORT, ADMIN_PORT) accepts at once; beyond it new ones are dropped. */
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(1_000_000).default(4096),
   /** Redis (standalone primary). `mixkeeper dev` spawns a private one when this is unset. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   /**
@@ -98,7 +135,25 @@ export const configSchema = z.object({
     .default(ONLINE_LIST_PAGE_SIZE.max),
 
   /** Bearer token for the rooms API, pages and dashboard. Unset: those surfaces answer 401. */
-  ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  ADMIN_TOKEN: z.string().min(32, 'at least 32 characters (e.g. openssl rand -hex 24)').optional(),
+  /**
+   * Failed logins and wrong bearer tokens a client address may send per ADMIN_AUTH_FAIL_WINDOW_MS;
+   * past it every request from that address is answered 429 until the window ends. 0 = no limit.
+   * The address is the socket's peer, or CALLBACK_CLIENT_IP_HEADER when set.
+   */
+  ADMIN_AUTH_FAIL_LIMIT: z.coerce.number().int().min(0).default(10),
+  ADMIN_AUTH_FAIL_WINDOW_MS: ms.min(1000).default(60_000),
+  /**
+   * When the session cookie is `__Host-`-prefixed and `Secure`: `auto` when the request came over
+   * HTTPS (its own scheme, or `X-Forwarded-Proto: https` from a TLS proxy in front); `always` for a
+   * TLS proxy that does not set X-Forwarded-Proto (plain-HTTP logins then cannot keep a session).
+   */
+  ADMIN_SECURE_COOKIE: z.enum(['auto', 'always']).default('auto'),
+  /**
+   * Live page streams (server-sent events) open at once in this process; one more is answered 503.
+   * Whatever their number, each view (the rooms list, one room) is read from Redis once per poll.
+   */
+  UI_LIVE_STREAMS_MAX: z.coerce.number().int().min(1).max(10_000).default(64),
 
   /** Earliest mix start after an input's push (Tencent: wait ~5 s or get -505/-10031). */
   MIX_READY_DELAY_MS: ms.default(5000),
@@ -186,6 +241,21 @@ export const configSchema = z.object({
    */
   LAYOUTS_FILE: z.string().min(1).optional(),
 
+  // Webhooks: each WEBHOOK_* variable, its default and its meaning are in docs/OPERATIONS.md
+  // ("Webhooks"), the one place they are documented.
+  WEBHOOK_URLS: webhookUrls.optional(),
+  WEBHOOK_EVENTS: webhookEvents.optional(),
+  WEBHOOK_ROOM_PREFIX: z.string().min(1).max(64).optional(),
+  WEBHOOK_SECRET: webhookSecret,
+  WEBHOOK_SECRET_PREVIOUS: webhookSecret,
+  WEBHOOK_TIMEOUT_MS: ms.min(100).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: ms.min(1).default(10_000),
+  WEBHOOK_RETRY_CAP_MS: ms.min(1).default(2 * 3600_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(24),
+  WEBHOOK_PAUSE_AFTER_FAILURES: z.coerce.number().int().min(0).default(10),
+  WEBHOOK_PAUSE_MS: ms.min(1).default(10 * 60_000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -198,6 +268,16 @@ const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
       path: ['RECONCILE_LEASE_MS'],
       message: `must be longer than MIX_REQUEST_TIMEOUT_MS (${config.MIX_REQUEST_TIMEOUT_MS})`,
     });
+  }
+  if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['HTTP_HEADERS_TIMEOUT_MS'],
+      message: `must not exceed HTTP_REQUEST_TIMEOUT_MS (${config.HTTP_REQUEST_TIMEOUT_MS})`,
+    });
+  }
+  if (config.WEBHOOK_URLS && !config.WEBHOOK_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'required with WEBHOOK_URLS' });
   }
   if (config.ADMIN_PORT !== undefined && config.ADMIN_PORT === config.PORT) {
     ctx.addIssue({
@@ -225,6 +305,16 @@ export const callbackGuardSchema = configSchema.pick({
 });
 export type CallbackGuard = z.infer<typeof callbackGuardSchema>;
 
+/** The operator surface's guards: the part of the config the admin app needs, defaults included. */
+export const adminGuardSchema = configSchema.pick({
+  ADMIN_AUTH_FAIL_LIMIT: true,
+  ADMIN_AUTH_FAIL_WINDOW_MS: true,
+  ADMIN_SECURE_COOKIE: true,
+  UI_LIVE_STREAMS_MAX: true,
+  CALLBACK_CLIENT_IP_HEADER: true,
+});
+export type AdminGuard = z.infer<typeof adminGuardSchema>;
+
 /** A close still running this long past SHUTDOWN_DEADLINE_MS ends the process: orchestrators must wait longer. */
 export const SHUTDOWN_BACKSTOP_MS = 5000;
 
@@ -240,6 +330,10 @@ const SECRET_NAMES = new Set([
   'TENCENT_SECRET_KEY',
   'ADMIN_TOKEN',
   'REDIS_CLUSTER_PASSWORD',
+  'WEBHOOK_SECRET',
+  'WEBHOOK_SECRET_PREVIOUS',
+  // May carry a token in their query.
+  'WEBHOOK_URLS',
 ]);
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

@@ -68,6 +68,25 @@ export function createMetrics() {
       labelNames: ['action'] as const,
       registers: [registry],
     }),
+    webhookDeliveries: new Counter({
+      name: 'mixkeeper_webhook_deliveries_total',
+      help: 'Webhook delivery attempts, by event type and outcome (delivered, retry, gave_up: refused by a 4xx, expired: attempts ran out)',
+      labelNames: ['event', 'outcome'] as const,
+      registers: [registry],
+    }),
+    webhookDeliverySeconds: new Histogram({
+      name: 'mixkeeper_webhook_delivery_seconds',
+      help: 'Webhook delivery attempts, by event type and outcome, with latency (until the answer or the timeout)',
+      labelNames: ['event', 'outcome'] as const,
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    webhookEndpointPaused: new Gauge({
+      name: 'mixkeeper_webhook_endpoint_paused',
+      help: 'Webhook endpoints this process paused after WEBHOOK_PAUSE_AFTER_FAILURES consecutive failures (1), or saw delivered to since (0)',
+      labelNames: ['endpoint'] as const,
+      registers: [registry],
+    }),
     queueDepth: new Gauge({
       name: 'mixkeeper_queue_jobs',
       help: 'Jobs per queue and state, read on scrape',

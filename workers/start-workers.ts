@@ -7,14 +7,19 @@ import { closeWorkers, openQueue, startWorker } from '../src/queue/bullmq.js';
 import { type JobHandlers, jobCatalog } from '../src/queue/catalog.js';
 import type { RedisClient } from '../src/queue/connections.js';
 import { requestReconcile } from '../src/queue/reconcile-requests.js';
+import { requestWebhookDelivery } from '../src/queue/webhook-deliveries.js';
 import { timingFrom } from '../src/reconcile/decide.js';
 import { PushOrigins } from '../src/rooms/push-origins.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
 import { LIMITS } from '../src/tencent/limits.js';
+import { pendingOutboxes } from '../src/webhooks/outbox.js';
+import { createWebhookRaiser } from '../src/webhooks/raise.js';
+import { webhookSettingsFrom } from '../src/webhooks/settings.js';
 import { eventsHandler } from './events.js';
 import { reconcileHandler } from './reconcile.js';
 import { resyncHandler } from './resync.js';
 import { startResync } from './start-resync.js';
+import { webhookHandler } from './webhooks.js';
 
 export interface WorkersOptions {
   config: Config;
@@ -45,6 +50,14 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
   const metrics = options.metrics ? { metrics: options.metrics } : {};
   const reconcileQueue = openQueue(jobCatalog.reconcile, { connection, prefix });
   reconcileQueue.on('error', (error) => log.error({ err: error }, 'reconcile queue error'));
+  const webhookQueue = openQueue(jobCatalog.webhookDeliveries, { connection, prefix });
+  webhookQueue.on('error', (error) => log.error({ err: error }, 'webhook queue error'));
+  const webhookSettings = webhookSettingsFrom(config);
+  const deliver = (job: { roomId: string; endpointId: string }) => requestWebhookDelivery(webhookQueue, job);
+  // Outboxes whose delivery job was lost (a crash between queueing an event and adding its job).
+  const resumeDeliveries = async () => {
+    for await (const pairs of pendingOutboxes(store)) await Promise.all(pairs.map(deliver));
+  };
   // Push domains and AppNames seen in callbacks: what the online list is asked about.
   const origins = new PushOrigins(connection, { namespace: store.namespace, now });
   await origins
@@ -75,7 +88,15 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
       leaveGraceMs: config.MIX_LEAVE_GRACE_MS,
       leaseMs: config.RECONCILE_LEASE_MS,
       debounceMs: config.MIX_DEBOUNCE_MS,
+      webhooks: createWebhookRaiser({ store, settings: webhookSettings, deliver, now }),
       ...metrics,
+    }),
+    webhookDeliveries: webhookHandler({
+      store,
+      settings: webhookSettings,
+      now,
+      log,
+      metrics: options.metrics,
     }),
     resync: resyncHandler({
       store,
@@ -102,11 +123,30 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
     ...start,
     onDone: ({ roomId }, summary) => log.debug({ room: roomId, summary }, 'reconciled'),
   });
-  await Promise.all([events.waitUntilReady(), reconcile.waitUntilReady(), reconcileQueue.waitUntilReady()]);
+  const webhooks = startWorker('webhooks', jobCatalog.webhookDeliveries, handlers.webhookDeliveries, start);
+  await Promise.all([
+    events.waitUntilReady(),
+    reconcile.waitUntilReady(),
+    reconcileQueue.waitUntilReady(),
+    webhooks.waitUntilReady(),
+  ]);
+  await resumeDeliveries().catch((error) =>
+    log.warn({ err: error }, 'webhook outboxes could not be resumed'),
+  );
   // The resync's worker starts once its schedule is in place (start-resync.ts).
   const resync = await startResync(
     { config, connection, prefix, store, log, metrics: options.metrics, now },
-    (where) => startWorker('resync', jobCatalog.resync, handlers.resync, { ...where, settings: config, log }),
+    (where) =>
+      startWorker(
+        'resync',
+        jobCatalog.resync,
+        // Each sweep also sets going any outbox left without its delivery job.
+        async (payload, context) => {
+          await resumeDeliveries().catch((error) => log.warn({ err: error }, 'webhook outboxes not resumed'));
+          return handlers.resync(payload, context);
+        },
+        { ...where, settings: config, log },
+      ),
   );
   log.info(
     {
@@ -119,9 +159,10 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
 
   return {
     async close(deadlineMs: number) {
-      await closeWorkers([events, reconcile, resync.worker], deadlineMs, log);
+      await closeWorkers([events, reconcile, webhooks, resync.worker], deadlineMs, log);
       await resync.close();
       await reconcileQueue.close();
+      await webhookQueue.close();
     },
   };
 }

@@ -25,6 +25,7 @@ import { timingFrom } from '../reconcile/decide.js';
 import { loadLayoutsFile } from '../rooms/layouts-file.js';
 import { RoomStore } from '../rooms/room-store.js';
 import { LIMITS } from '../tencent/limits.js';
+import { webhookSettingsFrom } from '../webhooks/settings.js';
 import { checkRedis } from './redis-checks.js';
 import { createLifecycle, type Role } from './shutdown.js';
 
@@ -150,6 +151,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         mixBackend: config.TENCENT_MIX_BACKEND,
         livePollMs: 500,
         isAccepting,
+        guard: config,
+        webhooks: { settings: webhookSettingsFrom(config) },
         ...now,
       };
       const adminPort = options.adminPort ?? config.ADMIN_PORT;
@@ -174,7 +177,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       servers.push({ name: 'probes and metrics', app, port: options.port ?? config.PORT });
     }
     const [url, adminUrl] = await lifecycle.start(
-      serversRole(servers, log, () => {
+      serversRole(servers, httpLimitsFrom(config), log, () => {
         accepting = false;
       }),
     );
@@ -214,7 +217,12 @@ function queuesRole(connection: RedisClient, prefix: string, log: Logger) {
   const where = { connection, prefix };
   const liveEvents = openQueue(jobCatalog.liveEvents, where);
   const reconcile = openQueue(jobCatalog.reconcile, where);
-  const all = [liveEvents, reconcile, openQueue(jobCatalog.resync, where)];
+  const all = [
+    liveEvents,
+    reconcile,
+    openQueue(jobCatalog.resync, where),
+    openQueue(jobCatalog.webhookDeliveries, where),
+  ];
   const role: Role<{ liveEvents: typeof liveEvents; reconcile: typeof reconcile; all: typeof all }> = {
     name: 'queues',
     async start() {
@@ -249,9 +257,27 @@ interface Listener {
   port: number;
 }
 
-/** The HTTP servers, on all interfaces; their URLs in order. Stopping turns readiness off first. */
+/** How every HTTP server of the process listens, and what it tolerates from a client. */
+export interface HttpLimits {
+  host: string;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
+}
+
+export function httpLimitsFrom(config: Config): HttpLimits {
+  return {
+    host: config.HOST,
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    maxConnections: config.HTTP_MAX_CONNECTIONS,
+  };
+}
+
+/** The HTTP servers, on HOST; their URLs in order. Stopping turns readiness off first. */
 function serversRole(
   listeners: Listener[],
+  limits: HttpLimits,
   log: Logger,
   stopAccepting: () => void,
 ): Role<(string | undefined)[]> {
@@ -261,7 +287,7 @@ function serversRole(
     async start() {
       const urls: string[] = [];
       for (const listener of listeners) {
-        const { url, close } = await listen(listener.app, listener.port);
+        const { url, close } = await listen(listener.app, listener.port, limits);
         closers.push(close);
         log.info({ url }, `${listener.name} listening`);
         urls.push(url);
@@ -275,18 +301,32 @@ function serversRole(
   };
 }
 
-/** Serves `app`; `close` stops taking connections and waits for the requests being handled. */
-async function listen(app: Listener['app'], port: number) {
+/**
+ * Serves `app`; `close` stops taking connections and waits for the requests being handled.
+ * Node checks the request and headers timeouts only every `connectionsCheckingInterval` (30 s by
+ * default): checked every second, a client trickling a body is cut within a second of its limit.
+ */
+async function listen(app: Listener['app'], port: number, limits: HttpLimits) {
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port, hostname: '0.0.0.0' }, () => resolve(s as Server));
+    const serverOptions = {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: 1000,
+    };
+    const options = { fetch: app.fetch, port, hostname: limits.host, serverOptions };
+    const s = serve(options, () => resolve(s as Server));
+    (s as Server).maxConnections = limits.maxConnections;
     // e.g. EADDRINUSE: fail start-up with the reason instead of hanging
     (s as Server).once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use`) : error),
     );
   });
   const address = server.address() as AddressInfo;
+  // The URL this process reaches itself by: the loopback unless HOST names one address.
+  const wildcard = ['0.0.0.0', '::', '::0'].includes(limits.host);
+  const host = wildcard ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: `http://${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -6,21 +6,28 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { MiddlewareHandler } from 'hono/types';
+import { type AdminGuard, adminGuardSchema } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ReconcileJob } from '../queue/catalog.js';
 import type { Timing } from '../reconcile/decide.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import type { MixBackendName } from '../tencent/limits.js';
+import type { WebhookSettings } from '../webhooks/settings.js';
 import { adminAuth } from './admin-auth.js';
 import { registerApiDocs } from './api-docs.js';
+import { createAuthFailures } from './auth-failures.js';
+import { isClientAbort } from './client-abort.js';
 import { describeIssues, ERROR_STATUS, type ErrorCode, problem } from './problem.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
 import { registerRoomsApi } from './rooms/register-rooms-api.js';
+import { redisSessionRevocations } from './session-revocations.js';
 import { registerUiAssets } from './ui/assets.js';
 import { registerLayoutAssets } from './ui/layouts-assets.js';
 import { registerLayoutPages } from './ui/layouts-routes.js';
+import { createLiveViews } from './ui/live-views.js';
 import { loginChallenge, registerLogin } from './ui/login-routes.js';
 import { registerUiPages } from './ui/ui-routes.js';
+import { registerWebhooksApi } from './webhooks/register-webhooks-api.js';
 
 /**
  * The operator surface: rooms API (`/v1`), its OpenAPI document and reference (`/openapi.json`,
@@ -45,9 +52,13 @@ export interface AdminDeps {
   appId: number;
   /** TENCENT_MIX_BACKEND: the limits configs and plans must respect, and the dry run's body format. */
   mixBackend: MixBackendName;
-  /** How often an open page looks for changes. */
+  /** How often an open page's view is read. */
   livePollMs: number;
   isAccepting?: () => boolean;
+  /** Sign-in failure budget, session cookie, live-stream cap (config); absent: the config defaults. */
+  guard?: AdminGuard;
+  /** The WEBHOOK_* settings: `/v1/webhooks` is served when given. */
+  webhooks?: { settings: WebhookSettings };
 }
 
 const API_BODY_LIMIT = 64 * 1024;
@@ -74,6 +85,10 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
     if (error instanceof HTTPException && error.status < 500) {
       return problem(c, codeForStatus(error.status), error.message || 'bad request');
     }
+    if (isClientAbort(error, c)) {
+      deps.log.debug({ err: (error as Error).message, path: c.req.path }, 'request aborted by the client');
+      return problem(c, 'bad_request', 'the request was aborted');
+    }
     deps.log.error({ err: error, path: c.req.path }, 'admin request failed');
     return problem(c, 'internal', 'internal error');
   });
@@ -82,9 +97,23 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
   // Before authentication, so the login form a refused page request gets has the CSP too.
   // In Hono `/ui/*` matches `/ui` too: one registration per prefix, or it runs twice.
   app.use('/ui/*', pageSecurity);
-  const auth = adminAuth(deps.adminToken, { session: { now }, loginPage: loginChallenge(deps.adminToken) });
+  const guard = deps.guard ?? adminGuardSchema.parse({});
+  const failures = createAuthFailures({
+    limit: guard.ADMIN_AUTH_FAIL_LIMIT,
+    windowMs: guard.ADMIN_AUTH_FAIL_WINDOW_MS,
+    clientIpHeader: guard.CALLBACK_CLIENT_IP_HEADER,
+    now,
+    log: deps.log,
+  });
+  const revocations = redisSessionRevocations(deps.store.redis, deps.store.namespace);
+  const secureCookie = guard.ADMIN_SECURE_COOKIE;
+  const auth = adminAuth(deps.adminToken, {
+    session: { now, secureCookie, revocations },
+    loginPage: loginChallenge(deps.adminToken),
+    failures,
+  });
   const uiAuth: MiddlewareHandler = (c, next) => (OPEN_UI_PATHS.test(c.req.path) ? next() : auth(c, next));
-  for (const path of ['/v1/*', '/openapi.json', '/docs', `${QUEUE_DASHBOARD_PATH}/*`]) {
+  for (const path of ['/v1/*', '/openapi.json', '/docs/*', `${QUEUE_DASHBOARD_PATH}/*`]) {
     app.use(path, auth);
   }
   app.use('/ui/*', uiAuth);
@@ -107,16 +136,17 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
     appId: deps.appId,
     mixBackend: deps.mixBackend,
   });
+  if (deps.webhooks) registerWebhooksApi(app, { ...deps.webhooks, store: deps.store, now });
   registerApiDocs(app);
   registerUiAssets(app);
-  registerLogin(app, { adminToken: deps.adminToken, now });
+  registerLogin(app, { adminToken: deps.adminToken, now, secureCookie, failures, revocations });
   registerUiPages(app, {
     store: deps.store,
     now,
     leaveGraceMs: deps.leaveGraceMs,
     mixBackend: deps.mixBackend,
     log: deps.log,
-    livePollMs: deps.livePollMs,
+    views: createLiveViews({ pollMs: deps.livePollMs, maxStreams: guard.UI_LIVE_STREAMS_MAX, log: deps.log }),
     isAccepting: deps.isAccepting ?? (() => true),
   });
   registerLayoutAssets(app);

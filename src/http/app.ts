@@ -10,6 +10,7 @@ import type { LiveEvent } from '../tencent/callback.js';
 import { type AdminDeps, createAdminApp } from './admin-app.js';
 import { createBadSignLimiter } from './bad-sign-limiter.js';
 import { registerCallbacks } from './callbacks.js';
+import { isClientAbort } from './client-abort.js';
 import { registerHealth } from './health.js';
 import { registerMetrics } from './metrics-route.js';
 import { problem } from './problem.js';
@@ -43,6 +44,10 @@ export function createApp(deps: AppDeps): Hono {
     c.req.path.startsWith('/callbacks/') ? next() : browserHeaders(c, next),
   );
   app.onError((error, c) => {
+    if (isClientAbort(error, c)) {
+      deps.log.debug({ err: (error as Error).message, path: c.req.path }, 'request aborted by the client');
+      return problem(c, 'bad_request', 'the request was aborted');
+    }
     deps.log.error({ err: error, path: c.req.path }, 'request failed');
     return problem(c, 'internal', 'internal error');
   });

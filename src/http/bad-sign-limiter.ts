@@ -38,6 +38,8 @@ export interface BadSignVerdict {
 export interface BadSignLimiter {
   /** Counts one failed sign check from `client` and says whether it is over its budget. */
   recordFailure(client: string): BadSignVerdict;
+  /** How long `client` is still over its budget (0: it is not), without counting anything. */
+  limitedFor(client: string): number;
   /** Clients currently tracked. */
   readonly size: number;
 }
@@ -79,6 +81,11 @@ export function createBadSignLimiter(options: BadSignLimiterOptions): BadSignLim
         retryAfterMs: limited ? window.startedAt + windowMs - at : 0,
         firstOverLimit: window.failures === limit + 1,
       };
+    },
+    limitedFor(client) {
+      const window = windows.get(client);
+      if (limit <= 0 || !window || window.failures <= limit) return 0;
+      return Math.max(0, window.startedAt + windowMs - now());
     },
     get size() {
       return windows.size;

@@ -25,6 +25,13 @@ export const resyncJobSchema = z.object({
 });
 export type ResyncJob = z.infer<typeof resyncJobSchema>;
 
+/** Delivers one room's webhook events to one endpoint, in order (workers/webhooks.ts). */
+export const webhookDeliveryJobSchema = z.object({
+  roomId: z.string().min(1).max(64),
+  endpointId: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
+});
+export type WebhookDeliveryJob = z.infer<typeof webhookDeliveryJobSchema>;
+
 /** The settings the workers' options follow (src/config.ts). */
 export type WorkerSettings = Pick<
   Config,
@@ -33,6 +40,7 @@ export type WorkerSettings = Pick<
   | 'MIX_RETRY_BASE_MS'
   | 'WORKER_LOCK_MS'
   | 'WORKER_STALLED_CHECK_MS'
+  | 'WEBHOOK_CONCURRENCY'
 >;
 
 /** Finished jobs kept (for the dashboard and for following a callback to its job); older ones go. */
@@ -175,9 +183,32 @@ export const jobCatalog = {
     // One sweep at a time across all workers: a slow sweep must not overlap the next.
     worker: (s) => ({ concurrency: 1, globalConcurrency: 1, ...locks(s), maxStalls: 1 }),
   }),
+
+  /**
+   * At most one job per room and endpoint waits or runs: it sends the head of that outbox, and the
+   * next once the head is delivered or given up (src/webhooks/outbox.ts), so a room's events reach an
+   * endpoint in order. A delivery's retries wait as postponements, counted in the outbox: the job's
+   * own attempts are for Redis trouble only.
+   */
+  webhookDeliveries: defineJob({
+    queue: 'webhooks',
+    schema: webhookDeliveryJobSchema,
+    job: () => ({
+      attempts: 10,
+      backoff: { type: 'exponential', delayMs: 1000 },
+      keepCompleted: { ageMs: HOUR_MS, count: 1000 },
+      keepFailed: { ageMs: 24 * HOUR_MS, count: 1000 },
+      // A kick while the job waits (for its retry) is dropped: the job sends whatever is queued. A kick
+      // while it runs is kept and runs after it, so an event queued meanwhile is never stranded.
+      dedup: { id: webhookDeliveryDedupId, keepLastIfActive: true },
+    }),
+    // A stalled delivery runs again (at least once): the receiver deduplicates on the event id.
+    worker: (s) => ({ concurrency: s.WEBHOOK_CONCURRENCY, ...locks(s), maxStalls: 10 }),
+  }),
 };
 
 export type JobCatalog = typeof jobCatalog;
+
 export type JobName = keyof JobCatalog;
 export type PayloadOf<N extends JobName> = z.infer<JobCatalog[N]['schema']>;
 
@@ -186,6 +217,7 @@ export const QUEUES = {
   liveEvents: jobCatalog.liveEvents.queue,
   reconcile: jobCatalog.reconcile.queue,
   resync: jobCatalog.resync.queue,
+  webhookDeliveries: jobCatalog.webhookDeliveries.queue,
 } as const satisfies Record<JobName, string>;
 
 /** What a handler is told about the job it runs. */
@@ -228,4 +260,9 @@ export function liveEventJobId(event: Pick<LiveEvent, 'streamId' | 'sequence' | 
 /** The deduplication id of a room's reconcile job: one per room. */
 export function reconcileDeduplicationId(roomId: string): string {
   return `room-${roomId}`;
+}
+
+/** The deduplication id of a room's deliveries to one endpoint: one job per pair. */
+export function webhookDeliveryDedupId({ roomId, endpointId }: WebhookDeliveryJob): string {
+  return `hook-${endpointId}-${roomId}`;
 }

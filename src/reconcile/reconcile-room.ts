@@ -9,7 +9,9 @@ import type { RoomStore } from '../rooms/room-store.js';
 import { updateRoom } from '../rooms/room-update.js';
 import type { AuditEntry } from '../rooms/stored.js';
 import { LIMITS } from '../tencent/limits.js';
+import type { WebhookRaiser } from '../webhooks/raise.js';
 import { statusOf, type Timing } from './decide.js';
+import { roomDeletedEvent } from './mix-events.js';
 import { recordOutcome } from './record-outcome.js';
 import type { Attempt, ReconcileResult } from './result.js';
 import { decideFor, desiredPlan, viewRoom } from './snapshot.js';
@@ -30,6 +32,8 @@ export interface ReconcileDeps {
   /** Lease on the room, longer than a request's timeout (config RECONCILE_LEASE_MS). */
   leaseMs: number;
   metrics?: Metrics;
+  /** Where the events of accepted changes go (src/webhooks/); none: no webhooks. */
+  webhooks?: WebhookRaiser;
 }
 
 export async function reconcileRoom(
@@ -72,8 +76,10 @@ async function reconcileState(
 
   if (meta.deleting !== undefined && !state.applied) {
     // Deleted by an operator and no mix left to cancel: forget the room, unless it changed meanwhile.
-    if (await forgetRoom(deps.store, roomId, version, now))
+    if (await forgetRoom(deps.store, roomId, version, now)) {
+      await deps.webhooks?.raise(roomId, roomDeletedEvent(roomId, version, now));
       return { kind: 'done', summary: 'room deleted', version };
+    }
     return { kind: 'rerun', summary: 'the room changed while being deleted', version };
   }
 
@@ -160,6 +166,9 @@ async function reconcileState(
         }),
       ];
       const result = recordOutcome(state, decision, outcome, attempt, deps.now());
+      // Queued before the room is written: a crash in between sends the same start again, which
+      // raises the same event (same id), and the outbox drops it. After, a crash would lose it.
+      if (result.event) await deps.webhooks?.raise(roomId, result.event);
       if (result.update.status === 'failed' && outcome.error) {
         const reason = outcome.error.class === 'retry' ? 'retries_exhausted' : 'permanent';
         deps.metrics?.roomFailures.inc({ op: decision.kind, reason });

@@ -2,16 +2,31 @@ import type { MixOutcome } from '../mix/mix-backend.js';
 import type { RoomState } from '../rooms/room-state.js';
 import type { RoomUpdate } from '../rooms/room-update.js';
 import type { AppliedMix, LastError } from '../rooms/stored.js';
+import type { MixEvent } from '../webhooks/event.js';
 import type { Decision } from './decide.js';
+import { mixEventOf } from './mix-events.js';
 import type { Attempt, ReconcileResult } from './result.js';
 
 export type SendDecision = Extract<Decision, { kind: 'start' | 'cancel' }>;
 
 /**
- * What a request's outcome does to the room: the update to store and what the job does next.
- * Pure: the room as read, the decision sent, the platform's answer and the time it came.
+ * What a request's outcome does to the room: the update to store, what the job does next, and the
+ * webhook event it raises (mix-events.ts), if any. Pure: the room as read, the decision sent, the
+ * platform's answer and the time it came.
  */
 export function recordOutcome(
+  state: RoomState,
+  decision: SendDecision,
+  outcome: MixOutcome,
+  attempt: Attempt,
+  now: number,
+): { update: RoomUpdate; result: ReconcileResult; event?: MixEvent } {
+  const recorded = roomUpdateOf(state, decision, outcome, attempt, now);
+  const event = mixEventOf(state, decision, outcome, recorded.update, now);
+  return event ? { ...recorded, event } : recorded;
+}
+
+function roomUpdateOf(
   state: RoomState,
   decision: SendDecision,
   outcome: MixOutcome,

@@ -24,6 +24,8 @@ const AUDIT_FIELDS = {
   answer: ['op', 'code', 'ms', 'message'],
   config: ['config'],
   operator: ['action'],
+  /** A webhook delivery: delivered, retry (its first failure only), gave_up or expired (src/webhooks/). */
+  webhook: ['outcome', 'event', 'endpoint', 'status', 'ms', 'attempt', 'id'],
 } as const satisfies Record<AuditType, readonly string[]>;
 
 const fieldsOf = (type: string): readonly string[] => AUDIT_FIELDS[type as AuditType] ?? [];

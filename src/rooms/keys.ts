@@ -26,6 +26,10 @@ export interface RoomKeys {
   latestPush: string;
   /** Sorted set with a TTL: `<sequence> <stream>` of disconnects seen → when they lapse. */
   tombstones: string;
+  /** Hash with a TTL: webhook endpoint id → the last event id put in its outbox (a change raised twice goes once). */
+  webhookLast: string;
+  /** Hash: webhook endpoint id → `<event id> <attempts>` of the head of its outbox. */
+  webhookTries: string;
 }
 
 export interface KeyMap {
@@ -41,6 +45,14 @@ export interface KeyMap {
   /** Hash: layout template name → `StoredLayout` JSON (src/rooms/layout-store.ts). */
   layouts: string;
   room(roomId: string): RoomKeys;
+  /** List: the room's webhook events waiting for one endpoint, oldest first (same hash tag as the room). */
+  webhookOutbox(roomId: string, endpointId: string): string;
+  /** Hash: webhook endpoint id → its JSON, for endpoints added through the rooms API. */
+  webhookEndpoints: string;
+  /** Hash: one endpoint's delivery health (consecutive failures, paused until, last answer). */
+  webhookHealth(endpointId: string): string;
+  /** Sorted set: `<endpoint id> <room id>` whose outbox has events → when first seen so. */
+  webhookPending: string;
   /** SCAN pattern matching every room's meta key, and the room id in such a key. */
   metaPattern: string;
   roomIdOfMetaKey(key: string): string | undefined;
@@ -67,8 +79,14 @@ export function keyMap(namespace = 'mk'): KeyMap {
         lease: `${base}:lease`,
         latestPush: `${base}:latest-push`,
         tombstones: `${base}:tombs`,
+        webhookLast: `${base}:hook-last`,
+        webhookTries: `${base}:hook-tries`,
       };
     },
+    webhookOutbox: (roomId, endpointId) => `${namespace}:{room:${roomId}}:hooks:${endpointId}`,
+    webhookEndpoints: `${namespace}:webhook-endpoints`,
+    webhookHealth: (endpointId) => `${namespace}:webhook-health:${endpointId}`,
+    webhookPending: `${namespace}:webhook-pending`,
     metaPattern: `${namespace}:{room:*}:meta`,
     roomIdOfMetaKey: (key) => /\{room:([^}]*)\}:meta$/.exec(key)?.[1],
   };

@@ -83,6 +83,6 @@ export interface AuditEntry {
   at: number;
   /** Room version when written. */
   v: number;
-  type: 'callback' | 'decision' | 'request' | 'answer' | 'config' | 'operator' | 'resync';
+  type: 'callback' | 'decision' | 'request' | 'answer' | 'config' | 'operator' | 'resync' | 'webhook';
   [detail: string]: unknown;
 }

@@ -13,6 +13,7 @@ import {
   read,
   redisConf,
   resolveEnvironment,
+  resolveValue,
   secretVariables,
   yamlFile,
 } from './manifests.js';
@@ -25,7 +26,7 @@ import {
 const compose = yamlFile('docker-compose.yml');
 const service = (name: string) => asRecord(at(compose, 'services', name));
 const placeholder = (name: string) =>
-  name === 'ADMIN_TOKEN' ? 'x'.repeat(24) : `${name.toLowerCase()}-value`;
+  name === 'ADMIN_TOKEN' ? 'x'.repeat(32) : `${name.toLowerCase()}-value`;
 const envOf = (name: string) => resolveEnvironment(service(name).environment, placeholder);
 const seconds = (value: Node) => {
   const match = /^(\d+)s$/.exec(String(value));
@@ -41,8 +42,14 @@ describe('docker-compose.yml', () => {
     expect(volumes).toContain('./deploy/redis.conf:/usr/local/etc/redis/redis.conf:ro');
     const dataVolume = volumes.find((v) => v.endsWith(':/data'))?.split(':')[0];
     expect(dataVolume && Object.keys(asRecord(at(compose, 'volumes')))).toContain(dataVolume);
-    expect(asArray(redis.command)).toEqual(['redis-server', '/usr/local/etc/redis/redis.conf']);
-    expect(asArray(at(redis, 'healthcheck', 'test'))).toEqual(['CMD', 'redis-cli', 'ping']);
+    expect(asArray(redis.command).slice(0, 2)).toEqual(['redis-server', '/usr/local/etc/redis/redis.conf']);
+    const healthcheck = asArray(at(redis, 'healthcheck', 'test')).map(String);
+    expect(healthcheck.join(' ')).toMatch(/redis-cli ping \| grep -q PONG/);
+    // It authenticates: a NOAUTH answer must not count as healthy.
+    expect(interpolation(at(redis, 'environment', 'REDISCLI_AUTH'))).toMatchObject({
+      name: 'REDIS_PASSWORD',
+      kind: 'required',
+    });
     const conf = redisConf(read('deploy/redis.conf'));
     expect(conf.get('appendonly')).toEqual(['yes']);
     expect(conf.get('appendfsync')).toEqual(['everysec']);
@@ -103,7 +110,40 @@ describe('docker-compose.yml', () => {
       for (const variable of Object.keys(envOf(name))) expect(CONFIG_VARIABLES).toContain(variable);
       expect(() => loadConfig(envOf(name))).not.toThrow();
     }
-    expect(loadConfig(envOf('api')).REDIS_URL).toBe('redis://redis:6379');
+    expect(loadConfig(envOf('api')).REDIS_URL).toBe('redis://:redis_password-value@redis:6379');
+  });
+
+  test('redis has a password and a maxmemory, and both roles log in with that password', () => {
+    const command = asArray(service('redis').command).map(String);
+    const flag = (name: string) => command[command.indexOf(name) + 1];
+    expect(command).toContain('--requirepass');
+    expect(interpolation(flag('--requirepass'))).toMatchObject({ name: 'REDIS_PASSWORD', kind: 'required' });
+    const maxmemory = resolveValue(flag('--maxmemory'), placeholder);
+    expect(maxmemory).toMatch(/^[1-9]\d*(mb|gb)$/);
+    // Below the container's limit, so Redis refuses writes before the kernel kills it.
+    const limit = String(at(service('redis'), 'deploy', 'resources', 'limits', 'memory'));
+    const mib = (size: string) => Number(/^(\d+)/.exec(size)?.[1]) * (/g/i.test(size) ? 1024 : 1);
+    expect(mib(maxmemory)).toBeLessThan(mib(limit));
+    for (const name of ['api', 'worker']) {
+      const url = new URL(loadConfig(envOf(name)).REDIS_URL);
+      expect(url.password).toBe(placeholder('REDIS_PASSWORD'));
+      expect(url.hostname).toBe('redis');
+    }
+  });
+
+  test('the operator surface has a port of its own, published on 127.0.0.1 only', () => {
+    const api = loadConfig(envOf('api'));
+    expect(api.ADMIN_PORT).toBeDefined();
+    expect(api.ADMIN_PORT).not.toBe(api.PORT);
+    const published = asArray(service('api').ports).map(String);
+    const admin = published.filter((p) => p.endsWith(`:${api.ADMIN_PORT}`));
+    expect(admin).toHaveLength(1);
+    for (const port of published) expect(port.startsWith('127.0.0.1:'), port).toBe(true);
+    for (const name of Object.keys(asRecord(at(compose, 'services')))) {
+      for (const port of asArray(service(name).ports).map(String)) {
+        expect(port.startsWith('127.0.0.1:'), `${name} ${port}`).toBe(true);
+      }
+    }
   });
 
   test('no secret is written in the file: each comes from the environment, required, without a default', () => {
@@ -186,11 +226,11 @@ describe.runIf(composeV1)('docker-compose config', () => {
       await cp(join(process.cwd(), 'deploy'), join(dir, 'deploy'), { recursive: true });
       const env = { PATH: process.env.PATH ?? '' };
       await expect(run('docker-compose', ['config', '-q'], { cwd: dir, env })).rejects.toMatchObject({
-        stderr: expect.stringContaining('TENCENT_CALLBACK_KEY'),
+        stderr: expect.stringMatching(/set (TENCENT_CALLBACK_KEY|REDIS_PASSWORD) in \.env/),
       });
       await writeFile(
         join(dir, '.env'),
-        `TENCENT_CALLBACK_KEY=a\nTENCENT_MIX_KEY=b\nADMIN_TOKEN=${'c'.repeat(24)}\n`,
+        `TENCENT_CALLBACK_KEY=a\nTENCENT_MIX_KEY=b\nADMIN_TOKEN=${'c'.repeat(32)}\nREDIS_PASSWORD=d\n`,
       );
       const { stdout } = await run('docker-compose', ['--profile', 'local', 'config', '--services'], {
         cwd: dir,

@@ -222,4 +222,125 @@ describe('deploy/k8s', () => {
       [QUEUES.liveEvents, QUEUES.reconcile].map((queue) => `${QUEUE_PREFIX}:${queue}:wait`).sort(),
     );
   });
+
+  describe('the operator surface is not on the internet', () => {
+    const api = () => named('Deployment', 'mixkeeper-api');
+    const apiPorts = () => asArray(at(containersOf(api())[0], 'ports'));
+    const portNamed = (name: string) => apiPorts().find((p) => at(p, 'name') === name);
+
+    test('ADMIN_PORT is set, apart from PORT, and the API container exposes it as `admin`', () => {
+      const config = loadConfig(
+        Object.fromEntries(Object.entries(configMap()).map(([k, v]) => [k, String(v)])),
+      );
+      expect(config.ADMIN_PORT).toBeDefined();
+      expect(config.ADMIN_PORT).not.toBe(config.PORT);
+      expect(at(portNamed('admin'), 'containerPort')).toBe(config.ADMIN_PORT);
+      expect(at(portNamed('http'), 'containerPort')).toBe(config.PORT);
+    });
+
+    test('an internal Service reaches the admin port; the callbacks Service does not', () => {
+      const admin = named('Service', 'mixkeeper-admin');
+      expect(at(admin, 'spec', 'type') ?? 'ClusterIP').toBe('ClusterIP');
+      expect(selects(at(admin, 'spec', 'selector'), podLabels(api()))).toBe(true);
+      expect(asArray(at(admin, 'spec', 'ports')).map((p) => at(p, 'targetPort'))).toEqual(['admin']);
+      const callbacks = named('Service', 'mixkeeper-api');
+      expect(asArray(at(callbacks, 'spec', 'ports')).map((p) => at(p, 'targetPort'))).toEqual(['http']);
+      // No Service of any kind exposes a node port or a load balancer.
+      for (const service of kinds('Service'))
+        expect(at(service, 'spec', 'type') ?? 'ClusterIP').toBe('ClusterIP');
+    });
+
+    test('the Ingress routes /callbacks/tencent and nothing else, to the callback port', () => {
+      const ingresses = kinds('Ingress');
+      expect(ingresses).toHaveLength(1);
+      const ingress = ingresses[0];
+      expect(at(ingress, 'spec', 'defaultBackend')).toBeUndefined();
+      const paths = asArray(at(ingress, 'spec', 'rules')).flatMap((rule) =>
+        asArray(at(rule, 'http', 'paths')),
+      );
+      expect(paths.length).toBeGreaterThan(0);
+      for (const path of paths) {
+        expect(at(path, 'path')).toBe('/callbacks/tencent');
+        // Prefix matches whole segments (/callbacks/tencent/<token>), never /callbacks/tencentx.
+        expect(['Exact', 'Prefix']).toContain(at(path, 'pathType'));
+        expect(at(path, 'backend', 'service', 'name')).toBe('mixkeeper-api');
+        expect(at(path, 'backend', 'service', 'port', 'name')).toBe('http');
+      }
+      expect(asArray(at(ingress, 'spec', 'tls')).length).toBeGreaterThan(0);
+    });
+
+    const policiesFor = (labels: Record<string, Node>) =>
+      kinds('NetworkPolicy').filter((policy) =>
+        selects(at(policy, 'spec', 'podSelector', 'matchLabels'), labels),
+      );
+    const REDIS_POD = { 'app.kubernetes.io/name': 'redis' };
+    /** Whether a NetworkPolicy peer (`from`/`to` entry) admits pods with `labels`. */
+    const peerAdmits = (peer: Node, labels: Record<string, Node>) => {
+      const selector = at(peer, 'podSelector');
+      if (selector === undefined) return false;
+      const match = asRecord(at(selector, 'matchLabels'));
+      const expressions = asArray(at(selector, 'matchExpressions'));
+      return (
+        Object.entries(match).every(([key, value]) => labels[key] === value) &&
+        expressions.every(
+          (e) =>
+            at(e, 'operator') === 'In' && asArray(at(e, 'values')).includes(labels[String(at(e, 'key'))]),
+        )
+      );
+    };
+
+    test('a NetworkPolicy each for the API, the workers and Redis, confining traffic both ways', () => {
+      const worker = named('Deployment', 'mixkeeper-worker');
+      for (const labels of [podLabels(api()), podLabels(worker), REDIS_POD]) {
+        const policies = policiesFor(labels);
+        expect(policies, JSON.stringify(labels)).toHaveLength(1);
+        expect(asArray(at(policies[0], 'spec', 'policyTypes'))).toContain('Ingress');
+      }
+      for (const deployment of [api(), worker]) {
+        const policy = policiesFor(podLabels(deployment))[0];
+        expect(asArray(at(policy, 'spec', 'policyTypes'))).toEqual(['Ingress', 'Egress']);
+        // Out: Redis on 6379 among the rules.
+        const egress = asArray(at(policy, 'spec', 'egress'));
+        const toRedis = egress.filter((rule) =>
+          asArray(at(rule, 'to')).some((peer) => peerAdmits(peer, REDIS_POD)),
+        );
+        expect(toRedis.flatMap((rule) => asArray(at(rule, 'ports')).map((p) => at(p, 'port')))).toEqual([
+          6379,
+        ]);
+        // In: only the container's named ports.
+        const served = new Set(asArray(at(containersOf(deployment)[0], 'ports')).map((p) => at(p, 'name')));
+        for (const rule of asArray(at(policy, 'spec', 'ingress'))) {
+          const ports = asArray(at(rule, 'ports'));
+          expect(ports.length).toBeGreaterThan(0);
+          for (const port of ports) expect(served).toContain(at(port, 'port'));
+        }
+      }
+    });
+
+    test('the admin port admits only labelled clients; callbacks any source; Redis only mixkeeper', () => {
+      const rules = asArray(at(policiesFor(podLabels(api()))[0], 'spec', 'ingress'));
+      const ports = (rule: Node) => asArray(at(rule, 'ports')).map((p) => at(p, 'port'));
+      const adminRules = rules.filter((rule) => ports(rule).includes('admin'));
+      expect(adminRules).toHaveLength(1);
+      const from = asArray(at(adminRules[0], 'from'));
+      expect(from.length).toBeGreaterThan(0);
+      expect(from.some((peer) => peerAdmits(peer, {}))).toBe(false);
+      expect(from.every((peer) => at(peer, 'ipBlock') === undefined)).toBe(true);
+      const httpRules = rules.filter((rule) => ports(rule).includes('http'));
+      expect(httpRules.every((rule) => !ports(rule).includes('admin'))).toBe(true);
+
+      const redis = policiesFor(REDIS_POD)[0];
+      const redisRules = asArray(at(redis, 'spec', 'ingress'));
+      expect(redisRules.flatMap(ports)).toEqual([6379]);
+      const peers = redisRules.flatMap((rule) => asArray(at(rule, 'from')));
+      expect(peers.length).toBeGreaterThan(0);
+      const worker = named('Deployment', 'mixkeeper-worker');
+      for (const labels of [podLabels(api()), podLabels(worker)]) {
+        expect(peers.some((peer) => peerAdmits(peer, labels))).toBe(true);
+      }
+      expect(peers.some((peer) => peerAdmits(peer, { 'app.kubernetes.io/name': 'something-else' }))).toBe(
+        false,
+      );
+    });
+  });
 });

@@ -96,10 +96,15 @@ export function interpolation(
 /** A compose environment with each `${…}` replaced by its default, or by `placeholder` when it has none. */
 export function resolveEnvironment(env: Node, placeholder: (name: string) => string): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(asRecord(env)).map(([name, value]) => {
-      const ref = interpolation(value);
-      if (!ref) return [name, String(value)];
-      return [name, ref.kind === 'default' ? ref.rest : placeholder(ref.name)];
-    }),
+    Object.entries(asRecord(env)).map(([name, value]) => [name, resolveValue(value, placeholder)]),
   );
+}
+
+/** One compose value with every `${…}` in it (whole or inside a string) resolved as above. */
+export function resolveValue(value: Node, placeholder: (name: string) => string): string {
+  return String(value).replace(/\$\{[A-Z0-9_]+(?:(?::-|:\?)[^}]*)?\}/g, (found) => {
+    const ref = interpolation(found);
+    if (!ref) return found;
+    return ref.kind === 'default' ? ref.rest : placeholder(ref.name);
+  });
 }

@@ -321,11 +321,16 @@ describe('docs and dashboard', () => {
       '/v1/rooms/{id}/override',
       '/v1/rooms/{id}/plan',
       '/v1/rooms/{id}/reconcile',
+      '/v1/webhooks',
+      '/v1/webhooks/{id}',
+      '/v1/webhooks/{id}/test',
     ]);
     expect(Object.keys(doc.paths['/v1/rooms/{id}'] ?? {}).sort()).toEqual(['delete', 'get', 'put']);
     const docs = await h.request('/docs');
     expect(docs.status).toBe(200);
-    expect(await docs.text()).toContain('/openapi.json');
+    expect(await docs.text()).toContain('/docs/assets/init.js');
+    // The reference starts from a script of ours that points it at the document.
+    expect(await (await h.request('/docs/assets/init.js')).text()).toContain('/openapi.json');
   });
 
   test('the document names the plan’s own schema: MixPlan and Tile, a desired plan that may be null', async () => {
@@ -333,6 +338,7 @@ describe('docs and dashboard', () => {
       anyOf?: Schema[];
       $ref?: string;
       nullable?: boolean;
+      type?: string;
       enum?: unknown[];
       required?: string[];
     };
@@ -342,11 +348,11 @@ describe('docs and dashboard', () => {
     const { Room, MixPlan, Tile } = doc.components.schemas;
     expect(Room?.properties.desired?.anyOf).toEqual([
       { $ref: '#/components/schemas/MixPlan' },
-      { nullable: true },
+      { type: 'null' },
     ]);
     expect(Room?.properties.applied?.anyOf).toEqual([
       { $ref: '#/components/schemas/AppliedMix' },
-      { nullable: true },
+      { type: 'null' },
     ]);
     expect(MixPlan?.nullable).toBeUndefined();
     expect(MixPlan?.properties.inputs).toEqual({

@@ -34,6 +34,7 @@ const settings = {
   MIX_RETRY_BASE_MS: 10,
   WORKER_LOCK_MS: 1000,
   WORKER_STALLED_CHECK_MS: 100,
+  WEBHOOK_CONCURRENCY: 1,
 };
 
 /** A queue of its own, with the catalog's shape: two attempts, a 1 s lock checked every 100 ms. */

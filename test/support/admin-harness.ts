@@ -1,8 +1,9 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeEach } from 'vitest';
+import { type AdminGuard, adminGuardSchema, loadConfig } from '../../src/config.js';
 import { type AdminDeps, createStandaloneAdminApp } from '../../src/http/admin-app.js';
 import { createApp } from '../../src/http/app.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { QUEUES, type ReconcileJob } from '../../src/queue/catalog.js';
 import type { Membership } from '../../src/rooms/membership.js';
@@ -12,6 +13,7 @@ import { updateRoom } from '../../src/rooms/room-update.js';
 import type { AppliedMix } from '../../src/rooms/stored.js';
 import type { LiveEvent } from '../../src/tencent/callback.js';
 import type { MixBackendName } from '../../src/tencent/limits.js';
+import { webhookSettingsFrom } from '../../src/webhooks/settings.js';
 import { PLATFORM_TIMING } from './platform-timing.js';
 import { useRedis } from './redis.js';
 
@@ -25,12 +27,24 @@ import { useRedis } from './redis.js';
 
 export const T0 = 1_800_000_000_000;
 export const TOKEN = 'operator-token-0123456789abcdef';
+/** The harness's WEBHOOK_SECRET (32 bytes). */
+export const HARNESS_WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
 export type AdminMode = 'admin-port' | 'same-port';
 export const ADMIN_MODES: AdminMode[] = ['admin-port', 'same-port'];
 
 export function useAdminApp(
-  options: { adminToken?: string | undefined; mode?: AdminMode; mixBackend?: MixBackendName } = {},
+  options: {
+    adminToken?: string | undefined;
+    mode?: AdminMode;
+    mixBackend?: MixBackendName;
+    /** Config of the surface's guards (sign-in budget, cookie, live-stream cap) over its defaults. */
+    guard?: Partial<AdminGuard>;
+    /** The surface's logger; silent when absent. */
+    log?: Logger;
+    /** WEBHOOK_* variables; default: WEBHOOK_SECRET = HARNESS_WEBHOOK_SECRET. */
+    webhookEnv?: Record<string, string>;
+  } = {},
 ) {
   const { redis, namespace } = useRedis();
   const store = new RoomStore(redis, { namespace, auditCap: 50 });
@@ -51,7 +65,7 @@ export function useAdminApp(
     clock.now = T0;
   });
   const adminToken = 'adminToken' in options ? options.adminToken : TOKEN;
-  const log = createLogger('silent');
+  const log = options.log ?? createLogger('silent');
   const now = () => clock.now;
   const admin: AdminDeps = {
     adminToken,
@@ -67,6 +81,12 @@ export function useAdminApp(
     appId: 1252500000,
     mixBackend: options.mixBackend ?? 'legacy',
     livePollMs: 20,
+    guard: { ...adminGuardSchema.parse({}), ...options.guard },
+    webhooks: {
+      settings: webhookSettingsFrom(
+        loadConfig(options.webhookEnv ?? { WEBHOOK_SECRET: HARNESS_WEBHOOK_SECRET }),
+      ),
+    },
   };
   const app =
     options.mode === 'same-port'

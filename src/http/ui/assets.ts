@@ -5,7 +5,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
  * script under their CSP. No build step: they are small enough to read here.
  */
 
-/** Every element with `data-live="<url>"` is replaced by the HTML each server-sent `update` carries. */
+/** Every element with `data-live="<url>"` is replaced by the HTML each server-sent `update` carries; `ended` stops it. */
 export const LIVE_JS = `'use strict';
 for (const region of document.querySelectorAll('[data-live]')) {
   const source = new EventSource(region.dataset.live);
@@ -16,6 +16,11 @@ for (const region of document.querySelectorAll('[data-live]')) {
   source.addEventListener('gone', () => {
     region.innerHTML = '<p class="notice">This room no longer exists.</p>';
     source.close();
+  });
+  // The session that opened the stream ended (signed out or expired): stop, and say so.
+  source.addEventListener('ended', () => {
+    source.close();
+    region.insertAdjacentHTML('afterbegin', '<p class="notice">Signed out: reload to sign in again.</p>');
   });
 }
 `;

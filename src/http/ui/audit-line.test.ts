@@ -31,3 +31,13 @@ test('an update’s line names what changed besides its inputs, and says when it
   );
   expect(auditLine({ ...update, changes: [] })).toBe('start r_1: layout changed; inputs unchanged');
 });
+
+test('a webhook delivery’s line names the event, the endpoint, the outcome, the answer and the attempt', () => {
+  const delivery = { at, v: 6, type: 'webhook', event: 'mix.updated', endpoint: 'env-3f9a0c1d2e4b', ms: 12 };
+  expect(auditLine({ ...delivery, outcome: 'delivered', status: 204, attempt: 3 })).toBe(
+    'webhook mix.updated → env-3f9a0c1d2e4b: delivered (HTTP 204, attempt 3, 12 ms)',
+  );
+  expect(
+    auditLine({ ...delivery, outcome: 'retry', status: 0, attempt: 1, error: 'no answer within 10000 ms' }),
+  ).toBe('webhook mix.updated → env-3f9a0c1d2e4b: retry (no answer within 10000 ms, attempt 1, 12 ms)');
+});

@@ -31,6 +31,10 @@ export function auditLine(entry: AuditLike): string {
       return `config set: ${JSON.stringify(entry.config ?? {})}`;
     case 'operator':
       return operatorLine(entry);
+    case 'webhook': {
+      const answer = entry.status ? `HTTP ${s('status')}` : s('error') || 'no answer';
+      return `webhook ${s('event')} → ${s('endpoint')}: ${s('outcome')} (${answer}, attempt ${s('attempt')}, ${s('ms')} ms)`;
+    }
     default:
       return fields(entry);
   }
