@@ -123,6 +123,8 @@ describe('the layouts pages in Chromium', () => {
     await expect.poll(() => page.locator('#layout-status').textContent()).toMatch(/^not JSON yet/);
 
     await page.fill('#layout-json', JSON.stringify(edited, null, 2));
+    // The redraw comes a moment after typing: wait for it, so the count below is settled.
+    await expect.poll(() => page.locator('#layout-preview').getAttribute('data-draws')).toBe('3');
     await page.click('#layout-save');
     await expect.poll(() => page.locator('#layout-status').textContent()).toBe('saved stage');
     const stored = (await (
