@@ -56,6 +56,19 @@ const webhookEvents = z
   .string()
   .transform((list) => list.split(',').map((type) => type.trim()))
   .pipe(z.array(z.enum(MIX_EVENT_TYPES)).min(1));
+/** `a,b,c` → names, each held to `pattern`. */
+const nameList = (pattern: RegExp, what: string) =>
+  z.string().transform((list, ctx) =>
+    list.split(',').flatMap((raw) => {
+      const name = raw.trim();
+      if (pattern.test(name)) return [name];
+      ctx.addIssue({
+        code: 'custom',
+        message: `comma-separated ${what}: ${JSON.stringify(name)} is not one`,
+      });
+      return [];
+    }),
+  );
 
 export const configSchema = z.object({
   /** HTTP port of the API (callbacks, rooms API, pages, dashboard, metrics). */
@@ -230,6 +243,70 @@ export const configSchema = z.object({
     .transform((name) => name.toLowerCase())
     .optional(),
 
+  /**
+   * The callback template's validity in seconds (Tencent's default: 10 minutes). A callback's `t` is
+   * its expiry, so a `t` further ahead than this plus CALLBACK_CLOCK_SKEW_S is refused (401): no
+   * signed callback stays usable for longer than the platform made it.
+   */
+  CALLBACK_VALIDITY_S: z.coerce.number().int().min(1).max(86_400).default(600),
+  /**
+   * Clock drift allowed between Tencent and us, in seconds, both ways: for an expired `t`, a `t` too
+   * far ahead, and a callback's `event_time` (outside [now − validity − 2 × skew, now + skew] the
+   * receive time is used instead, so a forged time cannot pin a stream's latest push).
+   */
+  CALLBACK_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(3600).default(30),
+  /**
+   * A secret path segment: callbacks are then taken at `/callbacks/tencent/<token>` only (compared in
+   * constant time) and `/callbacks/tencent` answers 401, so a callback key leaked through another
+   * receiver of the template's events is not enough. Unset: `/callbacks/tencent`.
+   */
+  CALLBACK_PATH_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{32,128}$/, '32-128 letters, digits, _ or -')
+    .optional(),
+  /**
+   * Push domains whose callbacks are taken, `a.example.com,b.example.com` (case-insensitive); a
+   * callback of another domain gets 200 and is dropped, counted as `not_allowed`. Unset: any.
+   */
+  CALLBACK_ALLOWED_DOMAINS: nameList(
+    /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/,
+    'push domains',
+  ).optional(),
+  /** AppNames (push paths) whose callbacks are taken, `live,studio`; others as above. Unset: any. */
+  CALLBACK_ALLOWED_APPNAMES: nameList(/^[A-Za-z0-9_.-]{1,128}$/, 'AppNames').optional(),
+  /** Only rooms whose id starts with this (`mix_room`) are taken; others as above. Unset: any. */
+  ROOM_ID_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,63}$/, 'letters, digits or underscores')
+    .optional(),
+  /**
+   * Before a stream is first mixed, ask the platform's online list (DescribeLiveStreamOnlineList,
+   * filtered by StreamName) whether it is live: a forged push of a stream nobody pushes is then never
+   * mixed, and its room says why. Needs TENCENT_SECRET_ID / TENCENT_SECRET_KEY. `true` / `false`.
+   */
+  VERIFY_NEW_STREAMS: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((value) => value === 'true' || value === '1')
+    .default(false),
+  /**
+   * With VERIFY_NEW_STREAMS: how long a new push may wait for the online list to show it (the list
+   * may lag its push). Asked at once, then at growing gaps; still unlisted at the end: never mixed.
+   * The online list unreadable throughout: mixed, marked unverified.
+   */
+  STREAM_VERIFY_WINDOW_MS: ms.min(1).default(15_000),
+  /**
+   * Streams one room keeps (live or leaving). A push of one more is refused (200 to the platform,
+   * on the room's timeline, counted in mixkeeper_caps_refused_total). Only 16 can be mixed.
+   */
+  ROOM_MAX_STREAMS: z.coerce.number().int().min(1).max(10_000).default(64),
+  /**
+   * Rooms in total (the room index). A callback naming one more is refused as above; idle rooms stay
+   * until deleted (DELETE /v1/rooms/<id>), so size it for the rooms you keep, ≈ 9 KB each.
+   */
+  ROOMS_MAX: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  /** Push origins (domain/AppName) learned from callbacks for the online list; more are not learned. */
+  PUSH_ORIGINS_MAX: z.coerce.number().int().min(1).max(10_000).default(64),
+
   /** Audit entries kept per room (callbacks, decisions, requests, answers); the oldest go first.
    *  Each costs about 100 bytes of Redis memory per room. */
   MIX_AUDIT_LIMIT: z.coerce.number().int().min(1).max(1000).default(12),
@@ -279,6 +356,24 @@ const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
   if (config.WEBHOOK_URLS && !config.WEBHOOK_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'required with WEBHOOK_URLS' });
   }
+  // The mix key signs Mix_StreamV2 queries sent in the clear (plain HTTP): were it the callback key
+  // too, anyone on that path could forge callbacks.
+  const callbackKeys = [config.TENCENT_CALLBACK_KEY, config.TENCENT_CALLBACK_KEY_PREVIOUS];
+  if (config.TENCENT_MIX_KEY !== undefined && callbackKeys.includes(config.TENCENT_MIX_KEY)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['TENCENT_MIX_KEY'],
+      message:
+        'must differ from TENCENT_CALLBACK_KEY (and TENCENT_CALLBACK_KEY_PREVIOUS): give the callback template a key of its own',
+    });
+  }
+  if (config.VERIFY_NEW_STREAMS && (!config.TENCENT_SECRET_ID || !config.TENCENT_SECRET_KEY)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['VERIFY_NEW_STREAMS'],
+      message: 'needs TENCENT_SECRET_ID and TENCENT_SECRET_KEY (the online list is a Cloud API 3.0 call)',
+    });
+  }
   if (config.ADMIN_PORT !== undefined && config.ADMIN_PORT === config.PORT) {
     ctx.addIssue({
       code: 'custom',
@@ -315,6 +410,17 @@ export const adminGuardSchema = configSchema.pick({
 });
 export type AdminGuard = z.infer<typeof adminGuardSchema>;
 
+/** What the receiver holds an authentic callback to (src/http/callback-policy.ts), defaults included. */
+export const callbackPolicySchema = configSchema.pick({
+  CALLBACK_VALIDITY_S: true,
+  CALLBACK_CLOCK_SKEW_S: true,
+  CALLBACK_PATH_TOKEN: true,
+  CALLBACK_ALLOWED_DOMAINS: true,
+  CALLBACK_ALLOWED_APPNAMES: true,
+  ROOM_ID_PREFIX: true,
+});
+export type CallbackPolicy = z.infer<typeof callbackPolicySchema>;
+
 /** A close still running this long past SHUTDOWN_DEADLINE_MS ends the process: orchestrators must wait longer. */
 export const SHUTDOWN_BACKSTOP_MS = 5000;
 
@@ -334,7 +440,18 @@ const SECRET_NAMES = new Set([
   'WEBHOOK_SECRET_PREVIOUS',
   // May carry a token in their query.
   'WEBHOOK_URLS',
+  'CALLBACK_PATH_TOKEN',
 ]);
+
+/**
+ * A value with the user info of any URL in it masked (`redis://:pw@host` → `redis://***@host`): a
+ * URL may carry a password (REDIS_URL), and a config error or the described config must not show it.
+ * Also when the URL is malformed: everything between the scheme and the last `@` goes.
+ */
+export function withoutUserInfo(value: string | undefined): string | undefined {
+  if (value === undefined || !value.includes('@')) return value;
+  return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?.*@/, '$1***@');
+}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable means "unset", as in most shells' `FOO= cmd`.
@@ -343,7 +460,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0]);
-    const got = SECRET_NAMES.has(name) ? '' : ` (got ${JSON.stringify(present[name])})`;
+    const got = SECRET_NAMES.has(name) ? '' : ` (got ${JSON.stringify(withoutUserInfo(present[name]))})`;
     return `${name}: ${issue.message}${got}`;
   });
   throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
@@ -354,7 +471,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
   return Object.fromEntries(
     Object.keys(configSchema.shape).map((name) => {
       const value = config[name as keyof Config];
-      return [name, SECRET_NAMES.has(name) || name === 'TENCENT_SECRET_ID' ? value !== undefined : value];
+      if (SECRET_NAMES.has(name) || name === 'TENCENT_SECRET_ID') return [name, value !== undefined];
+      return [name, typeof value === 'string' ? withoutUserInfo(value) : value];
     }),
   );
 }

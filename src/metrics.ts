@@ -21,14 +21,26 @@ export function createMetrics() {
     registry,
     callbacks: new Counter({
       name: 'mixkeeper_callbacks_total',
-      help: 'Callbacks received, by outcome (enqueued, ignored, unmixable, bad_request, unauthorized, too_large, unavailable, rate_limited)',
+      help: 'Callbacks received, by outcome (enqueued, ignored, unmixable, not_allowed, bad_request, unauthorized, too_large, unavailable, rate_limited)',
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
     observations: new Counter({
       name: 'mixkeeper_observations_total',
-      help: 'Push/disconnect events applied to room state, by outcome (applied, duplicate, stale, unknown, no_room, bad_room)',
+      help: 'Push/disconnect events applied to room state, by outcome (applied, duplicate, stale, unknown, refused, no_room, bad_room)',
       labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    capsRefused: new Counter({
+      name: 'mixkeeper_caps_refused_total',
+      help: 'Callbacks refused at a cap, by cap (streams: ROOM_MAX_STREAMS, rooms: ROOMS_MAX, push_origins: PUSH_ORIGINS_MAX)',
+      labelNames: ['cap'] as const,
+      registers: [registry],
+    }),
+    streamVerifications: new Counter({
+      name: 'mixkeeper_stream_verifications_total',
+      help: 'New streams settled against the online list (VERIFY_NEW_STREAMS), by verdict (listed, unlisted: never mixed, unchecked: the list could not be read, mixed)',
+      labelNames: ['verdict'] as const,
       registers: [registry],
     }),
     reconciles: new Counter({

@@ -2,7 +2,7 @@ import type { Config } from '../src/config.js';
 import type { Logger } from '../src/log.js';
 import type { Metrics } from '../src/metrics.js';
 import type { MixBackend } from '../src/mix/mix-backend.js';
-import { createOnlineList, type OnlineList } from '../src/mix/online-list.js';
+import { createOnlineList, createStreamVerifier, type OnlineList } from '../src/mix/online-list.js';
 import { closeWorkers, openQueue, startWorker } from '../src/queue/bullmq.js';
 import { type JobHandlers, jobCatalog } from '../src/queue/catalog.js';
 import type { RedisClient } from '../src/queue/connections.js';
@@ -59,7 +59,11 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
     for await (const pairs of pendingOutboxes(store)) await Promise.all(pairs.map(deliver));
   };
   // Push domains and AppNames seen in callbacks: what the online list is asked about.
-  const origins = new PushOrigins(connection, { namespace: store.namespace, now });
+  const origins = new PushOrigins(connection, {
+    namespace: store.namespace,
+    now,
+    max: config.PUSH_ORIGINS_MAX,
+  });
   await origins
     .adoptLegacySet()
     .then((moved) => moved && log.info({ moved }, 'push origins learned by the previous version kept'))
@@ -71,6 +75,9 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
         log.warn({ reason }, 'the platform’s online list cannot be read: the silence rule applies'),
     });
 
+  // VERIFY_NEW_STREAMS: a new push is mixed once the online list shows it (src/reconcile/verify-streams.ts).
+  const verifier = createStreamVerifier(config);
+
   const handlers: JobHandlers = {
     liveEvents: eventsHandler({
       store,
@@ -78,6 +85,8 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
       requestReconcile: (roomId) =>
         requestReconcile(reconcileQueue, roomId, config.MIX_DEBOUNCE_MS, config.MIX_RETRY_MAX_ATTEMPTS),
       origins,
+      log,
+      verifyNewStreams: verifier !== undefined,
       ...metrics,
     }),
     reconcile: reconcileHandler({
@@ -89,6 +98,8 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
       leaseMs: config.RECONCILE_LEASE_MS,
       debounceMs: config.MIX_DEBOUNCE_MS,
       webhooks: createWebhookRaiser({ store, settings: webhookSettings, deliver, now }),
+      verifier,
+      verifyWindowMs: config.STREAM_VERIFY_WINDOW_MS,
       ...metrics,
     }),
     webhookDeliveries: webhookHandler({

@@ -4,6 +4,7 @@ import { eventsSchema, roomSchema } from '../http/rooms/schemas.js';
 import { auditLine } from '../http/ui/audit-line.js';
 import { ROOM_ID_PATTERN } from '../rooms/membership.js';
 import { getJson, type OperatorIo, processIo, utc } from './operator-api.js';
+import { printableIo, printableJson } from './terminal-safe.js';
 import { textTable } from './text-table.js';
 
 /** `mixkeeper room <id>`: one room from the rooms API as tables: who is on air, the mix, why, what happened. */
@@ -19,7 +20,9 @@ options:
 
 environment: MIXKEEPER_URL (default http://127.0.0.1:8080; the admin port if ADMIN_PORT is set), ADMIN_TOKEN.`;
 
-export async function run(args: string[], io: OperatorIo = processIo): Promise<number> {
+export async function run(args: string[], given: OperatorIo = processIo): Promise<number> {
+  // Ids and messages come partly from callbacks: nothing printed may act on the terminal.
+  const io = printableIo(given);
   let parsed: { values: { events?: string; json?: boolean; help?: boolean }; positionals: string[] };
   try {
     parsed = parseArgs({
@@ -65,9 +68,7 @@ export async function run(args: string[], io: OperatorIo = processIo): Promise<n
     return 1;
   }
   if (values.json) {
-    io.out(
-      JSON.stringify({ room: room.value, ...(events?.ok ? { events: events.value.events } : {}) }, null, 2),
-    );
+    io.out(printableJson({ room: room.value, ...(events?.ok ? { events: events.value.events } : {}) }));
     return 0;
   }
   io.out(describe(room.value, events?.ok ? events.value.events : []));

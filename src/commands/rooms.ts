@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { describeIssues } from '../http/problem.js';
 import { listQuerySchema, roomListSchema } from '../http/rooms/schemas.js';
 import { getJson, type OperatorIo, processIo, utc } from './operator-api.js';
+import { printableIo, printableJson } from './terminal-safe.js';
 import { textTable } from './text-table.js';
 
 /** `mixkeeper rooms`: the rooms API's listing as a table. */
@@ -21,7 +22,9 @@ options:
 
 environment: MIXKEEPER_URL (default http://127.0.0.1:8080; the admin port if ADMIN_PORT is set), ADMIN_TOKEN.`;
 
-export async function run(args: string[], io: OperatorIo = processIo): Promise<number> {
+export async function run(args: string[], given: OperatorIo = processIo): Promise<number> {
+  // Ids and messages come partly from callbacks: nothing printed may act on the terminal.
+  const io = printableIo(given);
   let values: {
     status?: string;
     limit?: string;
@@ -95,7 +98,7 @@ export async function run(args: string[], io: OperatorIo = processIo): Promise<n
   } while (values.all && next);
 
   if (values.json) {
-    io.out(JSON.stringify(values.all ? { rooms: pages.flatMap((p) => p.rooms) } : pages[0], null, 2));
+    io.out(printableJson(values.all ? { rooms: pages.flatMap((p) => p.rooms) } : pages[0]));
     return 0;
   }
   if (rows.length === 0) io.out(values.status ? `no ${values.status} rooms` : 'no rooms');

@@ -114,7 +114,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         (redis) => checkRedis(redis, log),
       ),
     );
-    const store = new RoomStore(workerRedis, { namespace, auditCap: config.MIX_AUDIT_LIMIT, fileLayouts });
+    const store = new RoomStore(workerRedis, {
+      namespace,
+      auditCap: config.MIX_AUDIT_LIMIT,
+      maxStreams: config.ROOM_MAX_STREAMS,
+      maxRooms: config.ROOMS_MAX,
+      fileLayouts,
+    });
     const producer = roles.api
       ? await lifecycle.start(redisRole('producer', () => producerConnection(target), log))
       : undefined;
@@ -166,6 +172,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         log,
         isAccepting,
         callbackGuard: config,
+        callbackPolicy: config,
         ...now,
         ...(adminPort === undefined ? { admin } : {}),
       });

@@ -1,6 +1,9 @@
+import { printable } from './terminal-safe.js';
+
 /**
  * Rows as an aligned plain-text table for the terminal: a header, columns padded to their widest
- * cell, long cells cut with an ellipsis. No colours, so the output greps and diffs.
+ * cell, long cells cut with an ellipsis, control characters removed (cells hold ids from callbacks).
+ * No colours, so the output greps and diffs.
  */
 export function textTable(
   header: readonly string[],
@@ -8,7 +11,7 @@ export function textTable(
   maxCell = 60,
 ): string {
   const cut = (cell: string) => (cell.length > maxCell ? `${cell.slice(0, maxCell - 1)}…` : cell);
-  const all = [header, ...rows].map((row) => row.map((cell) => cut(cell.replace(/\s+/g, ' '))));
+  const all = [header, ...rows].map((row) => row.map((cell) => cut(printable(cell.replace(/\s+/g, ' ')))));
   const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
   return all
     .map((row) =>

@@ -2,13 +2,19 @@ import type { Queue } from 'bullmq';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { type CallbackGuard, callbackGuardSchema } from '../config.js';
+import {
+  type CallbackGuard,
+  type CallbackPolicy,
+  callbackGuardSchema,
+  callbackPolicySchema,
+} from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { RedisClient } from '../queue/connections.js';
 import type { LiveEvent } from '../tencent/callback.js';
 import { type AdminDeps, createAdminApp } from './admin-app.js';
 import { createBadSignLimiter } from './bad-sign-limiter.js';
+import { callbackRules } from './callback-policy.js';
 import { registerCallbacks } from './callbacks.js';
 import { isClientAbort } from './client-abort.js';
 import { registerHealth } from './health.js';
@@ -28,6 +34,8 @@ export interface AppDeps {
   isAccepting?: () => boolean;
   /** The wrong-sign budget per client (config CALLBACK_BAD_SIGN_*); absent: the config defaults. */
   callbackGuard?: CallbackGuard;
+  /** What an authentic callback is held to (config CALLBACK_VALIDITY_S … ROOM_ID_PREFIX); absent: the defaults. */
+  callbackPolicy?: CallbackPolicy;
   /** The operator surface (rooms API, pages, docs, queue dashboard); absent when it has a port of its own. */
   admin?: AdminDeps;
 }
@@ -70,6 +78,7 @@ export function createApp(deps: AppDeps): Hono {
       clientIpHeader: guard.CALLBACK_CLIENT_IP_HEADER,
       log: deps.log,
     },
+    rules: callbackRules(deps.callbackPolicy ?? callbackPolicySchema.parse({})),
   });
 
   if (deps.admin) app.route('/', createAdminApp(deps.admin));

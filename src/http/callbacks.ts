@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Hono } from 'hono';
+import { callbackPolicySchema } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { jobOptions } from '../queue/bullmq.js';
@@ -15,6 +16,7 @@ import {
 import { checkSign } from '../tencent/md5-sign.js';
 import { type BadSignLimiter, clientAddress } from './bad-sign-limiter.js';
 import { readBodyWithin } from './callback-body.js';
+import { type CallbackRules, callbackRules } from './callback-policy.js';
 import { problem } from './problem.js';
 
 export const CALLBACK_BODY_LIMIT = 16 * 1024;
@@ -29,17 +31,26 @@ export interface CallbackDeps {
   metrics: Metrics;
   /** Budget of wrong signs per client address; absent: none. */
   badSign?: { limiter: BadSignLimiter; clientIpHeader: string | undefined; log: Logger };
+  /** `t`'s window, the `event_time` clamp, the path token, the allow-lists; absent: the defaults, none. */
+  rules?: CallbackRules;
 }
 
 /**
- * `POST /callbacks/tencent`: authenticate, validate, enqueue, and only then answer `{"code":0}`.
- * Anything Tencent should retry gets a non-200; anything a retry cannot fix gets a 200 or a 4xx.
+ * `POST /callbacks/tencent` (or `/callbacks/tencent/<token>` when CALLBACK_PATH_TOKEN is set):
+ * authenticate, validate, enqueue, and only then answer `{"code":0}`. Anything Tencent should retry
+ * gets a non-200; anything a retry cannot fix gets a 200 or a 4xx.
  */
 export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
   const count = (outcome: string) => deps.metrics.callbacks.inc({ outcome });
   const keys = deps.previousCallbackKey ? [deps.callbackKey, deps.previousCallbackKey] : [deps.callbackKey];
-  app.post('/callbacks/tencent', async (c) => {
+  const rules = deps.rules ?? callbackRules(callbackPolicySchema.parse({}));
+  app.post('/callbacks/tencent/:token?', async (c) => {
     const receivedAt = deps.now();
+    if (!rules.pathTokenMatches(c.req.param('token'))) {
+      count('unauthorized');
+      c.header('Connection', 'close');
+      return problem(c, 'unauthorized', 'the signature is not valid');
+    }
     const text = await readBodyWithin(c, CALLBACK_BODY_LIMIT);
     if (text === 'too-large') {
       count('too_large');
@@ -59,7 +70,7 @@ export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
       return problem(c, 'bad_request', 'the body lacks t, sign or event_type');
     }
     const { t, sign, event_type } = envelope.data;
-    const check = checkSign(keys, t, sign, receivedAt);
+    const check = checkSign(keys, t, sign, receivedAt, rules.signWindow);
     if (check === 'bad-sign' && deps.badSign) {
       const client = clientAddress(c, deps.badSign.clientIpHeader);
       const verdict = deps.badSign.limiter.recordFailure(client);
@@ -86,7 +97,13 @@ export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
       const field = parsed.error.issues[0]?.path.join('.') ?? 'body';
       return problem(c, 'bad_request', `invalid field: ${field}`);
     }
-    const event = toLiveEvent(parsed.data, receivedAt);
+    const event = toLiveEvent(parsed.data, receivedAt, rules.eventTimeWindow);
+    const notAllowed = rules.notAllowed(event);
+    if (notAllowed) {
+      // 200: a retry would not change the answer. Counted, so a wrong allow-list shows.
+      count('not_allowed');
+      return c.json({ code: 0 });
+    }
     try {
       await deps.eventsQueue.add(event.kind, event, jobOptions(jobCatalog.liveEvents, event, {}));
     } catch {

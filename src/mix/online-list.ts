@@ -227,3 +227,69 @@ export function createOnlineList(
     ...(extra.onUnavailable ? { onUnavailable: extra.onUnavailable } : {}),
   });
 }
+
+/** What the online list says of one stream: live, not live, or nothing (it could not be read). */
+export type StreamListing = 'listed' | 'unlisted' | { unavailable: string };
+
+/**
+ * Asks the platform whether one stream is live now, by name, under its push origin
+ * (DescribeLiveStreamOnlineList filtered by DomainName, AppName and StreamName): what the reconcile
+ * checks a new stream against before mixing it (VERIFY_NEW_STREAMS), since a push callback's body
+ * is not signed.
+ */
+export interface StreamVerifier {
+  listing(origin: PushOrigin, streamName: string): Promise<StreamListing>;
+}
+
+export function streamVerifier(client: Api3Client): StreamVerifier {
+  return {
+    async listing(origin, streamName) {
+      const request: DescribeLiveStreamOnlineListRequest = {
+        DomainName: origin.domain,
+        AppName: origin.appName,
+        StreamName: streamName,
+        PageNum: 1,
+        PageSize: ONLINE_LIST_PAGE_SIZE.min,
+      };
+      const result = await client.call(
+        API3.actions.onlineList,
+        request,
+        describeLiveStreamOnlineListResponseSchema,
+      );
+      if (result.kind === 'error') return { unavailable: `${result.error.Code} ${result.error.Message}` };
+      if (result.kind === 'transport') return { unavailable: result.code };
+      const listed = result.data.Response.OnlineInfo.some(
+        (info) =>
+          info.StreamName === streamName &&
+          info.DomainName.toLowerCase() === origin.domain.toLowerCase() &&
+          info.AppName === origin.appName,
+      );
+      return listed ? 'listed' : 'unlisted';
+    },
+  };
+}
+
+/** The verifier the configuration asks for: VERIFY_NEW_STREAMS with the Cloud API 3.0 keys; else none. */
+export function createStreamVerifier(
+  config: Pick<
+    Config,
+    | 'VERIFY_NEW_STREAMS'
+    | 'TENCENT_SECRET_ID'
+    | 'TENCENT_SECRET_KEY'
+    | 'TENCENT_API_URL'
+    | 'MIX_REQUEST_TIMEOUT_MS'
+  >,
+  extra: Pick<Api3ClientOptions, 'now'> = {},
+): StreamVerifier | undefined {
+  const { TENCENT_SECRET_ID: secretId, TENCENT_SECRET_KEY: secretKey } = config;
+  if (!config.VERIFY_NEW_STREAMS || secretId === undefined || secretKey === undefined) return undefined;
+  return streamVerifier(
+    api3Client({
+      url: config.TENCENT_API_URL,
+      secretId,
+      secretKey,
+      timeoutMs: config.MIX_REQUEST_TIMEOUT_MS,
+      ...(extra.now ? { now: extra.now } : {}),
+    }),
+  );
+}

@@ -1,5 +1,6 @@
 import type { Metrics } from '../metrics.js';
 import type { MixBackend } from '../mix/mix-backend.js';
+import type { StreamVerifier } from '../mix/online-list.js';
 import { describeInput, planChanges } from '../rooms/audit.js';
 import { type RoomLease, readLeased } from '../rooms/lease.js';
 import { forgetDeparted } from '../rooms/observations.js';
@@ -15,6 +16,7 @@ import { roomDeletedEvent } from './mix-events.js';
 import { recordOutcome } from './record-outcome.js';
 import type { Attempt, ReconcileResult } from './result.js';
 import { decideFor, desiredPlan, viewRoom } from './snapshot.js';
+import { verifyNewStreams } from './verify-streams.js';
 
 export type { Attempt, ReconcileResult } from './result.js';
 
@@ -34,6 +36,10 @@ export interface ReconcileDeps {
   metrics?: Metrics;
   /** Where the events of accepted changes go (src/webhooks/); none: no webhooks. */
   webhooks?: WebhookRaiser;
+  /** VERIFY_NEW_STREAMS: asks the online list about a new push before it is first mixed. */
+  verifier?: StreamVerifier | undefined;
+  /** STREAM_VERIFY_WINDOW_MS: how long a new push may wait for the online list to show it. */
+  verifyWindowMs?: number;
 }
 
 export async function reconcileRoom(
@@ -59,14 +65,21 @@ export async function reconcileRoom(
 }
 
 async function reconcileState(
-  state: RoomState,
+  read: RoomState,
   attempt: Attempt,
   deps: ReconcileDeps,
   lease: RoomLease,
 ): Promise<ReconcileResult> {
-  const { roomId, meta } = state;
+  const { roomId, meta } = read;
   const version = meta.version;
   const now = deps.now();
+  const verified = await verifyNewStreams(read, now, {
+    store: deps.store,
+    verifier: deps.verifier,
+    windowMs: deps.verifyWindowMs ?? 15_000,
+    counted: (verdict, streams) => deps.metrics?.streamVerifications.inc({ verdict }, streams),
+  });
+  const { state } = verified;
   // Planned within the limits of the API that will send it: what it would refuse is never sent.
   const view = viewRoom(state, now, deps.leaveGraceMs, LIMITS[deps.backend.name]);
   if (view.departed.length) {
@@ -93,8 +106,13 @@ async function reconcileState(
   deps.metrics?.reconciles.inc({ decision: decision.kind });
   const audit = (entry: Omit<AuditEntry, 'at' | 'v'>): AuditEntry =>
     ({ at: now, v: version, ...entry }) as AuditEntry;
-  // Come back when a leaving stream's grace or an operator's override ends, whatever else happens now.
-  const wakeAt = Math.min(view.nextDeparture ?? Infinity, view.overrideEndsAt ?? Infinity);
+  // Come back when a leaving stream's grace or an operator's override ends, or a new push is to be
+  // verified again, whatever else happens now.
+  const wakeAt = Math.min(
+    view.nextDeparture ?? Infinity,
+    view.overrideEndsAt ?? Infinity,
+    verified.againAt ?? Infinity,
+  );
   const orDeparture = (result: ReconcileResult): ReconcileResult =>
     wakeAt === Infinity || (result.kind !== 'done' && result.kind !== 'wait')
       ? result
@@ -103,7 +121,7 @@ async function reconcileState(
         : {
             kind: 'wait',
             until: wakeAt,
-            summary: `${result.summary}; ${wakeAt === view.nextDeparture ? 'a leave grace' : 'an override'} ends`,
+            summary: `${result.summary}; ${wakeAt === view.nextDeparture ? 'a leave grace ends' : wakeAt === verified.againAt ? 'a new stream is verified again' : 'an override ends'}`,
             version,
           };
 

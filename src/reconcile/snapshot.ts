@@ -33,7 +33,9 @@ export interface RoomView {
 
 export function viewRoom(state: RoomState, now: number, leaveGraceMs: number, limits: MixLimits): RoomView {
   const slots = new Map<string, number>();
+  const onAir = new Set<string>();
   for (const tile of state.applied?.plan.inputs ?? []) {
+    onAir.add(tile.streamId);
     if (tile.slot !== undefined) slots.set(tile.streamId, tile.slot);
   }
   const pushedAt = new Map<string, number>();
@@ -52,6 +54,8 @@ export function viewRoom(state: RoomState, now: number, leaveGraceMs: number, li
       leaving.add(s.streamId);
     }
     if (s.unmixable) continue;
+    // Awaiting the online list's word (VERIFY_NEW_STREAMS): not mixed yet, unless already on air.
+    if (s.verify === 'pending' && !onAir.has(s.streamId)) continue;
     pushedAt.set(s.streamId, s.pushedAt);
     const slot = slots.get(s.streamId);
     streams.push({
@@ -124,5 +128,25 @@ export function decideFor(
     ...(meta.lastCancel ? { lastCancel: meta.lastCancel } : {}),
     now,
     timing,
+  });
+}
+
+/**
+ * Why streams of the room are not mixed though live, beyond what the layout explains: those awaiting
+ * or refused by the online list's verification (VERIFY_NEW_STREAMS), and any other unmixable one.
+ */
+export function streamNotes(state: Pick<RoomState, 'streams'>): string[] {
+  return state.streams.flatMap((s) => {
+    if (s.leftAt !== undefined) return [];
+    if (s.unmixable) return [`${s.streamId}: ${s.unmixable}`];
+    if (s.verify === 'pending')
+      return [
+        `${s.streamId}: waiting for the platform’s online list to show it live before it is mixed (VERIFY_NEW_STREAMS)`,
+      ];
+    if (s.verify === 'unchecked')
+      return [
+        `${s.streamId}: mixed unverified: the platform’s online list could not be read (VERIFY_NEW_STREAMS)`,
+      ];
+    return [];
   });
 }

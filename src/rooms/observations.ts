@@ -1,10 +1,15 @@
 import type { LiveEvent } from '../tencent/callback.js';
 import { encodeAuditFields } from './audit.js';
 import type { Membership } from './membership.js';
-import { indexRoom } from './room-index.js';
+import { indexRoomWithinCap } from './room-index.js';
 import type { RoomStore } from './room-store.js';
 import type { ObservationOutcome } from './scripts/observation.js';
-import { runApplyObservation, runConfirmStreams, runForgetStreams } from './scripts/observation.js';
+import {
+  runApplyObservation,
+  runConfirmStreams,
+  runForgetStreams,
+  runSettleVerification,
+} from './scripts/observation.js';
 import type { StoredStream } from './stored.js';
 
 /**
@@ -35,13 +40,15 @@ export type Observation = Pick<
     membership: Membership;
     /** A push's origin key (`domain/appname`), when its callback named a well-formed one. */
     origin?: string;
+    /** A push to check against the platform's online list before it is first mixed. */
+    verify?: 'pending';
   };
 
 export async function applyObservation(
   store: RoomStore,
   obs: Observation,
   nowMs: number,
-): Promise<{ outcome: ObservationOutcome; version: number }> {
+): Promise<{ outcome: ObservationOutcome; version: number; cap?: 'rooms' | 'streams' }> {
   const { roomId } = obs.membership;
   const record: StoredStream = {
     streamId: obs.streamId,
@@ -54,6 +61,7 @@ export async function applyObservation(
     height: obs.height,
     ...(obs.unmixable ? { unmixable: obs.unmixable } : {}),
     ...(obs.origin ? { origin: obs.origin } : {}),
+    ...(obs.verify ? { verify: obs.verify } : {}),
   };
   const audit = {
     kind: obs.kind,
@@ -64,8 +72,10 @@ export async function applyObservation(
     ...(obs.kind === 'disconnect' ? disconnectReason(obs) : {}),
   };
   // Index first: an index entry without state is harmless, state without an entry is invisible.
-  await indexRoom(store, roomId, nowMs);
-  return runApplyObservation(store.redis, store.keys.room(roomId), {
+  // A room that cannot be indexed (ROOMS_MAX) gets no state either.
+  if (!(await indexRoomWithinCap(store, roomId, nowMs)))
+    return { outcome: 'refused', version: 0, cap: 'rooms' };
+  const result = await runApplyObservation(store.redis, store.keys.room(roomId), {
     kind: obs.kind,
     streamId: obs.streamId,
     sequence: obs.sequence,
@@ -74,10 +84,12 @@ export async function applyObservation(
     now: nowMs,
     tombstoneTtl: store.tombstoneTtlMs,
     preset: (obs.kind === 'push' && obs.membership.preset) || '',
+    maxStreams: store.maxStreams,
     auditCap: store.auditCap,
     auditType: 'callback',
     auditFields: encodeAuditFields('callback', audit, DECIDED_BY_SCRIPT),
   });
+  return result.outcome === 'refused' ? { ...result, cap: 'streams' } : result;
 }
 
 /**
@@ -116,6 +128,7 @@ export function expireStream(
     now: nowMs,
     tombstoneTtl: store.tombstoneTtlMs,
     preset: '',
+    maxStreams: store.maxStreams,
     auditCap: store.auditCap,
     auditType: 'resync',
     auditFields: encodeAuditFields('resync', audit, DECIDED_BY_SCRIPT),
@@ -144,4 +157,20 @@ export async function confirmStreams(
 ): Promise<number> {
   if (!streams.length) return 0;
   return runConfirmStreams(store.redis, store.keys.room(roomId), { now: nowMs }, streams);
+}
+
+/**
+ * Records what the online list said of pushes awaiting verification (same sequence, still pending):
+ * `unlisted` ones get `why` as their `unmixable` note. No version bump: the reconcile that asked
+ * goes on with what it learnt. Returns how many were settled.
+ */
+export async function settleVerification(
+  store: RoomStore,
+  roomId: string,
+  verdict: 'listed' | 'unchecked' | 'unlisted',
+  why: string,
+  streams: readonly { streamId: string; sequence: string }[],
+): Promise<number> {
+  if (!streams.length) return 0;
+  return runSettleVerification(store.redis, store.keys.room(roomId), { verdict, why }, streams);
 }

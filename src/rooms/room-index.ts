@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { type RoomState, readRoom, STATUS_FIELDS, storedStatus } from './room-state.js';
 import type { RoomStore } from './room-store.js';
+import { defineScript, replyOf } from './scripts/define.js';
 import type { RoomStatus } from './stored.js';
 
 /**
@@ -29,9 +30,37 @@ export interface RoomPage {
   next?: RoomCursor;
 }
 
-/** Marks the room active now (adding it to the index if need be). */
+/** Marks a room active now; adds it unless the index holds `cap` rooms already. → indexed? */
+const INDEX_BOUNDED = defineScript({
+  name: 'mkIndexBounded',
+  reply: replyOf<number>(),
+  keys: ['index'],
+  args: { roomId: 'string', now: 'number', cap: 'number' },
+  body: `
+if redis.call('ZSCORE', index, roomId) or redis.call('ZCARD', index) < cap then
+  redis.call('ZADD', index, now, roomId)
+  return 1
+end
+return 0
+`,
+});
+
+/** Marks the room active now (adding it to the index if need be): an operator's change. */
 export async function indexRoom(store: RoomStore, roomId: string, nowMs: number): Promise<void> {
   await store.redis.zadd(store.keys.index, nowMs, roomId);
+}
+
+/**
+ * Marks the room active now, adding it to the index unless it holds `store.maxRooms` rooms already
+ * (a callback naming a room is not proof of one: its body is not signed). → whether it is indexed.
+ */
+export async function indexRoomWithinCap(store: RoomStore, roomId: string, nowMs: number): Promise<boolean> {
+  const indexed = await INDEX_BOUNDED.run(
+    store.redis,
+    { index: store.keys.index },
+    { roomId, now: nowMs, cap: store.maxRooms },
+  );
+  return indexed === 1;
 }
 
 /**

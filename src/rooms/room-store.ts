@@ -19,6 +19,10 @@ export interface RoomStoreOptions {
   tombstoneTtlMs?: number;
   /** Layout templates from LAYOUTS_FILE: they win over stored copies of the same name. */
   fileLayouts?: ReadonlyMap<string, LayoutTemplate>;
+  /** Streams a room keeps (ROOM_MAX_STREAMS): callbacks' bodies are not signed, so each is bounded. */
+  maxStreams?: number;
+  /** Rooms a callback may create (ROOMS_MAX); operators' changes are not held to it. */
+  maxRooms?: number;
 }
 
 export class RoomStore {
@@ -26,6 +30,8 @@ export class RoomStore {
   readonly auditCap: number;
   readonly tombstoneTtlMs: number;
   readonly fileLayouts: ReadonlyMap<string, LayoutTemplate>;
+  readonly maxStreams: number;
+  readonly maxRooms: number;
 
   constructor(
     readonly redis: Redis | Cluster,
@@ -34,12 +40,16 @@ export class RoomStore {
       auditCap = 12,
       tombstoneTtlMs = 20 * 60_000,
       fileLayouts = new Map(),
+      maxStreams = 64,
+      maxRooms = 10_000,
     }: RoomStoreOptions = {},
   ) {
     this.keys = keyMap(namespace);
     this.auditCap = auditCap;
     this.tombstoneTtlMs = tombstoneTtlMs;
     this.fileLayouts = fileLayouts;
+    this.maxStreams = maxStreams;
+    this.maxRooms = maxRooms;
   }
 
   get namespace(): string {

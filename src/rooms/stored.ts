@@ -26,6 +26,12 @@ export const storedStreamSchema = z.object({
    * only an online list read for that origin can tell this stream is gone.
    */
   origin: z.string().optional(),
+  /**
+   * The platform's online list asked about this push before it is first mixed (VERIFY_NEW_STREAMS):
+   * pending (not mixed yet, unless on air already), listed, unchecked (the list could not be read
+   * within STREAM_VERIFY_WINDOW_MS: mixed), unlisted (never mixed; `unmixable` says why).
+   */
+  verify: z.enum(['pending', 'listed', 'unchecked', 'unlisted']).optional(),
 });
 export type StoredStream = z.infer<typeof storedStreamSchema>;
 

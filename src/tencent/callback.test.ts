@@ -16,7 +16,8 @@ describe('streamCallbackSchema', () => {
     const cb = streamCallbackSchema.parse(parseCallbackJson(pushSample));
     expect(cb.sequence).toBe('2210464508206756938');
     expect(cb.width).toBe(0);
-    const event = toLiveEvent(cb, 0);
+    // Received a second after its event_time, as a push callback is.
+    const event = toLiveEvent(cb, 1703731479000);
     expect(event).toMatchObject({
       kind: 'push',
       streamId: 'test_stream',
@@ -24,7 +25,7 @@ describe('streamCallbackSchema', () => {
       eventTimeMs: 1703731478000,
       domain: 'test.domain.com',
       appName: 'live',
-      params: { stream_param: 'test' },
+      params: {},
     });
     expect(event.unmixable).toBeUndefined();
   });
@@ -43,11 +44,11 @@ describe('streamCallbackSchema', () => {
       sequence: '123',
       errcode: 2,
       errmsg: 'recv rtmpcloseStream',
-      stream_param: 'bizid=11220&txSecret=x&txTime=59C91AFC&record=hls&record_interval=5400',
+      stream_param: 'bizid=11220&txSecret=x&txTime=59C91AFC&record=hls&record_interval=5400&mix_room=r1',
     });
     const event = toLiveEvent(cb, 5);
     expect(event.kind).toBe('disconnect');
-    expect(event.params.record_interval).toBe('5400');
+    expect(event.params).toEqual({ mix_room: 'r1' });
     expect(event.width).toBe(0);
     expect(event).toMatchObject({ receivedAt: 5, errcode: 2, errmsg: 'recv rtmpcloseStream' });
     expect(event).not.toHaveProperty('subErrcode');
@@ -132,16 +133,16 @@ describe('streamCallbackSchema', () => {
     }
   });
 
-  test('push-auth credentials in stream_param are dropped from the event', () => {
+  test('only the parameters mixkeeper reads leave stream_param: credentials and the rest are dropped', () => {
     const cb = streamCallbackSchema.parse({
       event_type: 1,
       t: 1,
       sign: 's',
       stream_id: 'a',
       stream_param:
-        'txSecret=f85a2ab363fe4deaffef9754d79da6fe&txTime=5C271099&mix_room=r1&api_key=x&authToken=y',
+        'txSecret=f85a2ab363fe4deaffef9754d79da6fe&txTime=5C271099&mix_room=r1&api_key=x&authToken=y&pwd=hunter2&mixv2=t_id:1&mix_secret=z',
     });
-    expect(toLiveEvent(cb, 0).params).toEqual({ txTime: '5C271099', mix_room: 'r1' });
+    expect(toLiveEvent(cb, 0).params).toEqual({ mix_room: 'r1', mixv2: 't_id:1' });
   });
 
   test('a stream id the mix API cannot take is marked unmixable, not refused', () => {

@@ -91,7 +91,7 @@ export const liveEventSchema = z.object({
   receivedAt: z.number().int().nonnegative(),
   domain: z.string().max(MAX_TEXT),
   appName: z.string().max(MAX_TEXT),
-  /** `stream_param` parsed: the push URL's query, without its credentials (`txSecret`, …). */
+  /** `stream_param` parsed: only the parameters mixkeeper reads (`KEPT_STREAM_PARAMS`). */
   params: z.record(z.string(), z.string()),
   width: z.number().int().nonnegative(),
   height: z.number().int().nonnegative(),
@@ -139,25 +139,75 @@ function decode(s: string): string {
   }
 }
 
-/** Push-auth values (`txSecret`) and anything named like a credential never travel further. */
+/**
+ * Names that look like credentials: the queue dashboard masks them in any job data it shows (jobs
+ * stored by older releases may still carry them).
+ */
 export const CREDENTIAL_PARAM = /secret|sign|token|key|auth|passw/i;
 
-function withoutCredentials(params: Record<string, string>): Record<string, string> {
-  for (const name of Object.keys(params)) if (CREDENTIAL_PARAM.test(name)) delete params[name];
+/**
+ * The push-URL parameters mixkeeper reads (src/rooms/membership.ts; `mixv2`, Tencent's auto-mix
+ * hint): only these travel further. Push URLs carry whatever an app puts there (tokens, passwords,
+ * `txSecret`), and none of it may reach job data, Redis or the pages.
+ */
+export const KEPT_STREAM_PARAMS: ReadonlySet<string> = new Set([
+  'mix_room',
+  'mix_role',
+  'mix_media',
+  'mix_layout',
+  'mixv2',
+]);
+
+function keptParams(params: Record<string, string>): Record<string, string> {
+  for (const name of Object.keys(params)) if (!KEPT_STREAM_PARAMS.has(name)) delete params[name];
   return params;
 }
 
-export function toLiveEvent(cb: StreamCallback, receivedAtMs: number): LiveEvent {
+/**
+ * How far a callback's `event_time` may lie from its receive time, in ms; outside, the receive time
+ * stands in. Behind: a callback is refused once its `t` (≈ event_time + the template's validity)
+ * is more than the skew past, so an older time is never genuine; ahead: clock skew only. A forged
+ * far-future time would otherwise pin the stream's "latest push" and make the real one look stale.
+ */
+export interface EventTimeWindow {
+  behindMs: number;
+  aheadMs: number;
+}
+
+export function eventTimeWindow(validitySeconds: number, skewSeconds: number): EventTimeWindow {
+  return { behindMs: (validitySeconds + 2 * skewSeconds) * 1000, aheadMs: skewSeconds * 1000 };
+}
+
+/** Tencent's default template validity (10 min) and 30 s of skew (CALLBACK_VALIDITY_S, CALLBACK_CLOCK_SKEW_S). */
+export const DEFAULT_EVENT_TIME_WINDOW = eventTimeWindow(600, 30);
+
+/**
+ * The event's time: its `event_time`; without one, the receive time; with one outside the window,
+ * the receive time cut to the second as `event_time` is, so a genuine push of the same second does
+ * not look older than the forged one.
+ */
+function eventTimeMs(eventTime: number | undefined, receivedAtMs: number, window: EventTimeWindow): number {
+  const ms = eventTime === undefined ? undefined : eventTime * 1000;
+  if (ms !== undefined && ms >= receivedAtMs - window.behindMs && ms <= receivedAtMs + window.aheadMs)
+    return ms;
+  return eventTime === undefined ? receivedAtMs : Math.floor(receivedAtMs / 1000) * 1000;
+}
+
+export function toLiveEvent(
+  cb: StreamCallback,
+  receivedAtMs: number,
+  window: EventTimeWindow = DEFAULT_EVENT_TIME_WINDOW,
+): LiveEvent {
   const errmsg = cb.errmsg?.trim().slice(0, MAX_ERRMSG);
   const event: LiveEvent = {
     kind: cb.event_type === EVENT_TYPE.push ? 'push' : 'disconnect',
     streamId: cb.stream_id,
     sequence: cb.sequence ?? '',
-    eventTimeMs: cb.event_time !== undefined ? cb.event_time * 1000 : receivedAtMs,
+    eventTimeMs: eventTimeMs(cb.event_time, receivedAtMs, window),
     receivedAt: receivedAtMs,
     domain: cb.app ?? '',
     appName: cb.appname ?? '',
-    params: withoutCredentials(parseStreamParams(cb.stream_param)),
+    params: keptParams(parseStreamParams(cb.stream_param)),
     width: Math.max(0, cb.width ?? 0),
     height: Math.max(0, cb.height ?? 0),
     errcode: cb.errcode ?? 0,

@@ -28,21 +28,33 @@ export function signMatches(key: string, t: number | string, sign: string): bool
   return timingSafeEqual(comparable, expected) && received.length === expected.length;
 }
 
-export type SignCheck = 'ok' | 'bad-sign' | 'expired';
+export type SignCheck = 'ok' | 'bad-sign' | 'expired' | 'too-far-ahead';
+
+/** The callback template's validity (Tencent's default: 10 min) and the clock drift allowed, in seconds. */
+export interface SignWindow {
+  validitySeconds: number;
+  skewSeconds: number;
+}
+
+export const DEFAULT_SIGN_WINDOW: SignWindow = { validitySeconds: 600, skewSeconds: 30 };
 
 /**
  * Verifies `(t, sign)`: the sign must match one of `keys` (the current key first; a second one
- * while a rotation is under way), and `t` (an expiry) must not lie further in the past than
- * `skewSeconds` allows for clock drift between Tencent and us.
+ * while a rotation is under way), and `t` is an expiry: it must not lie further in the past than
+ * `skewSeconds` allows for clock drift between Tencent and us, nor further ahead than the template's
+ * validity plus that drift. A `t` far ahead would keep its sign usable, by anyone who saw it, for as
+ * long as it says.
  */
 export function checkSign(
   keys: readonly string[],
   t: number,
   sign: string,
   nowMs: number,
-  skewSeconds = 30,
+  window: SignWindow = DEFAULT_SIGN_WINDOW,
 ): SignCheck {
   if (!keys.some((key) => signMatches(key, t, sign))) return 'bad-sign';
-  if (t + skewSeconds < Math.floor(nowMs / 1000)) return 'expired';
+  const nowS = Math.floor(nowMs / 1000);
+  if (t + window.skewSeconds < nowS) return 'expired';
+  if (t > nowS + window.validitySeconds + window.skewSeconds) return 'too-far-ahead';
   return 'ok';
 }

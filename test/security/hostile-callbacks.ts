@@ -5,7 +5,7 @@ import { md5Sign } from '../../src/tencent/md5-sign.js';
  * Generated hostile callback bodies, each with the answers the receiver may give it. None of them
  * may become a job: they are broken JSON, wrong types, wrong signs, expired signs, signed events
  * of other kinds (acknowledged and dropped), or signed push/disconnect bodies with a field that
- * cannot be taken — dressed up with huge strings, unicode, deep nesting, numbers past 2^53 and
+ * cannot be taken, or signed with a `t` too far ahead — dressed up with huge strings, unicode, deep nesting, numbers past 2^53 and
  * `__proto__` / `constructor` keys.
  */
 
@@ -102,7 +102,8 @@ function wrongSign(ctx: HostileContext, t: number, draw: string): string | undef
 export function hostileBodyArb(ctx: HostileContext): fc.Arbitrary<HostileBody> {
   const nowS = Math.floor(ctx.nowMs / 1000);
   const validT = nowS + 600;
-  const signedT = fc.integer({ min: nowS, max: nowS + 3600 });
+  // Within the template's validity (600 s) and the clock skew (30 s): the `t` a real callback has.
+  const signedT = fc.integer({ min: nowS, max: nowS + 630 });
   const contentType = fc.constantFrom(
     'application/json',
     'application/json; charset=utf-8',
@@ -248,6 +249,16 @@ export function hostileBodyArb(ctx: HostileContext): fc.Arbitrary<HostileBody> {
     })
     .map(make('expired', [401]));
 
+  // The right sign for a `t` further ahead than the template's validity allows: a sign minted to
+  // last, by whoever holds the key or saw one such callback.
+  const tooFarAhead = fc
+    .oneof(fc.integer({ min: 631, max: 10 * 365 * 86400 }), fc.constant(999_999_999))
+    .map((ahead) => {
+      const t = nowS + ahead;
+      return JSON.stringify({ ...pushBody(nowS), t, sign: md5Sign(ctx.key, t) });
+    })
+    .map(make('too-far-ahead', [401]));
+
   // Authentic, but not a push or disconnect: acknowledged, dropped.
   const otherEvents = fc
     .record({
@@ -329,6 +340,7 @@ export function hostileBodyArb(ctx: HostileContext): fc.Arbitrary<HostileBody> {
         { weight: 3, arbitrary: wrongEnvelope },
         { weight: 4, arbitrary: wrongSigned },
         { weight: 1, arbitrary: expired },
+        { weight: 1, arbitrary: tooFarAhead },
         { weight: 1, arbitrary: bigNumbers },
         { weight: 2, arbitrary: otherEvents },
         { weight: 3, arbitrary: signedBadShape },

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Hono } from 'hono';
 import type { Redis } from 'ioredis';
-import type { CallbackGuard } from '../../src/config.js';
+import type { CallbackGuard, CallbackPolicy } from '../../src/config.js';
 import { createApp } from '../../src/http/app.js';
 import type { Logger } from '../../src/log.js';
 import { createMetrics, type Metrics } from '../../src/metrics.js';
@@ -28,6 +28,7 @@ export interface ReceiverAppOptions {
   log: Logger;
   now: () => number;
   callbackGuard?: CallbackGuard;
+  callbackPolicy?: CallbackPolicy;
 }
 
 export function receiverApp(options: ReceiverAppOptions): ReceiverApp {
@@ -44,6 +45,7 @@ export function receiverApp(options: ReceiverAppOptions): ReceiverApp {
     log: options.log,
     now: options.now,
     ...(options.callbackGuard ? { callbackGuard: options.callbackGuard } : {}),
+    ...(options.callbackPolicy ? { callbackPolicy: options.callbackPolicy } : {}),
   });
   return {
     app,

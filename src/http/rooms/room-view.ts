@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { explain } from '../../layout/explain.js';
 import { statusOf } from '../../reconcile/decide.js';
-import { desiredPlan, viewRoom } from '../../reconcile/snapshot.js';
+import { desiredPlan, streamNotes, viewRoom } from '../../reconcile/snapshot.js';
 import { activeOverride } from '../../rooms/room-override.js';
 import type { RoomState } from '../../rooms/room-state.js';
 import type { MixLimits } from '../../tencent/limits.js';
@@ -47,7 +47,7 @@ export function describeRoom(
     desired,
     applied: state.applied,
     inSync: statusOf(desired, state.applied) !== 'pending',
-    explain: explain(view.snapshot, limits),
+    explain: [...explain(view.snapshot, limits), ...streamNotes(state)],
   };
 }
 

@@ -7,8 +7,12 @@ import { AUDIT, BUMP_VERSION, EACH_STORED_PUSH } from './fragments.js';
 
 type Client = Redis | Cluster;
 
-/** applied: the room changed; duplicate: seen before; stale: superseded; unknown: a disconnect of nothing stored. */
-export type ObservationOutcome = 'applied' | 'duplicate' | 'stale' | 'unknown';
+/**
+ * applied: the room changed; duplicate: seen before; stale: superseded; unknown: a disconnect of
+ * nothing stored; refused: a push of one stream more than the room may keep (ROOM_MAX_STREAMS), or
+ * of a room more than mixkeeper may keep (ROOMS_MAX, decided before the script: room-index.ts).
+ */
+export type ObservationOutcome = 'applied' | 'duplicate' | 'stale' | 'unknown' | 'refused';
 
 const APPLY_OBSERVATION = defineScript({
   name: 'mkApplyObservation',
@@ -25,6 +29,8 @@ const APPLY_OBSERVATION = defineScript({
     tombstoneTtl: 'number',
     /** The main's preset ('' = none). */
     preset: 'string',
+    /** Streams the room may keep: a push of one more is refused, a disconnect of one more not remembered. */
+    maxStreams: 'number',
     auditCap: 'number',
     /** Its audit entry's type and fields after the outcome (src/rooms/audit.ts). */
     auditType: 'string',
@@ -33,6 +39,8 @@ const APPLY_OBSERVATION = defineScript({
   fragments: [BUMP_VERSION, AUDIT],
   body: `
 local outcome = 'applied'
+-- what the audit line says of the outcome: the outcome, or why it was refused
+local said = nil
 local existingRaw = redis.call('HGET', streams, streamId)
 local existing = existingRaw and cjson.decode(existingRaw) or nil
 -- Tombstones: disconnects seen, kept for the retry window in one small zset per room (one key each
@@ -40,7 +48,11 @@ local existing = existingRaw and cjson.decode(existingRaw) or nil
 local tomb = sequence .. ' ' .. streamId
 redis.call('ZREMRANGEBYSCORE', tombstones, '-inf', now)
 
-if kind == 'push' then
+if kind == 'push' and not existing and redis.call('HLEN', streams) >= maxStreams then
+  -- Callback bodies are not covered by their sign: a forged stream more must not grow the room.
+  outcome = 'refused'
+  said = 'refused: the room keeps ' .. maxStreams .. ' streams at most (ROOM_MAX_STREAMS)'
+elseif kind == 'push' then
   -- Only a stream's latest push counts. Its time is kept apart from the stream's record, which is
   -- pruned after the leave grace or never written (push after its own disconnect), so a late retry
   -- of an older push still finds it; forgotten once older than the retry window (like tombstones).
@@ -68,8 +80,12 @@ if kind == 'push' then
     if preset ~= '' then redis.call('HSET', meta, 'pushPreset', preset) end
   end
 else
-  redis.call('ZADD', tombstones, now + tombstoneTtl, tomb)
-  redis.call('PEXPIRE', tombstones, tombstoneTtl)
+  -- a disconnect of a stream never stored is remembered too (its push may come late), but only so
+  -- many: forged ones must not grow the room either
+  if existing or redis.call('ZCARD', tombstones) < maxStreams then
+    redis.call('ZADD', tombstones, now + tombstoneTtl, tomb)
+    redis.call('PEXPIRE', tombstones, tombstoneTtl)
+  end
   if not existing then
     outcome = 'unknown'
   elseif existing.sequence ~= sequence then
@@ -90,7 +106,7 @@ else
   version = tonumber(redis.call('HGET', meta, 'version') or '0')
 end
 -- { outcome }: the DECIDED_BY_SCRIPT fields (src/rooms/observations.ts); keep the two in step
-pushAudit(audit, auditCap, { auditLine(now, version, auditType, { outcome }, auditFields) })
+pushAudit(audit, auditCap, { auditLine(now, version, auditType, { said or outcome }, auditFields) })
 return {outcome, version}
 `,
 });
@@ -104,6 +120,7 @@ export interface ApplyObservationArgs {
   now: number;
   tombstoneTtl: number;
   preset: string;
+  maxStreams: number;
   auditCap: number;
   auditType: 'callback' | 'resync';
   auditFields: string;
@@ -180,4 +197,34 @@ export function runConfirmStreams(
 ): Promise<number> {
   const refs = streams.flatMap((s) => [s.streamId, s.sequence]);
   return CONFIRM_STREAMS.run(redis, keys, args, refs);
+}
+
+const SETTLE_VERIFICATION = defineScript({
+  name: 'mkSettleVerification',
+  reply: replyOf<number>(),
+  keys: ['streams'],
+  args: { verdict: 'string', why: 'string' },
+  /** Stream id and sequence, pair after pair. */
+  rest: 'refs',
+  fragments: [EACH_STORED_PUSH],
+  body: `
+return eachStoredPush(streams, refs, function(streamId, s)
+  if s.verify ~= 'pending' then return false end
+  s.verify = verdict
+  if why ~= '' then s.unmixable = why end
+  redis.call('HSET', streams, streamId, cjson.encode(s))
+  return true
+end)
+`,
+});
+
+/** Settles pushes still awaiting verification (same sequence only): a newer push stays pending. */
+export function runSettleVerification(
+  redis: Client,
+  keys: Pick<RoomKeys, 'streams'>,
+  args: { verdict: string; why: string },
+  streams: readonly { streamId: string; sequence: string }[],
+): Promise<number> {
+  const refs = streams.flatMap((s) => [s.streamId, s.sequence]);
+  return SETTLE_VERIFICATION.run(redis, keys, args, refs);
 }
