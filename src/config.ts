@@ -311,6 +311,13 @@ export const configSchema = z.object({
    *  Each costs about 100 bytes of Redis memory per room. */
   MIX_AUDIT_LIMIT: z.coerce.number().int().min(1).max(1000).default(12),
 
+  /**
+   * Layout templates kept in git: a JSON or YAML (.yaml/.yml) file mapping names to templates,
+   * read at start and checked like the API's (a bad one stops the start). Its templates win over
+   * stored copies of the same name, and /v1/layouts says so. Unset: stored templates only.
+   */
+  LAYOUTS_FILE: z.string().min(1).optional(),
+
   // Webhooks: each WEBHOOK_* variable, its default and its meaning are in docs/OPERATIONS.md
   // ("Webhooks"), the one place they are documented.
   WEBHOOK_URLS: webhookUrls.optional(),

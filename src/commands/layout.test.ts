@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { createMixStreamRequest } from '../tencent/api3/common-mix-stream.js';
 import { startBody } from '../tencent/mix-stream-v2.js';
@@ -172,7 +175,7 @@ describe('mixkeeper layout output', () => {
       OutputParams: { OutputStreamName: 'host', OutputStreamType: 0 },
       InputStreamList: [
         { InputStreamName: 'host' },
-        { InputStreamName: 'g', CropParams: { CropWidth: 240 } },
+        { InputStreamName: 'g', CropParams: { CropWidth: 540 } },
       ],
     });
   });
@@ -232,5 +235,56 @@ describe('mixkeeper layout output', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr[0]).toMatch(/no mix: 1 mixable live stream/);
+  });
+});
+
+describe('mixkeeper layout --template', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mk-template-'));
+  const write = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const stage = {
+    canvas: { width: 1280, height: 720 },
+    slots: [
+      { name: 'host', rect: { x: 0, y: 0, width: 860, height: 720 }, takes: 'main' },
+      { name: 'guest', rect: { x: 860, y: 0, width: 420, height: 720 }, placeholder: { pictureId: 7 } },
+    ],
+  };
+
+  test('lays the streams out by the file, JSON or YAML, as plan, svg or body', async () => {
+    const json = write('stage.json', JSON.stringify(stage));
+    const plan = await runWith(['--template', json, '--streams', 'host,g1', '--main', 'host']);
+    expect(plan.code).toBe(0);
+    expect(JSON.parse(plan.stdout)).toMatchObject({
+      preset: 'layout:stage',
+      inputs: [{ streamId: 'mk_canvas' }, { streamId: 'host' }, { streamId: 'g1', rect: { x: 860 } }],
+    });
+    const yaml = write(
+      'stage.yaml',
+      'canvas: { width: 1280, height: 720 }\nslots:\n  - { rect: { x: 0, y: 0, width: 640, height: 720 } }\n  - { rect: { x: 640, y: 0, width: 640, height: 720 }, placeholder: { color: "0x334455" } }\n',
+    );
+    const svg = await runWith(['--template', yaml, '--streams', 'a', '--format', 'svg']);
+    // One stream is no mix; with two the placeholder shows in neither slot.
+    expect(svg.code).toBe(1);
+    const body = await runWith(['--template', yaml, '--streams', 'a,b', '--format', 'body']);
+    expect(body.code).toBe(0);
+    expect(body.stdout).toContain('input_stream_list');
+  });
+
+  test('a bad template is refused, naming the slot and the rule', async () => {
+    const bad = write(
+      'bad.json',
+      JSON.stringify({
+        ...stage,
+        slots: [...stage.slots, { rect: { x: 1200, y: 0, width: 100, height: 10 } }],
+      }),
+    );
+    const res = await runWith(['--template', bad, '--streams', 'host,g1']);
+    expect(res.code).toBe(2);
+    expect(res.stderr.join('\n')).toContain('slot 2: reaches x 1300, outside the 1280×720 canvas');
+    const both = await runWith(['--template', bad, '--preset', 'grid', '--streams', 'a,b']);
+    expect(both.code).toBe(2);
   });
 });

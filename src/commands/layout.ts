@@ -1,8 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { compose } from '../layout/compose.js';
+import { LAYOUT_NAME_PATTERN, type LayoutTemplate } from '../layout/layout-template.js';
 import { PRESETS, type RoomSnapshot, type Size, type SnapshotStream } from '../layout/plan.js';
 import { isUsableCanvas, MIN_CANVAS_SIDE } from '../layout/stage.js';
 import { renderSvg } from '../layout/svg.js';
+import { parseLayouts } from '../rooms/layouts-file.js';
 import { parsePreset, ROOM_ID_PATTERN } from '../rooms/membership.js';
 import { LIMITS, type MixBackendName, STREAM_ID_PATTERN, TEMPLATES } from '../tencent/limits.js';
 import { startRequestBody } from '../tencent/mix-request-body.js';
@@ -20,6 +25,8 @@ options:
   --streams a,b,c        live streams, in the order they joined (required)
   --preset NAME          pip | pk | grid | speaker | audio | template:<id>
                          (default: pip when a main is live, else grid)
+  --template FILE        a layout template (JSON, or YAML as .yaml/.yml), checked as
+                         PUT /v1/layouts checks it; the room is laid out by it
   --main ID              the main host (PiP's background, the type 0 output)
   --audio a,b            streams that push audio only
   --video a,b            streams that push video only
@@ -55,7 +62,14 @@ const processIo: CommandIo = {
 
 export type ParsedLayoutArgs =
   | { kind: 'help' }
-  | { kind: 'run'; snapshot: RoomSnapshot; format: LayoutFormat; backend: MixBackendName }
+  | {
+      kind: 'run';
+      snapshot: RoomSnapshot;
+      format: LayoutFormat;
+      backend: MixBackendName;
+      /** --template: read and checked by `run`, which lays the room out by it. */
+      templateFile?: string;
+    }
   | { kind: 'error'; message: string };
 
 const SIZE = /^(\d{1,5})x(\d{1,5})$/;
@@ -77,6 +91,7 @@ export function parseLayoutArgs(
       options: {
         streams: { type: 'string' },
         preset: { type: 'string' },
+        template: { type: 'string' },
         main: { type: 'string' },
         audio: { type: 'string' },
         video: { type: 'string' },
@@ -154,6 +169,10 @@ export function parseLayoutArgs(
       `--preset: ${JSON.stringify(presetFlag)} is not one of ${PRESETS.join(', ')}, template:<id> (${Object.keys(TEMPLATES).join(', ')})`,
     );
   }
+  const templateFile = flag('template');
+  if (templateFile !== undefined && presetFlag !== undefined) {
+    return error('--template and --preset: give one; the template is the layout');
+  }
   const canvasFlag = flag('canvas');
   const canvas = canvasFlag === undefined ? undefined : parseSize(canvasFlag);
   if (canvasFlag !== undefined) {
@@ -191,7 +210,32 @@ export function parseLayoutArgs(
     },
     streams,
   };
-  return { kind: 'run', snapshot, format, backend };
+  return { kind: 'run', snapshot, format, backend, ...(templateFile !== undefined ? { templateFile } : {}) };
+}
+
+/** The template in a file, checked against the mix API's limits; a message naming what is wrong. */
+function readTemplate(path: string, backend: MixBackendName): LayoutTemplate | { message: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    return { message: `--template: cannot read ${path}: ${(err as Error).message}` };
+  }
+  try {
+    const data: unknown = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+    const name = templateName(path);
+    const layouts = parseLayouts({ [name]: data }, LIMITS[backend], `--template ${path}`);
+    const template = layouts.get(name);
+    return template ?? { message: `--template ${path}: no template` };
+  } catch (err) {
+    return { message: (err as Error).message };
+  }
+}
+
+/** The name the --template file's layout goes by in the plan: `stage.json` → `layout:stage`. */
+export function templateName(path: string): string {
+  const base = basename(path).replace(/\.(json|ya?ml)$/i, '');
+  return LAYOUT_NAME_PATTERN.test(base) ? base : 'file';
 }
 
 export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
@@ -204,7 +248,21 @@ export async function run(args: string[], io: CommandIo = processIo): Promise<nu
     io.err(`mixkeeper layout: ${parsed.message} (see --help)`);
     return 2;
   }
-  const { snapshot, format, backend } = parsed;
+  const { format, backend } = parsed;
+  let snapshot = parsed.snapshot;
+  if (parsed.templateFile !== undefined) {
+    const template = readTemplate(parsed.templateFile, backend);
+    if ('message' in template) {
+      io.err(`mixkeeper layout: ${template.message}`);
+      return 2;
+    }
+    const name = templateName(parsed.templateFile);
+    snapshot = {
+      ...snapshot,
+      config: { ...snapshot.config, preset: `layout:${name}` },
+      layouts: { [name]: template },
+    };
+  }
   const { plan, reasons } = compose(snapshot, LIMITS[backend]);
   if (format === 'explain') {
     io.out(reasons.join('\n'));

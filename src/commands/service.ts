@@ -6,6 +6,7 @@ import { type Config, ConfigError } from '../config.js';
 import { type AdminDeps, createStandaloneAdminApp } from '../http/admin-app.js';
 import { createApp } from '../http/app.js';
 import { createOpsApp } from '../http/ops-app.js';
+import type { LayoutTemplate } from '../layout/layout-template.js';
 import type { Logger } from '../log.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { createBackend } from '../mix/create-backend.js';
@@ -21,7 +22,9 @@ import {
   workerConnection,
 } from '../queue/connections.js';
 import { timingFrom } from '../reconcile/decide.js';
+import { loadLayoutsFile } from '../rooms/layouts-file.js';
 import { RoomStore } from '../rooms/room-store.js';
+import { LIMITS } from '../tencent/limits.js';
 import { webhookSettingsFrom } from '../webhooks/settings.js';
 import { checkRedis } from './redis-checks.js';
 import { createLifecycle, type Role } from './shutdown.js';
@@ -69,6 +72,16 @@ export interface Service {
   close(deadlineMs?: number): Promise<void>;
 }
 
+/** LAYOUTS_FILE's templates, checked against the mix API in use; a bad file stops the start. */
+function readLayoutsFile(config: Config): Map<string, LayoutTemplate> {
+  if (!config.LAYOUTS_FILE) return new Map();
+  try {
+    return loadLayoutsFile(config.LAYOUTS_FILE, LIMITS[config.TENCENT_MIX_BACKEND]);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
 /** How long a start that failed halfway gives what it started to stop. */
 const FAILED_START_STOP_MS = 2000;
 
@@ -81,6 +94,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       'TENCENT_CALLBACK_KEY: required to verify callbacks (the callback template’s CallbackKey)',
     );
   }
+  const fileLayouts = readLayoutsFile(config);
   const backend = roles.workers ? (options.backend ?? createBackend(config)) : undefined;
   const metrics = createMetrics();
   const now = options.now ? { now: options.now } : {};
@@ -105,6 +119,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       auditCap: config.MIX_AUDIT_LIMIT,
       maxStreams: config.ROOM_MAX_STREAMS,
       maxRooms: config.ROOMS_MAX,
+      fileLayouts,
     });
     const producer = roles.api
       ? await lifecycle.start(redisRole('producer', () => producerConnection(target), log))
@@ -130,7 +145,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     if (producer && queues) {
       const admin: AdminDeps = {
         adminToken: config.ADMIN_TOKEN,
-        store: new RoomStore(producer, { namespace, auditCap: config.MIX_AUDIT_LIMIT }),
+        store: new RoomStore(producer, { namespace, auditCap: config.MIX_AUDIT_LIMIT, fileLayouts }),
         reconcileQueue: queues.reconcile,
         queues: queues.all,
         log,

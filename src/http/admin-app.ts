@@ -22,6 +22,8 @@ import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
 import { registerRoomsApi } from './rooms/register-rooms-api.js';
 import { redisSessionRevocations } from './session-revocations.js';
 import { registerUiAssets } from './ui/assets.js';
+import { registerLayoutAssets } from './ui/layouts-assets.js';
+import { registerLayoutPages } from './ui/layouts-routes.js';
 import { createLiveViews } from './ui/live-views.js';
 import { loginChallenge, registerLogin } from './ui/login-routes.js';
 import { registerUiPages } from './ui/ui-routes.js';
@@ -147,6 +149,8 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
     views: createLiveViews({ pollMs: deps.livePollMs, maxStreams: guard.UI_LIVE_STREAMS_MAX, log: deps.log }),
     isAccepting: deps.isAccepting ?? (() => true),
   });
+  registerLayoutAssets(app);
+  registerLayoutPages(app, { store: deps.store, mixBackend: deps.mixBackend });
   app.route(QUEUE_DASHBOARD_PATH, queueDashboard(deps.queues));
   // A browser at the bare host wants the pages; anything else gets the usual JSON 404.
   app.get('/', (c) =>

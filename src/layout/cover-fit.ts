@@ -31,3 +31,18 @@ export function coverCrop(source: Size, tile: Size): Rect | undefined {
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }
+
+/**
+ * Contain fit: the whole source, scaled to fit inside the tile and centred; the canvas shows
+ * around it (letterbox or pillarbox). Undefined when the source size is unknown.
+ */
+export function containRect(source: Size, tile: Rect): Rect | undefined {
+  const { width: sw, height: sh } = source;
+  if (!(sw > 0 && sh > 0 && tile.width > 0 && tile.height > 0)) return undefined;
+  if (sw * tile.height > sh * tile.width) {
+    const height = clamp(Math.round((sh * tile.width) / sw), 1, tile.height);
+    return { x: tile.x, y: tile.y + Math.floor((tile.height - height) / 2), width: tile.width, height };
+  }
+  const width = clamp(Math.round((sw * tile.height) / sh), 1, tile.width);
+  return { x: tile.x + Math.floor((tile.width - width) / 2), y: tile.y, width, height: tile.height };
+}

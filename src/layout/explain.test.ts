@@ -22,7 +22,8 @@ describe('explain', () => {
       'tech left out: listed in config.exclude',
       'main: host, the earliest-joined live stream with role main',
       'preset pip: the default, and main host is live',
-      'cam cropped to fill its 160×240 tile without black bars: keeps 240×360 at (200, 0) of its 640×360 picture',
+      'pip: guest tiles are landscape, as 1 of 1 guest pictures are',
+      'cam cropped to fill its 240×160 tile without black bars: keeps 540×360 at (50, 0) of its 640×360 picture (84 % of it)',
       'phone is audio-only (its push has no picture): mixed as sound (input_type 4), no tile',
       "output: type 0, the mix replaces host's stream (the main)",
     ]);

@@ -5,7 +5,7 @@ import { featuredStream, type MixableRoom } from './mixable.js';
 import { PIP_ASSUMED_MAIN, pipStage } from './pip.js';
 import { PK_DEFAULT_CANVAS, pkStage } from './pk.js';
 import type { Preset, RoomConfig, Size, SnapshotStream } from './plan.js';
-import type { PresetChoice } from './preset-choice.js';
+import { type PresetChoice, pipProblem } from './preset-choice.js';
 import { formatSize, hasVideo, knownSize } from './source-size.js';
 import { SPEAKER_DEFAULT_CANVAS, speakerStage } from './speaker.js';
 import { isUsableCanvas, MIN_CANVAS_SIDE, type Stage } from './stage.js';
@@ -37,12 +37,17 @@ export interface Frame {
 }
 
 export function frameFor(
-  choice: Exclude<PresetChoice, { kind: 'none' }>,
+  choice: Exclude<PresetChoice, { kind: 'none' } | { kind: 'layout' }>,
   room: MixableRoom,
   config: RoomConfig,
   reasons: string[],
   limits: MixLimits,
+  spotlight?: SnapshotStream,
 ): Frame {
+  const spot = (where: string) => {
+    if (spotlight) reasons.push(`spotlight: ${spotlight.streamId} takes ${where}`);
+    return spotlight;
+  };
   const base = {
     templateId: 0,
     backgroundStream: undefined,
@@ -68,13 +73,14 @@ export function frameFor(
         stage: () => ({ canvas, cells: [] }),
       };
     }
-    ignoreBackground(config, `template ${choice.id}'s background is ${featured?.streamId}`, reasons);
-    const canvas = (featured && knownSize(featured)) ?? PIP_ASSUMED_MAIN;
+    const lead = spot(`template ${choice.id}'s background`) ?? featured;
+    ignoreBackground(config, `template ${choice.id}'s background is ${lead?.streamId}`, reasons);
+    const canvas = (lead && knownSize(lead)) ?? PIP_ASSUMED_MAIN;
     return {
       ...base,
       preset: `template:${choice.id}`,
       templateId: choice.id,
-      backgroundStream: featured,
+      backgroundStream: lead,
       canvas: undefined,
       positioned: false,
       stage: () => ({ canvas, cells: [] }),
@@ -83,29 +89,36 @@ export function frameFor(
   switch (choice.preset) {
     case 'pip': {
       // choosePreset only picks pip with a live main that has a picture.
-      const main = room.main;
-      ignoreBackground(config, `pip's background is main ${main?.streamId}`, reasons);
+      const unfit = spotlight ? pipProblem(spotlight) : undefined;
+      if (spotlight && unfit) reasons.push(`spotlight ${spotlight.streamId} ignored: it ${unfit}`);
+      const lead = (spotlight && !unfit ? spot('the background') : undefined) ?? room.main;
+      const who = lead === room.main ? 'main' : 'spotlit';
+      ignoreBackground(config, `pip's background is ${who} ${lead?.streamId}`, reasons);
       if (config.canvas !== undefined)
-        reasons.push("config.canvas ignored: pip's picture is the main's own size");
-      let size = main ? knownSize(main) : undefined;
+        reasons.push("config.canvas ignored: pip's picture is the background stream's own size");
+      let size = lead ? knownSize(lead) : undefined;
       if (!size) {
         size = PIP_ASSUMED_MAIN;
-        reasons.push(`main ${main?.streamId}'s resolution is not known yet: planning on ${formatSize(size)}`);
+        reasons.push(
+          `${who} ${lead?.streamId}'s resolution is not known yet: planning on ${formatSize(size)}`,
+        );
       }
       const mainSize = size;
+      const orientation = guestOrientation(config, room, lead, reasons);
       return {
         ...base,
         preset: 'pip',
-        backgroundStream: main,
+        backgroundStream: lead,
         canvas: undefined,
-        stage: (cells) => pipStage(mainSize, cells),
+        stage: (cells) => pipStage(mainSize, cells, orientation),
       };
     }
     case 'pk': {
       const canvas = canvasSize(config, PK_DEFAULT_CANVAS, reasons, limits);
       // MLVB's PK puts the main host on the left (or on top), whoever joined first.
-      const pinned = room.main && hasVideo(room.main) ? room.main : undefined;
-      if (pinned) reasons.push(`pk: main ${pinned.streamId} takes the first place`);
+      const main = room.main && hasVideo(room.main) ? room.main : undefined;
+      const pinned = spot('the first place') ?? main;
+      if (pinned && pinned === main) reasons.push(`pk: main ${pinned.streamId} takes the first place`);
       return {
         ...base,
         preset: 'pk',
@@ -120,13 +133,15 @@ export function frameFor(
         ...base,
         preset: 'grid',
         canvas: canvasInput(config, reasons),
+        pinned: spot('the first tile'),
         stage: (cells) => gridStage(canvas, cells),
       };
     }
     case 'speaker': {
       const canvas = canvasSize(config, SPEAKER_DEFAULT_CANVAS, reasons, limits);
-      const pinned = featuredStream(room);
-      if (pinned)
+      const spotlit = spot('the large tile');
+      const pinned = spotlit ?? featuredStream(room);
+      if (pinned && !spotlit)
         reasons.push(
           `speaker: ${pinned.streamId} takes the large tile (${room.main === pinned ? 'the main' : 'the earliest joiner with a picture'})`,
         );
@@ -152,6 +167,37 @@ export function frameFor(
       };
     }
   }
+}
+
+/**
+ * PiP guest tiles take the guests' orientation (landscape when most guests of known size are
+ * landscape), unless the room says which: a landscape guest in a portrait tile keeps a third of
+ * its picture.
+ */
+function guestOrientation(
+  config: RoomConfig,
+  room: MixableRoom,
+  lead: SnapshotStream | undefined,
+  reasons: string[],
+): 'portrait' | 'landscape' {
+  const asked = config.tileOrientation ?? 'source';
+  if (asked !== 'source') {
+    if (asked === 'landscape') reasons.push('pip: guest tiles are landscape, as the room says');
+    return asked === 'landscape' ? 'landscape' : 'portrait';
+  }
+  let wide = 0;
+  let tall = 0;
+  for (const s of room.streams) {
+    const size = s !== lead && hasVideo(s) ? knownSize(s) : undefined;
+    if (!size) continue;
+    if (size.width > size.height) wide++;
+    else tall++;
+  }
+  if (wide > tall) {
+    reasons.push(`pip: guest tiles are landscape, as ${wide} of ${wide + tall} guest pictures are`);
+    return 'landscape';
+  }
+  return 'portrait';
 }
 
 function canvasSize(config: RoomConfig, fallback: Size, reasons: string[], limits: MixLimits): Size {

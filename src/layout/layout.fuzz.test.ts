@@ -9,6 +9,7 @@ import {
   TEMPLATES,
 } from '../tencent/limits.js';
 import { compose } from './compose.js';
+import { explain } from './explain.js';
 import { layout } from './layout.js';
 import { defaultOutputStreamId } from './output.js';
 import type { MixPlan, Preset, RoomConfig, RoomSnapshot, SnapshotStream, Tile } from './plan.js';
@@ -91,7 +92,14 @@ const configArb: fc.Arbitrary<RoomConfig> = fc
       ),
       25,
     ),
-    audioOnly: sometimes(fc.constantFrom('mix' as const, 'exclude' as const), 30),
+    audioOnly: sometimes(fc.constantFrom('mix' as const, 'exclude' as const, 'tile' as const), 30),
+    avatarPictureId: sometimes(fc.integer({ min: -1, max: 1000 }), 30),
+    fill: sometimes(fc.constantFrom('cover' as const, 'contain' as const), 25),
+    tileOrientation: sometimes(
+      fc.constantFrom('source' as const, 'portrait' as const, 'landscape' as const),
+      20,
+    ),
+    spotlight: sometimes(streamIdArb, 20),
     compact: sometimes(fc.boolean(), 30),
     mainStreamId: sometimes(streamIdArb, 25),
     include: sometimes(fc.subarray(ID_POOL), 10),
@@ -290,11 +298,18 @@ describe('layout properties', () => {
       for (const id of placed) expect(mixableIds).toContain(id);
       const missing = mixable.filter((x) => !placed.includes(x.streamId));
       // Only a full mix leaves anyone out, and then the latest joiners (never the main).
-      const lastPlaced = mixable.filter((x) => placed.includes(x.streamId) && x !== main).at(-1);
+      // The spotlit stream is kept like the main, whenever it joined.
+      const spot = mixable.find((x) => x.streamId === s.config.spotlight && x.media !== 'audio');
+      const lastPlaced = mixable
+        .filter((x) => placed.includes(x.streamId) && x !== main && x !== spot)
+        .at(-1);
+      // An avatar tile costs two inputs (picture and voice), so a mix of 15 may be full for one.
+      const avatars = s.config.audioOnly === 'tile' && (s.config.avatarPictureId ?? 0) > 0;
       const wronglyLeftOut = missing.filter(
         (x) =>
-          plan.inputs.length < MAX_INPUTS ||
+          plan.inputs.length < MAX_INPUTS - (avatars ? 1 : 0) ||
           x === main ||
+          x === spot ||
           (lastPlaced !== undefined && byJoin(lastPlaced, x) > 0),
       );
       expect(wronglyLeftOut).toEqual([]);
@@ -303,10 +318,11 @@ describe('layout properties', () => {
       const mediaOf = (t: Tile) => s.streams.find((x) => x.streamId === t.streamId)?.media;
       const labels = plan.inputs.filter((t) => t.role === 'canvas' || t.role === 'picture');
       expect(labels.filter((t) => roomIds.includes(t.streamId))).toEqual([]);
+      // (With avatar tiles the voice carries the slot its picture holds.)
       const audio = plan.inputs.filter((t) => mediaOf(t) === 'audio');
-      expect(audio.map(({ inputType, rect, slot }) => ({ inputType, rect, slot }))).toEqual(
-        audio.map(() => ({ inputType: INPUT_TYPES.audio, rect: undefined, slot: undefined })),
-      );
+      expect(
+        audio.map(({ inputType, rect, slot }) => ({ inputType, rect, slot: avatars ? undefined : slot })),
+      ).toEqual(audio.map(() => ({ inputType: INPUT_TYPES.audio, rect: undefined, slot: undefined })));
       const videoShown = plan.inputs.filter(
         (t) => mediaOf(t) === 'video' && t.inputType !== INPUT_TYPES.audio,
       );
@@ -360,7 +376,8 @@ describe('layout properties', () => {
       const guests = p1.inputs.filter((t) => t.slot !== undefined && t.role === 'guest' && t.slot > 0);
       const leaver = guests[pick % Math.max(1, guests.length)];
       if (!leaver) return;
-      const p2 = layout({ ...s1, streams: s1.streams.filter((x) => x.streamId !== leaver.streamId) }, limits);
+      const after = { ...s1, streams: s1.streams.filter((x) => x.streamId !== leaver.streamId) };
+      const p2 = layout(after, limits);
       if (!p2 || p2.preset !== p1.preset) return;
       const maxSlot = Math.max(...p1.inputs.map((t) => t.slot ?? -1));
       const stayed = p1.inputs.flatMap((before) => {
@@ -368,8 +385,12 @@ describe('layout properties', () => {
         return after && before.slot !== undefined && before !== leaver ? [{ before, after }] : [];
       });
       expect(stayed.map(({ after }) => after.slot)).toEqual(stayed.map(({ before }) => before.slot));
-      // The picture only rescales when the leaver held the highest slot.
-      const rescales = leaver.slot === maxSlot;
+      // The picture only rescales when the leaver held the highest slot, or when PiP's guest tiles
+      // turn (they take the orientation most guests have, and the leaver may have tipped it).
+      const landscape = (snapshot: RoomSnapshot) =>
+        explain(snapshot, limits).some((line) => line.startsWith('pip: guest tiles are landscape'));
+      const turned = p1.preset === 'pip' && landscape(s1) !== landscape(after);
+      const rescales = leaver.slot === maxSlot || turned;
       expect(stayed.map(({ before, after }) => (rescales ? before.rect : after.rect))).toEqual(
         stayed.map(({ before }) => before.rect),
       );

@@ -234,17 +234,34 @@ describe('media', () => {
     expect(tile(plan, 'silent')?.inputType).toBe(5);
   });
 
-  test('a landscape guest in a portrait pip tile is centre-cropped', () => {
+  test('a landscape guest in a portrait pip tile (the room says so) is centre-cropped', () => {
     const plan = planOf(
-      room([
-        { streamId: 'host', role: 'main', width: 540, height: 960 },
-        { streamId: 'g', width: 640, height: 360 },
-      ]),
+      room(
+        [
+          { streamId: 'host', role: 'main', width: 540, height: 960 },
+          { streamId: 'g', width: 640, height: 360 },
+        ],
+        { tileOrientation: 'portrait' },
+      ),
     );
     expect(tile(plan, 'g')).toMatchObject({
       crop: { x: 200, y: 0, width: 240, height: 360 },
       source: { width: 640, height: 360 },
     });
+  });
+
+  test('a landscape guest gets a landscape pip tile by default, keeping 84 % of its picture, not 37 %', () => {
+    const snapshot = room([
+      { streamId: 'host', role: 'main', width: 540, height: 960 },
+      { streamId: 'g', width: 640, height: 360 },
+    ]);
+    expect(tile(planOf(snapshot), 'g')).toMatchObject({
+      rect: { x: 300, y: 710, width: 240, height: 160 },
+      crop: { x: 50, y: 0, width: 540, height: 360 },
+    });
+    expect(explain(snapshot, LIMITS.legacy)).toContain(
+      'g cropped to fill its 240×160 tile without black bars: keeps 540×360 at (50, 0) of its 640×360 picture (84 % of it)',
+    );
   });
 
   test('a guest of unknown resolution is not cropped', () => {

@@ -8,7 +8,8 @@ import type { Stage } from './stage.js';
  * Geometry after Tencent's MLVB `StreamMixturer` (reference §5.3): on a 540×960 main a guest is
  * 160×240 with a 90 px bottom margin; on a smaller main (width < 540 or height < 960) it is
  * 120×180 with 60 px. Bigger mains scale the 540×960 numbers up, mains smaller than 360×640 scale
- * the small numbers down, so both MLVB rows are reproduced exactly.
+ * the small numbers down, so both MLVB rows are reproduced exactly. Landscape guests get those
+ * tiles turned on their side (240×160), so a 640×360 camera is not cut to a third of its picture.
  */
 
 /** The main's size to plan against when its push has not reported one yet (MLVB's default). */
@@ -48,8 +49,17 @@ function capacity(main: Size, tile: GuestTile): { rows: number; cols: number } {
  * Rectangles for `cells` guest slots on a main of size `main`. When the MLVB-sized tiles cannot
  * hold `cells` guests, they shrink (keeping their aspect and margin) until they can.
  */
-export function pipStage(main: Size, cells: number): Stage {
-  const base = pipGuestTile(main);
+export function pipStage(
+  main: Size,
+  cells: number,
+  orientation: 'portrait' | 'landscape' = 'portrait',
+): Stage {
+  const portrait = pipGuestTile(main);
+  // Landscape guests get the same tile turned on its side, on the same bottom margin.
+  const base =
+    orientation === 'landscape'
+      ? { width: portrait.height, height: portrait.width, bottom: portrait.bottom }
+      : portrait;
   let tile = base;
   let grid = capacity(main, tile);
   for (let height = base.height; height >= 1 && grid.rows * grid.cols < cells; height--) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { mixInputSchema, mixSpecSchema } from '../tencent/mix-spec.js';
+import type { LayoutTemplate } from './layout-template.js';
 
 /**
  * The layout engine's vocabulary: what a room looks like (snapshot) and what should be mixed (plan).
@@ -10,8 +11,13 @@ import { mixInputSchema, mixSpecSchema } from '../tencent/mix-spec.js';
 
 export const PRESETS = ['pip', 'pk', 'grid', 'speaker', 'audio'] as const;
 export type BasePreset = (typeof PRESETS)[number];
-/** `template:<id>` asks for one of Tencent's template ids (10, 20, … 610). */
-export const presetSchema = z.union([z.enum(PRESETS), z.templateLiteral(['template:', z.int()])]);
+/** `template:<id>` asks for one of Tencent's template ids (10, 20, … 610); `layout:<name>` for a
+ *  layout template an operator designed (src/layout/layout-template.ts). */
+export const presetSchema = z.union([
+  z.enum(PRESETS),
+  z.templateLiteral(['template:', z.int()]),
+  z.templateLiteral(['layout:', z.string()]),
+]);
 export type Preset = z.infer<typeof presetSchema>;
 
 export type Role = 'main' | 'guest';
@@ -44,8 +50,9 @@ export interface RoomConfig {
   output?: { type: 0 | 1; streamId?: string };
   /** Canvas colour (`0xRRGGBB`, default black) or a watermark picture as the background. */
   background?: { color?: string; pictureId?: number };
-  /** What to do with audio-only streams: mix their sound (default), or leave them out. */
-  audioOnly?: 'mix' | 'exclude';
+  /** What to do with audio-only streams: mix their sound (default), leave them out, or mix their
+   *  sound and give them a tile showing `avatarPictureId`. */
+  audioOnly?: 'mix' | 'exclude' | 'tile';
   /** true: tiles close up when someone leaves; false (default): everyone keeps their tile. */
   compact?: boolean;
   /** This stream is the main whatever its push said. */
@@ -56,12 +63,27 @@ export interface RoomConfig {
   exclude?: string[];
   /** Output bitrate, kbps [1, 50000]. */
   bitrate?: number;
+  /** With `audioOnly: "tile"`: the watermark picture an audio-only guest's tile shows. */
+  avatarPictureId?: number;
+  /** `cover` (default): crop to fill the tile; `contain`: the whole picture, letterboxed. */
+  fill?: FillMode;
+  /** PiP guest tiles: `source` (default) takes the guests' orientation, or force one. */
+  tileOrientation?: 'source' | 'portrait' | 'landscape';
+  /** This stream takes the largest place (PiP's background, speaker's tile), whatever its role. */
+  spotlight?: string;
 }
+
+export type FillMode = 'cover' | 'contain';
 
 export interface RoomSnapshot {
   roomId: string;
   config: RoomConfig;
   streams: SnapshotStream[];
+  /**
+   * The layout templates the config may name (`layout:<name>`), read at the edge (Redis, or
+   * LAYOUTS_FILE) and passed in, so the layout stays a pure function of the snapshot.
+   */
+  layouts?: Readonly<Record<string, LayoutTemplate>>;
 }
 
 export const TILE_ROLES = ['main', 'guest', 'canvas', 'picture'] as const;

@@ -1,3 +1,4 @@
+import { type LayoutTemplate, parseLayoutPreset } from './layout-template.js';
 import type { MixableRoom } from './mixable.js';
 import { featuredStream } from './mixable.js';
 import { type BasePreset, PRESETS, type RoomConfig, type SnapshotStream } from './plan.js';
@@ -8,7 +9,8 @@ import { parseTemplatePreset, templateSpec } from './template.js';
 export type PresetChoice =
   | { kind: 'none'; why: string }
   | { kind: 'base'; preset: BasePreset }
-  | { kind: 'template'; id: number; needsCanvas: boolean };
+  | { kind: 'template'; id: number; needsCanvas: boolean }
+  | { kind: 'layout'; name: string; template: LayoutTemplate };
 
 /** Below this a main cannot carry 15 guest tiles of at least a pixel; such a main is broken anyway. */
 export const PIP_MIN_MAIN_SIDE = 16;
@@ -18,9 +20,21 @@ export const PIP_MIN_MAIN_SIDE = 16;
  * else `grid`), with the reason in words. Only an explicit `pip` without a live main means
  * "no mix": its output is the main's stream, so the mix waits for the main to come back.
  */
-export function choosePreset(config: RoomConfig, room: MixableRoom, reasons: string[]): PresetChoice {
+export function choosePreset(
+  config: RoomConfig,
+  room: MixableRoom,
+  reasons: string[],
+  layouts: Readonly<Record<string, LayoutTemplate>>,
+): PresetChoice {
   const requested: string | undefined = config.preset;
   if (requested === undefined) return defaultPreset(room, reasons, 'the default');
+  const name = parseLayoutPreset(requested);
+  if (name !== undefined) {
+    const template = Object.hasOwn(layouts, name) ? layouts[name] : undefined;
+    if (!template)
+      return defaultPreset(room, reasons, `layout template ${JSON.stringify(name)} is not defined`);
+    return { kind: 'layout', name, template };
+  }
   if (requested === 'pip') {
     if (!room.main) {
       return {

@@ -1,4 +1,5 @@
 import { explain } from '../layout/explain.js';
+import type { LayoutTemplate } from '../layout/layout-template.js';
 import type { Media, MixPlan, Role, RoomConfig, RoomSnapshot } from '../layout/plan.js';
 import { type PlanCheck, validatePlan } from '../layout/validate.js';
 import type { RoomState } from '../rooms/room-state.js';
@@ -31,6 +32,8 @@ export interface DryRunChanges {
   leave?: string[];
   /** A config to try instead of the room's own. */
   config?: RoomConfig;
+  /** Layout templates to lay out with, beside (and over) those the room's state carries. */
+  layouts?: Record<string, LayoutTemplate>;
 }
 
 export interface DryRunInput {
@@ -134,5 +137,11 @@ function withChanges(state: RoomState, changes: DryRunChanges, now: number): Roo
         height: j.height ?? 0,
       })),
   ];
-  return { ...state, streams, ...(changes.config ? { config: changes.config } : {}) };
+  const layouts = changes.layouts ? { ...state.layouts, ...changes.layouts } : state.layouts;
+  return {
+    ...state,
+    streams,
+    ...(changes.config ? { config: changes.config } : {}),
+    ...(layouts ? { layouts } : {}),
+  };
 }

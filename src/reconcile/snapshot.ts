@@ -71,10 +71,11 @@ export function viewRoom(state: RoomState, now: number, leaveGraceMs: number, li
   const preset = state.meta.pushPreset ? parsePreset(state.meta.pushPreset) : undefined;
   const override = activeOverride(state.override, now);
   const config: RoomConfig = { ...(preset ? { preset } : {}), ...state.config, ...override?.config };
-  const snapshot = {
+  const snapshot: RoomSnapshot = {
     roomId: state.roomId,
     config,
     streams: state.meta.deleting === undefined ? streams : [],
+    ...(state.layouts ? { layouts: state.layouts } : {}),
   };
   return {
     snapshot,

@@ -1,7 +1,8 @@
 /**
  * Every Redis key mixkeeper keeps outside BullMQ (whose keys live under `{mk}`), in one namespace.
  * A room's keys share the hash tag `{room:<id>}`, so its scripts stay in one Cluster slot; the
- * namespace keys (the room index, the push origins, the marker) are the only ones across rooms.
+ * namespace keys (the room index, the push origins, the marker, the layout templates) are the
+ * only ones across rooms.
  */
 
 export interface RoomKeys {
@@ -41,6 +42,8 @@ export interface KeyMap {
   legacyPushOrigins: string;
   /** String: set at a worker's first start on this Redis; its absence means the data was lost. */
   marker: string;
+  /** Hash: layout template name → `StoredLayout` JSON (src/rooms/layout-store.ts). */
+  layouts: string;
   room(roomId: string): RoomKeys;
   /** List: the room's webhook events waiting for one endpoint, oldest first (same hash tag as the room). */
   webhookOutbox(roomId: string, endpointId: string): string;
@@ -62,6 +65,7 @@ export function keyMap(namespace = 'mk'): KeyMap {
     pushOrigins: `${namespace}:push-origins-seen`,
     legacyPushOrigins: `${namespace}:push-origins`,
     marker: `${namespace}:marker`,
+    layouts: `${namespace}:layouts`,
     room(roomId) {
       const base = `${namespace}:{room:${roomId}}`;
       return {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parseRoom, type RoomState } from './room-state.js';
+import { parseRoom, type RoomState, withLayouts } from './room-state.js';
 import type { RoomStore } from './room-store.js';
 import { runReadRoom, runReleaseLease } from './scripts/room-io.js';
 
@@ -38,5 +38,6 @@ export async function readLeased(
       await runReleaseLease(store.redis, keys, { token });
     },
   };
-  return { state: parseRoom(roomId, raw), lease };
+  const state = parseRoom(roomId, raw);
+  return { state: state && (await withLayouts(store, state)), lease };
 }

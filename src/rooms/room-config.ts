@@ -26,7 +26,7 @@ export const roomConfigSchema = z
           // The same list as `mixkeeper layout --preset`: the template ids Tencent defines.
           ctx.addIssue({
             code: 'custom',
-            message: `${JSON.stringify(value)} is not one of ${PRESETS.join(', ')}, template:<id> (${Object.keys(TEMPLATES).join(', ')})`,
+            message: `${JSON.stringify(value)} is not one of ${PRESETS.join(', ')}, template:<id> (${Object.keys(TEMPLATES).join(', ')}), layout:<name>`,
           });
           return z.NEVER;
         }
@@ -45,7 +45,17 @@ export const roomConfigSchema = z
       })
       .strict()
       .optional(),
-    audioOnly: z.enum(['mix', 'exclude']).optional(),
+    audioOnly: z.enum(['mix', 'exclude', 'tile']).optional(),
+    /** With audioOnly "tile": the watermark picture an audio-only guest's tile shows. */
+    avatarPictureId: z
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1)
+      .optional(),
+    fill: z.enum(['cover', 'contain']).optional(),
+    tileOrientation: z.enum(['source', 'portrait', 'landscape']).optional(),
+    spotlight: streamId.optional(),
     compact: z.boolean().optional(),
     mainStreamId: streamId.optional(),
     include: z.array(streamId).max(64).optional(),

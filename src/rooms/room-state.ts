@@ -1,4 +1,6 @@
+import type { LayoutTemplate } from '../layout/layout-template.js';
 import type { RoomConfig } from '../layout/plan.js';
+import { layoutsForRoom } from './layout-store.js';
 import { parseRoomConfig } from './room-config.js';
 import { parseStoredOverride, type RoomOverride } from './room-override.js';
 import type { RoomStore } from './room-store.js';
@@ -26,12 +28,21 @@ export interface RoomState {
   causes: string[];
   /** An operator's temporary layout, when one was set (it may have expired: see `activeOverride`). */
   override?: RoomOverride;
+  /** The layout templates its config, override or main's push name, as in force when read. */
+  layouts?: Record<string, LayoutTemplate>;
 }
 
 /** The room as stored now; null when it has no state. */
 export async function readRoom(store: RoomStore, roomId: string): Promise<RoomState | null> {
   const raw = await runReadRoom(store.redis, store.keys.room(roomId), { leaseToken: '', leaseTtl: 0 });
-  return 'heldForMs' in raw ? null : parseRoom(roomId, raw);
+  const state = 'heldForMs' in raw ? null : parseRoom(roomId, raw);
+  return state && withLayouts(store, state);
+}
+
+/** The state with the layout templates it names (a second read, only for rooms that name one). */
+export async function withLayouts(store: RoomStore, state: RoomState): Promise<RoomState> {
+  const layouts = await layoutsForRoom(store, state);
+  return Object.keys(layouts).length ? { ...state, layouts } : state;
 }
 
 export async function roomVersion(store: RoomStore, roomId: string): Promise<number> {

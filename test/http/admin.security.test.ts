@@ -1,16 +1,24 @@
 import { assert, beforeAll, describe, expect, test } from 'vitest';
 import { issueSession, SESSION_COOKIE } from '../../src/http/admin-session.js';
+import { layoutTemplateSchema } from '../../src/layout/layout-template.js';
+import { getLayout, putLayout } from '../../src/rooms/layout-store.js';
 import { readRoom } from '../../src/rooms/room-state.js';
 import { ADMIN_MODES, T0, TOKEN, useAdminApp } from '../support/admin-harness.js';
 
 const h = useAdminApp();
 const ROOM = 'sec1';
+const LAYOUT = 'sec_layout';
+const TEMPLATE = {
+  canvas: { width: 640, height: 360 },
+  slots: [{ rect: { x: 0, y: 0, width: 320, height: 360 } }],
+};
 
 /** Bodies an authorised caller could send, so that only the credentials can make a request fail. */
 const BODIES: Record<string, unknown> = {
   'PUT /v1/rooms/{id}': { preset: 'grid' },
   'POST /v1/rooms/{id}/plan': { join: [{ streamId: 'guest_c' }] },
   'POST /v1/rooms/{id}/override': { minutes: 1, config: { preset: 'grid' } },
+  'PUT /v1/layouts/{name}': TEMPLATE,
 };
 
 /** Operator routes outside the OpenAPI document. */
@@ -21,6 +29,10 @@ const OTHER_ROUTES: [string, string][] = [
   ['GET', `/ui/rooms/${ROOM}`],
   ['GET', '/ui/live/rooms'],
   ['GET', `/ui/live/rooms/${ROOM}`],
+  ['GET', '/ui/layouts'],
+  ['GET', `/ui/layouts/edit?name=${LAYOUT}`],
+  ['GET', `/ui/layouts/${LAYOUT}/picture.svg?people=2`],
+  ['GET', '/ui/layouts/preview.svg'],
   ['GET', '/admin/queues'],
   ['GET', '/admin/queues/api/queues'],
   ['GET', '/admin/queues/static/favicon-32x32.png'],
@@ -48,7 +60,7 @@ function send(
   headers: Record<string, string>,
 ) {
   const body = BODIES[`${method} ${path}`];
-  const url = path.replace('{id}', ROOM);
+  const url = path.replace('{id}', ROOM).replace('{name}', LAYOUT);
   return app.app.request(url, {
     method,
     headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -83,6 +95,7 @@ describe.each(ADMIN_MODES)('%s: every operator route refuses wrong credentials w
   beforeAll(async () => {
     await surface.push(ROOM, 'host_a', 'main');
     await surface.push(ROOM, 'guest_b');
+    await putLayout(surface.store, LAYOUT, layoutTemplateSchema.parse(TEMPLATE), T0);
     routes = await operatorRoutes(surface);
   });
 
@@ -103,6 +116,7 @@ describe.each(ADMIN_MODES)('%s: every operator route refuses wrong credentials w
     expect(state.override).toBeUndefined();
     expect(state.meta.deleting).toBeUndefined();
     expect(await surface.reconcileJob(ROOM)).toBeUndefined();
+    expect((await getLayout(surface.store, LAYOUT))?.template).toEqual(TEMPLATE);
   });
 
   test('the same routes answer the right token (so the 401s above are about credentials)', async () => {

@@ -311,6 +311,8 @@ describe('docs and dashboard', () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/layouts',
+      '/v1/layouts/{name}',
       '/v1/rooms',
       '/v1/rooms/{id}',
       '/v1/rooms/{id}/applied.svg',

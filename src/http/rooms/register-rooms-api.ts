@@ -1,6 +1,7 @@
 import { registerDeleteRoom } from './delete-room.js';
 import { registerForceReconcile } from './force-reconcile.js';
 import { registerGetRoom } from './get-room.js';
+import { registerLayoutsApi } from './layouts-api.js';
 import { registerListRooms } from './list-rooms.js';
 import { registerOverrideRoom } from './override-room.js';
 import { registerPlanRoom } from './plan-room.js';
@@ -9,7 +10,7 @@ import { registerRoomEvents } from './room-events.js';
 import { registerRoomPictures } from './room-pictures.js';
 import type { RoomsApiDeps, RoomsApp } from './rooms-api-deps.js';
 
-/** Every `/v1/rooms` route; authentication is the caller's (admin-app.ts). */
+/** Every `/v1/rooms` and `/v1/layouts` route; authentication is the caller's (admin-app.ts). */
 export function registerRoomsApi(app: RoomsApp, deps: RoomsApiDeps): void {
   registerListRooms(app, deps);
   registerGetRoom(app, deps);
@@ -20,4 +21,5 @@ export function registerRoomsApi(app: RoomsApp, deps: RoomsApiDeps): void {
   registerForceReconcile(app, deps);
   registerOverrideRoom(app, deps);
   registerDeleteRoom(app, deps);
+  registerLayoutsApi(app, deps);
 }

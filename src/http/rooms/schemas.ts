@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { LAYOUT_NAME_PATTERN, layoutTemplateSchema } from '../../layout/layout-template.js';
 import { tileSchema as layoutTileSchema, mixPlanSchema } from '../../layout/plan.js';
 import { ROOM_ID_PATTERN } from '../../rooms/membership.js';
 import { roomConfigSchema } from '../../rooms/room-config.js';
@@ -204,6 +205,12 @@ export const planBodySchema = z
       .optional(),
     leave: z.array(streamId).max(64).optional(),
     config: roomConfigSchema.optional(),
+    template: z
+      .union([z.string().regex(LAYOUT_NAME_PATTERN, 'a layout name'), layoutTemplateSchema])
+      .optional()
+      .describe(
+        'a layout template to try, by name or inline: the room is laid out by it (its preset becomes layout:<name>)',
+      ),
   })
   .strict()
   .openapi('PlanRequest');

@@ -16,6 +16,7 @@ export function Page(props: { title: string; children: Child; signedIn?: boolean
         <header>
           <strong>mixkeeper</strong>
           <a href="/ui">Rooms</a>
+          <a href="/ui/layouts">Layouts</a>
           <a href="/admin/queues">Queues</a>
           <a href="/docs">API</a>
           {props.signedIn === false ? null : (
