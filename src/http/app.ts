@@ -25,6 +25,8 @@ export interface AppDeps {
   log: Logger;
   now?: () => number;
   isAccepting?: () => boolean;
+  /** CALLBACK_BATCH_WINDOW_MS; absent: its default. */
+  callbackBatchWindowMs?: number;
   /** The wrong-sign budget per client (config CALLBACK_BAD_SIGN_*); absent: the config defaults. */
   callbackGuard?: CallbackGuard;
   /** The operator surface (rooms API, pages, docs, queue dashboard); absent when it has a port of its own. */
@@ -54,6 +56,7 @@ export function createApp(deps: AppDeps): Hono {
     callbackKey: deps.callbackKey,
     previousCallbackKey: deps.previousCallbackKey,
     eventsQueue: deps.eventsQueue,
+    ...(deps.callbackBatchWindowMs !== undefined ? { batchWindowMs: deps.callbackBatchWindowMs } : {}),
     now,
     metrics: deps.metrics,
     badSign: {

@@ -2,8 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Hono } from 'hono';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { jobOptions } from '../queue/bullmq.js';
-import { jobCatalog } from '../queue/catalog.js';
+import { createCallbackBatcher } from '../queue/callback-batcher.js';
 import {
   callbackEnvelopeSchema,
   EVENT_TYPE,
@@ -25,6 +24,8 @@ export interface CallbackDeps {
   /** TENCENT_CALLBACK_KEY_PREVIOUS: still accepted while a key rotation is under way. */
   previousCallbackKey?: string | undefined;
   eventsQueue: Queue<LiveEvent>;
+  /** CALLBACK_BATCH_WINDOW_MS: callbacks arriving this close together are stored in one write. */
+  batchWindowMs?: number;
   now: () => number;
   metrics: Metrics;
   /** Budget of wrong signs per client address; absent: none. */
@@ -36,7 +37,17 @@ export interface CallbackDeps {
  * Anything Tencent should retry gets a non-200; anything a retry cannot fix gets a 200 or a 4xx.
  */
 export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
-  const count = (outcome: string) => deps.metrics.callbacks.inc({ outcome });
+  // One child counter per outcome, looked up once: `inc({ outcome })` hashes the labels every time.
+  const counters = new Map<string, { inc(): void }>();
+  const count = (outcome: string) => {
+    let counter = counters.get(outcome);
+    if (!counter) {
+      counter = deps.metrics.callbacks.labels({ outcome });
+      counters.set(outcome, counter);
+    }
+    counter.inc();
+  };
+  const batcher = createCallbackBatcher(deps.eventsQueue, { windowMs: deps.batchWindowMs ?? 0 });
   const keys = deps.previousCallbackKey ? [deps.callbackKey, deps.previousCallbackKey] : [deps.callbackKey];
   app.post('/callbacks/tencent', async (c) => {
     const receivedAt = deps.now();
@@ -88,7 +99,7 @@ export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
     }
     const event = toLiveEvent(parsed.data, receivedAt);
     try {
-      await deps.eventsQueue.add(event.kind, event, jobOptions(jobCatalog.liveEvents, event, {}));
+      await batcher.enqueue(event);
     } catch {
       count('unavailable');
       return problem(c, 'unavailable', 'the event could not be stored; retry later');
