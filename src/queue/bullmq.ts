@@ -53,43 +53,22 @@ export function jobOptions<P, S>(
   settings: S,
   delayMs?: number,
 ): JobsOptions {
-  return jobOptionsOf(definition, settings)(payload, delayMs);
-}
-
-/**
- * `jobOptions` for many jobs of one entry: the policy and its fixed options are worked out once,
- * and a payload's id once when the job id and the deduplication id are the same function (the
- * receiver adds thousands of jobs a second; this was ~3% of its CPU per callback).
- */
-export function jobOptionsOf<P, S>(
-  definition: JobDefinition<P, S>,
-  settings: S,
-): (payload: P, delayMs?: number) => JobsOptions {
   const policy = definition.job(settings);
-  const fixed = policyOptions(policy);
-  const { jobId, dedup } = policy;
-  const dedupFixed = dedup
-    ? {
-        ...(dedup.ttlMs !== undefined ? { ttl: dedup.ttlMs } : {}),
-        ...(dedup.keepLastIfActive ? { keepLastIfActive: true } : {}),
-        ...(dedup.reschedule ? { reschedule: true } : {}),
-      }
-    : undefined;
-  return (payload, delayMs) => {
-    const id = jobId?.(payload);
-    return {
-      ...(id !== undefined ? { jobId: id } : {}),
-      ...(delayMs !== undefined ? { delay: Math.max(0, Math.round(delayMs)) } : {}),
-      ...(dedup
-        ? {
-            deduplication: {
-              id: dedup.id === jobId && id !== undefined ? id : dedup.id(payload),
-              ...dedupFixed,
-            },
-          }
-        : {}),
-      ...fixed,
-    };
+  const dedup = policy.dedup;
+  return {
+    ...(policy.jobId ? { jobId: policy.jobId(payload) } : {}),
+    ...(delayMs !== undefined ? { delay: Math.max(0, Math.round(delayMs)) } : {}),
+    ...(dedup
+      ? {
+          deduplication: {
+            id: dedup.id(payload),
+            ...(dedup.ttlMs !== undefined ? { ttl: dedup.ttlMs } : {}),
+            ...(dedup.keepLastIfActive ? { keepLastIfActive: true } : {}),
+            ...(dedup.reschedule ? { reschedule: true } : {}),
+          },
+        }
+      : {}),
+    ...policyOptions(policy),
   };
 }
 

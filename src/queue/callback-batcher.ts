@@ -1,17 +1,19 @@
-import type { JobsOptions, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { LiveEvent } from '../tencent/callback.js';
-import { jobOptionsOf } from './bullmq.js';
-import { jobCatalog } from './catalog.js';
+import { addJobs, type JobToAdd, storedOptionsTemplate } from './add-jobs-script.js';
+import { jobOptions } from './bullmq.js';
+import { jobCatalog, liveEventJobId } from './catalog.js';
 
 /**
- * Group commit of the receiver's `liveEvents` jobs. One `queue.add` per callback costs a round
- * trip, a socket write and a Redis read each: the write syscall alone was the largest frame of
- * the receiver's profile (~20% of its samples), and Redis pays its per-command cost as often.
- * Instead, the callbacks that arrive within `windowMs` of the first waiting one (or `maxBatch` of
- * them, whichever comes first) are added with one `addBulk`: one pipeline, one write, one read.
- * Each callback's promise settles when its batch is written, so a 200 still means its job is in
- * Redis; a batch that fails rejects every callback in it (each gets a 503 and Tencent retries;
- * a job that was stored anyway makes the retry a duplicate, which its job id drops).
+ * Group commit of the receiver's `liveEvents` jobs. One `queue.add` per callback cost a round
+ * trip, a socket write, BullMQ's per-job client work and one script call in Redis, each time:
+ * together most of the receiver's CPU and all of Redis's. Instead, callbacks are gathered and their
+ * jobs written with one Lua call (src/queue/add-jobs-script.ts, BullMQ's own add per job). The first
+ * waiting callback waits `windowMs` (0: only for the I/O already pending); while a group is being
+ * written, the next one gathers, so groups grow with the load and a lone callback waits for
+ * nothing. Each callback's promise settles when its group is written, so a 200 still means its job
+ * is in Redis; a group that fails rejects every callback in it (each gets a 503 and Tencent
+ * retries; a job stored anyway makes the retry a duplicate, which its job id drops).
  */
 
 export interface CallbackBatcher {
@@ -29,11 +31,26 @@ export interface CallbackBatcherOptions {
   maxBatch?: number;
 }
 
-/** Beyond a few hundred, a bigger pipeline saves nothing more and only holds Redis longer. */
-export const DEFAULT_MAX_BATCH = 256;
+/** Beyond a few hundred, a bigger call saves nothing more and only holds Redis longer. */
+export const DEFAULT_MAX_BATCH = 128;
+
+/** Any event: the options template takes only what every job shares. */
+const TEMPLATE_EVENT: LiveEvent = {
+  kind: 'push',
+  streamId: 'template',
+  sequence: '',
+  eventTimeMs: 0,
+  receivedAt: 0,
+  domain: '',
+  appName: '',
+  params: {},
+  width: 0,
+  height: 0,
+  errcode: 0,
+};
 
 interface Waiting {
-  job: { name: string; data: LiveEvent; opts: JobsOptions };
+  job: JobToAdd;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -43,7 +60,11 @@ export function createCallbackBatcher(
   options: CallbackBatcherOptions,
 ): CallbackBatcher {
   const maxBatch = Math.max(1, options.maxBatch ?? DEFAULT_MAX_BATCH);
-  const optionsFor = jobOptionsOf(jobCatalog.liveEvents, {});
+  // The catalog's options are the same for every callback but its ids, which the script sets.
+  const policy = jobCatalog.liveEvents.job({});
+  const jobId = policy.jobId ?? liveEventJobId;
+  const dedupId = policy.dedup?.id;
+  const template = storedOptionsTemplate(queue, jobOptions(jobCatalog.liveEvents, TEMPLATE_EVENT, {}));
   const waiting: Waiting[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let immediate: ReturnType<typeof setImmediate> | undefined;
@@ -52,11 +73,19 @@ export function createCallbackBatcher(
 
   const write = (batch: Waiting[]) => {
     inFlight += 1;
-    queue
-      .addBulk(batch.map((entry) => entry.job))
+    addJobs(
+      queue,
+      template,
+      batch.map((entry) => entry.job),
+    )
       .then(
-        () => {
-          for (const entry of batch) entry.resolve();
+        (ids) => {
+          // An id is the job's (or, for a retry, the kept job's); a number is BullMQ's error code.
+          batch.forEach((entry, i) => {
+            const id = ids[i];
+            if (typeof id === 'string') entry.resolve();
+            else entry.reject(new Error(`the job was not stored (${String(id)})`));
+          });
         },
         (error: unknown) => {
           for (const entry of batch) entry.reject(error);
@@ -82,7 +111,14 @@ export function createCallbackBatcher(
   return {
     enqueue(event) {
       return new Promise<void>((resolve, reject) => {
-        waiting.push({ job: { name: event.kind, data: event, opts: optionsFor(event) }, resolve, reject });
+        const id = jobId(event);
+        const job: JobToAdd = {
+          name: event.kind,
+          data: JSON.stringify(event),
+          jobId: id,
+          ...(dedupId ? { dedupId: dedupId === jobId ? id : dedupId(event) } : {}),
+        };
+        waiting.push({ job, resolve, reject });
         if (waiting.length >= maxBatch) flush();
         else schedule();
       });
