@@ -88,6 +88,20 @@ describe('createCallbackBatcher', () => {
     expect((await scriptCalls()) - before).toBe(1);
   });
 
+  test('while the calls allowed are in flight, newcomers gather into one next call', async () => {
+    const batcher = createCallbackBatcher(queue, { windowMs: 0, maxInFlight: 1 });
+    const first = event();
+    const later = Array.from({ length: 10 }, () => event());
+    const before = await scriptCalls();
+    const settled = [batcher.enqueue(first)];
+    // The first call is written at the end of this turn; its reply cannot arrive before ours ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    settled.push(...later.map((e) => batcher.enqueue(e)));
+    await Promise.all(settled);
+    expect((await scriptCalls()) - before).toBe(2);
+    for (const e of [first, ...later]) expect(await stored(e)).toEqual(e);
+  });
+
   test('a full group is written at once, without waiting for the window', async () => {
     const batcher = createCallbackBatcher(queue, { windowMs: 60_000, maxBatch: 3 });
     const events = [event(), event(), event()];

@@ -9,9 +9,9 @@ import { jobCatalog, liveEventJobId } from './catalog.js';
  * trip, a socket write, BullMQ's per-job client work and one script call in Redis, each time:
  * together most of the receiver's CPU and all of Redis's. Instead, callbacks are gathered and their
  * jobs written with one Lua call (src/queue/add-jobs-script.ts, BullMQ's own add per job). The first
- * waiting callback waits `windowMs` (0: only for the I/O already pending); while a group is being
- * written, the next one gathers, so groups grow with the load and a lone callback waits for
- * nothing. Each callback's promise settles when its group is written, so a 200 still means its job
+ * waiting callback waits `windowMs` (0: only for the I/O already pending); when `maxInFlight` calls
+ * are being written, the next group gathers until one returns, so groups grow with the load and a
+ * lone callback waits for nothing. Each callback's promise settles when its group is written, so a 200 still means its job
  * is in Redis; a group that fails rejects every callback in it (each gets a 503 and Tencent
  * retries; a job stored anyway makes the retry a duplicate, which its job id drops).
  */
@@ -29,10 +29,16 @@ export interface CallbackBatcherOptions {
   windowMs: number;
   /** Written at once when this many wait. */
   maxBatch?: number;
+  /**
+   * Calls in flight at once; more callbacks gather meanwhile. One would make a callback that
+   * arrives during a call wait for it and then for its own: two round trips.
+   */
+  maxInFlight?: number;
 }
 
 /** Beyond a few hundred, a bigger call saves nothing more and only holds Redis longer. */
 export const DEFAULT_MAX_BATCH = 128;
+export const DEFAULT_MAX_IN_FLIGHT = 4;
 
 /** Any event: the options template takes only what every job shares. */
 const TEMPLATE_EVENT: LiveEvent = {
@@ -60,6 +66,7 @@ export function createCallbackBatcher(
   options: CallbackBatcherOptions,
 ): CallbackBatcher {
   const maxBatch = Math.max(1, options.maxBatch ?? DEFAULT_MAX_BATCH);
+  const maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
   // The catalog's options are the same for every callback but its ids, which the script sets.
   const policy = jobCatalog.liveEvents.job({});
   const jobId = policy.jobId ?? liveEventJobId;
@@ -93,17 +100,17 @@ export function createCallbackBatcher(
       )
       .finally(() => {
         inFlight -= 1;
-        if (inFlight === 0) flush();
+        if (waiting.length && inFlight < maxInFlight) flush();
       });
   };
   const flush = () => {
     if (timer !== undefined) clearTimeout(timer);
     if (immediate !== undefined) clearImmediate(immediate);
     timer = immediate = undefined;
-    while (waiting.length) write(waiting.splice(0, maxBatch));
+    while (waiting.length && inFlight < maxInFlight) write(waiting.splice(0, maxBatch));
   };
   const schedule = () => {
-    if (timer !== undefined || immediate !== undefined || inFlight > 0) return;
+    if (timer !== undefined || immediate !== undefined || inFlight >= maxInFlight) return;
     if (options.windowMs > 0) timer = setTimeout(flush, options.windowMs);
     else immediate = setImmediate(flush);
   };
