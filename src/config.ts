@@ -221,6 +221,13 @@ export const configSchema = z.object({
   /** How often workers look for jobs whose lock lapsed (BullMQ's stalled check); a starting worker looks at once. */
   WORKER_STALLED_CHECK_MS: ms.min(100).default(1000),
   /**
+   * The receiver stores callbacks in groups (src/queue/callback-batcher.ts): the first one waits
+   * this long for others before their jobs are written in one pipeline, and while a group is being
+   * written the next gathers. 0 = no wait beyond the I/O already pending. Each is answered once
+   * its job is in Redis, so this adds at most this much to a callback's answer.
+   */
+  CALLBACK_BATCH_WINDOW_MS: ms.max(50).default(0),
+  /**
    * Lease on a room during one reconcile, longer than MIX_REQUEST_TIMEOUT_MS: a job released at
    * shutdown mid-request runs again only once its request can no longer be in flight.
    * Unset: 2 × MIX_REQUEST_TIMEOUT_MS + 10 s.

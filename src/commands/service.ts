@@ -167,6 +167,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         previousCallbackKey: config.TENCENT_CALLBACK_KEY_PREVIOUS,
         redis: producer,
         eventsQueue: queues.liveEvents,
+        callbackBatchWindowMs: config.CALLBACK_BATCH_WINDOW_MS,
         queues: [queues.liveEvents, queues.reconcile],
         metrics,
         log,

@@ -32,6 +32,8 @@ export interface AppDeps {
   log: Logger;
   now?: () => number;
   isAccepting?: () => boolean;
+  /** CALLBACK_BATCH_WINDOW_MS; absent: its default. */
+  callbackBatchWindowMs?: number;
   /** The wrong-sign budget per client (config CALLBACK_BAD_SIGN_*); absent: the config defaults. */
   callbackGuard?: CallbackGuard;
   /** What an authentic callback is held to (config CALLBACK_VALIDITY_S … ROOM_ID_PREFIX); absent: the defaults. */
@@ -67,6 +69,7 @@ export function createApp(deps: AppDeps): Hono {
     callbackKey: deps.callbackKey,
     previousCallbackKey: deps.previousCallbackKey,
     eventsQueue: deps.eventsQueue,
+    ...(deps.callbackBatchWindowMs !== undefined ? { batchWindowMs: deps.callbackBatchWindowMs } : {}),
     now,
     metrics: deps.metrics,
     badSign: {

@@ -17,16 +17,30 @@ export async function readBodyWithin(c: Context, limit: number): Promise<string 
     : readWeb(c.req.raw.body, limit);
 }
 
-async function readNode(incoming: IncomingMessage, limit: number): Promise<string | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming) {
-    size += (chunk as Buffer).length;
-    // Stop reading; the socket closes with the answer, so the rest is never buffered.
-    if (size > limit) return 'too-large';
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
+function readNode(incoming: IncomingMessage, limit: number): Promise<string | 'too-large'> {
+  // Listeners rather than `for await`: an async iterator per request costs a few % of the receiver.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (result: string | 'too-large' | Error) => {
+      incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      // Stop reading; the socket closes with the answer, so the rest is never buffered.
+      if (size > limit) {
+        incoming.pause();
+        done('too-large');
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => done(Buffer.concat(chunks, size).toString('utf8'));
+    const onError = (error: Error) => done(error);
+    // Closed before its end (the client went away): as `for await` did, an error.
+    const onClose = () => done(new Error('the request closed before its end'));
+    incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
 
 async function readWeb(

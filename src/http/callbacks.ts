@@ -3,8 +3,7 @@ import type { Hono } from 'hono';
 import { callbackPolicySchema } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { jobOptions } from '../queue/bullmq.js';
-import { jobCatalog } from '../queue/catalog.js';
+import { createCallbackBatcher } from '../queue/callback-batcher.js';
 import {
   callbackEnvelopeSchema,
   EVENT_TYPE,
@@ -27,6 +26,8 @@ export interface CallbackDeps {
   /** TENCENT_CALLBACK_KEY_PREVIOUS: still accepted while a key rotation is under way. */
   previousCallbackKey?: string | undefined;
   eventsQueue: Queue<LiveEvent>;
+  /** CALLBACK_BATCH_WINDOW_MS: callbacks arriving this close together are stored in one write. */
+  batchWindowMs?: number;
   now: () => number;
   metrics: Metrics;
   /** Budget of wrong signs per client address; absent: none. */
@@ -41,7 +42,17 @@ export interface CallbackDeps {
  * gets a non-200; anything a retry cannot fix gets a 200 or a 4xx.
  */
 export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
-  const count = (outcome: string) => deps.metrics.callbacks.inc({ outcome });
+  // One child counter per outcome, looked up once: `inc({ outcome })` hashes the labels every time.
+  const counters = new Map<string, { inc(): void }>();
+  const count = (outcome: string) => {
+    let counter = counters.get(outcome);
+    if (!counter) {
+      counter = deps.metrics.callbacks.labels({ outcome });
+      counters.set(outcome, counter);
+    }
+    counter.inc();
+  };
+  const batcher = createCallbackBatcher(deps.eventsQueue, { windowMs: deps.batchWindowMs ?? 0 });
   const keys = deps.previousCallbackKey ? [deps.callbackKey, deps.previousCallbackKey] : [deps.callbackKey];
   const rules = deps.rules ?? callbackRules(callbackPolicySchema.parse({}));
   app.post('/callbacks/tencent/:token?', async (c) => {
@@ -105,7 +116,7 @@ export function registerCallbacks(app: Hono, deps: CallbackDeps): void {
       return c.json({ code: 0 });
     }
     try {
-      await deps.eventsQueue.add(event.kind, event, jobOptions(jobCatalog.liveEvents, event, {}));
+      await batcher.enqueue(event);
     } catch {
       count('unavailable');
       return problem(c, 'unavailable', 'the event could not be stored; retry later');

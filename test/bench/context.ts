@@ -109,5 +109,7 @@ export interface BenchContext {
   keys: PlatformKeys;
   /** Node flags for mixkeeper's processes (profiling), empty otherwise. */
   nodeArgs: string[];
+  /** Another checkout whose `api` the ingest phase also measures, as "before" (`--ingest-before`). */
+  ingestBefore?: string;
   log(line: string): void;
 }

@@ -27,6 +27,8 @@ export interface BenchOptions {
   only?: readonly Phase[];
   /** Write V8 CPU profiles of mixkeeper's processes here. */
   profileDir?: string;
+  /** Another checkout (built) whose `api` the ingest phase measures too, as "before". */
+  ingestBefore?: string;
   /** Children's logs; a temporary directory when absent. */
   logDir?: string;
   log?: (line: string) => void;
@@ -55,6 +57,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       mixKey: randomBytes(16).toString('hex'),
     },
     nodeArgs: options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [],
+    ...(options.ingestBefore ? { ingestBefore: options.ingestBefore } : {}),
     log,
   };
   try {

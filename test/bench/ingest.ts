@@ -10,8 +10,10 @@ import { sequenceSource, signedCallbackBody } from './signed-callback.js';
 
 /**
  * Phase 1, ingest: signed callbacks answered 200 per second and their latency, from autocannon,
- * against mixkeeper's `api` process and against a bare Hono handler (the baseline), each alone on
- * the machine with the load generator. The API runs without workers so the receiver is what is
+ * against mixkeeper's `api` process and against two baselines — a bare Hono handler and the naive
+ * receiver (sign check + one BullMQ add) — and, with `--ingest-before <checkout>`, against the
+ * `api` of another checkout (the code before a change), each alone on the machine with the load
+ * generator, one after the other in the same run. The API runs without workers so the receiver is what is
  * measured: its jobs wait in `live-events`, and every 200 is looked up there afterwards.
  */
 
@@ -132,41 +134,66 @@ export async function measureIngest(ctx: BenchContext): Promise<IngestResult> {
     return { max, rateLimited };
   };
 
+  /** A bench-side server (`test/bench/<file>`), measured alone with the load generator. */
+  const benchServer = async (name: string, file: string, env: Record<string, string>) => {
+    const port = await freePort();
+    const server = spawnNode(name, benchScriptArgs(file), {
+      logDir: ctx.logDir,
+      env: { PORT: String(port), ...env },
+    });
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await waitUntil(`the ${name} server`, () => answers(`${url}/healthz`), 30_000);
+      return { ...(await runs(url, server.pid)), peakRssBytes: server.memory().peakRssBytes };
+    } finally {
+      await server.stop();
+    }
+  };
+  /** mixkeeper's `api` command from `root` (this checkout, or the one `--ingest-before` names). */
+  const apiServer = async (name: string, root: string | undefined, onOk?: (jobId: string) => void) => {
+    await ctx.redis.flushall();
+    const api = await startApi(
+      {
+        runtime: ctx.runtime,
+        logDir: ctx.logDir,
+        redisUrl: ctx.redisUrl,
+        keys: ctx.keys,
+        nodeArgs: ctx.nodeArgs,
+        ...(root ? { root } : {}),
+      },
+      name,
+    );
+    try {
+      return {
+        ...(await runs(api.url, api.process.pid, onOk)),
+        peakRssBytes: api.process.memory().peakRssBytes,
+      };
+    } finally {
+      await api.process.stop();
+    }
+  };
+
   ctx.log('ingest: baseline (bare Hono POST handler)');
-  const basePort = await freePort();
-  const base = spawnNode('baseline-server', benchScriptArgs('baseline-server.ts'), {
-    logDir: ctx.logDir,
-    env: { PORT: String(basePort) },
+  const baseline = await benchServer('baseline', 'baseline-server.ts', {});
+
+  ctx.log('ingest: naive receiver (Hono, md5 sign check, one BullMQ add; no validation)');
+  await ctx.redis.flushall();
+  const naive = await benchServer('naive-receiver', 'naive-receiver.ts', {
+    REDIS_URL: ctx.redisUrl,
+    CALLBACK_KEY: ctx.keys.callbackKey,
+    QUEUE_PREFIX,
   });
-  const baseUrl = `http://127.0.0.1:${basePort}`;
-  let baseline: IngestResult['baseline'];
-  try {
-    await waitUntil('the baseline server', () => answers(`${baseUrl}/healthz`), 30_000);
-    baseline = { ...(await runs(baseUrl, base.pid)), peakRssBytes: base.memory().peakRssBytes };
-  } finally {
-    await base.stop();
+
+  let before: IngestResult['before'] = null;
+  if (ctx.ingestBefore) {
+    ctx.log(`ingest: mixkeeper api before this change (${ctx.ingestBefore})`);
+    before = await apiServer('mixkeeper-api-before', ctx.ingestBefore);
   }
 
   ctx.log('ingest: mixkeeper api (signature, validation, BullMQ enqueue; no workers)');
-  await ctx.redis.flushall();
-  const api = await startApi({
-    runtime: ctx.runtime,
-    logDir: ctx.logDir,
-    redisUrl: ctx.redisUrl,
-    keys: ctx.keys,
-    nodeArgs: ctx.nodeArgs,
-  });
   const okIds: string[] = [];
-  let mixkeeper: IngestResult['mixkeeper'];
-  try {
-    mixkeeper = {
-      ...(await runs(api.url, api.process.pid, (id) => okIds.push(id))),
-      peakRssBytes: api.process.memory().peakRssBytes,
-    };
-  } finally {
-    await api.process.stop();
-  }
-  return { baseline, mixkeeper, jobs: await countJobs(ctx, okIds) };
+  const mixkeeper = await apiServer('mixkeeper-api', undefined, (id) => okIds.push(id));
+  return { baseline, naive, before, mixkeeper, jobs: await countJobs(ctx, okIds) };
 }
 
 /** Looks every 200's job up in Redis, and counts what the events queue holds. */

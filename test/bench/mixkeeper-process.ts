@@ -24,6 +24,8 @@ export interface MixkeeperOptions {
   nodeArgs?: string[];
   /** PORT; a free one when absent. */
   port?: number;
+  /** The checkout to run; this one when absent. */
+  root?: string;
 }
 
 function environment(options: MixkeeperOptions, port: number): Record<string, string> {
@@ -46,7 +48,7 @@ export interface ApiProcess {
 
 export async function startApi(options: MixkeeperOptions, name = 'mixkeeper-api'): Promise<ApiProcess> {
   const port = options.port ?? (await freePort());
-  const proc = spawnNode(name, mixkeeperArgs(options.runtime, 'api'), {
+  const proc = spawnNode(name, mixkeeperArgs(options.runtime, 'api', options.root), {
     logDir: options.logDir,
     env: environment(options, port),
     ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),

@@ -38,11 +38,11 @@ export interface SpawnOptions {
   nodeArgs?: string[];
 }
 
-/** The node arguments that run `mixkeeper <command>` in this runtime. */
-export function mixkeeperArgs(runtime: Runtime, command: string): string[] {
+/** The node arguments that run `mixkeeper <command>` of the checkout `root` in this runtime. */
+export function mixkeeperArgs(runtime: Runtime, command: string, root = ROOT): string[] {
   return runtime === 'dist'
-    ? [join(ROOT, 'dist/src/cli.js'), command]
-    : ['--import', 'tsx', join(ROOT, 'src/cli.ts'), command];
+    ? [join(root, 'dist/src/cli.js'), command]
+    : ['--import', 'tsx', join(root, 'src/cli.ts'), command];
 }
 
 /** Bench-only entry points (the baseline server) always run from source through tsx. */

@@ -32,26 +32,27 @@ export function renderMarkdown(result: BenchResult): string {
     ...result.figures.map(row),
   ];
   if (result.ingest) {
-    const { baseline, mixkeeper, jobs } = result.ingest;
+    const { baseline, naive, before, mixkeeper, jobs } = result.ingest;
+    const servers: [string, typeof baseline][] = [
+      ['bare Hono', baseline],
+      ['naive receiver', naive],
+      ...(before ? [['mixkeeper before', before] as [string, typeof baseline]] : []),
+      ['mixkeeper', mixkeeper],
+    ];
     lines.push(
       '',
       '**Ingest runs**',
       '',
       '| server | run | conns | 200/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors | CPU µs per 200 (server / redis) | peak RSS MiB |',
       '|---|---|---|---|---|---|---|---|---|---|---|---|',
-      ...(
-        [
-          ['baseline', baseline],
-          ['mixkeeper', mixkeeper],
-        ] as const
-      ).flatMap(([name, server]) =>
+      ...servers.flatMap(([name, server]) =>
         (['max', 'rateLimited'] as const).map((key) => {
           const run = server[key];
           return `| ${name} | ${run.targetRps ? `${run.targetRps}/s` : 'max'} | ${run.connections} | ${number(run.okPerS)} | ${run.latencyMs.p50} | ${run.latencyMs.p90} | ${run.latencyMs.p99} | ${run.latencyMs.max} | ${run.non2xx} | ${run.errors} | ${run.cpuUsPerOk.server} / ${run.cpuUsPerOk.redis} | ${number(Math.round(server.peakRssBytes / 2 ** 20))} |`;
         }),
       ),
       '',
-      `Jobs: ${number(jobs.ok200)} answers 200, ${number(jobs.matched)} found in Redis, ${jobs.missing} missing; ${number(jobs.storedInQueue)} jobs in the queue (the excess had their answer cut off when a run ended).`,
+      `Jobs (mixkeeper): ${number(jobs.ok200)} answers 200, ${number(jobs.matched)} found in Redis, ${jobs.missing} missing; ${number(jobs.storedInQueue)} jobs in the queue (the excess had their answer cut off when a run ended).`,
     );
   }
   if (result.reaction) {

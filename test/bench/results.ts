@@ -33,7 +33,12 @@ export type LoadRun = z.infer<typeof loadRunSchema>;
 const server = z.object({ max: loadRunSchema, rateLimited: loadRunSchema, peakRssBytes: count });
 
 export const ingestResultSchema = z.object({
+  /** A bare Hono handler: reads the body, answers. */
   baseline: server,
+  /** Hono + md5 sign check + one BullMQ `queue.add` per callback (test/bench/naive-receiver.ts). */
+  naive: server,
+  /** mixkeeper's `api` from the checkout `--ingest-before` named; null without it. */
+  before: server.nullable(),
   mixkeeper: server,
   /** Every 200 of every mixkeeper run (warm-up included), looked up in Redis afterwards. */
   jobs: z.object({ ok200: count, matched: count, missing: count, storedInQueue: count }),

@@ -8,7 +8,7 @@ import { ROOT, type Runtime } from './processes.js';
 import { renderMarkdown } from './report.js';
 import { benchResultSchema } from './results.js';
 
-/** `npm run bench [-- --quick] [--runtime dist|tsx] [--only a,b] [--out file.json] [--profile dir]` */
+/** `npm run bench [-- --quick] [--runtime dist|tsx] [--only a,b] [--out file.json] [--profile dir] [--ingest-before dir]` */
 
 const USAGE = `usage: npm run bench -- [options]
 
@@ -17,7 +17,11 @@ const USAGE = `usage: npm run bench -- [options]
   --only <phases>   comma-separated subset of ${PHASES.join(', ')}
   --out <file>      result JSON (default docs/bench-results/latest.json, or quick.json with --quick);
                     the Markdown table is written beside it (.md)
-  --profile <dir>   write V8 CPU profiles of mixkeeper's processes to <dir> (node --cpu-prof)`;
+  --profile <dir>   write V8 CPU profiles of mixkeeper's processes to <dir> (node --cpu-prof)
+  --ingest-before <checkout>
+                    also measure the api of another checkout of mixkeeper (e.g. a git worktree of
+                    the commit before a change) in the ingest phase, as "before"; with --runtime
+                    dist it is built first`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -27,6 +31,7 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       out: { type: 'string' },
       profile: { type: 'string' },
+      'ingest-before': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -46,19 +51,10 @@ async function main(): Promise<number> {
     console.error(`unknown phase(s): ${unknown.join(', ')}\n\n${USAGE}`);
     return 2;
   }
+  const ingestBefore = values['ingest-before'] ? resolve(values['ingest-before']) : undefined;
   if (runtime === 'dist') {
-    console.log('building dist/ (tsc -p tsconfig.build.json)');
-    try {
-      execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], {
-        cwd: ROOT,
-        stdio: 'inherit',
-      });
-    } catch {
-      // tsc emits despite type errors; a missing entry point is what stops the bench.
-      if (!existsSync(join(ROOT, 'dist/src/cli.js')))
-        throw new Error('the build produced no dist/src/cli.js');
-      console.warn('tsc reported errors; benchmarking what it emitted');
-    }
+    build(ROOT);
+    if (ingestBefore) build(ingestBefore);
   }
   const out = resolve(
     values.out ?? join(ROOT, 'docs/bench-results', mode === 'quick' ? 'quick.json' : 'latest.json'),
@@ -67,7 +63,13 @@ async function main(): Promise<number> {
   if (profileDir) await mkdir(profileDir, { recursive: true });
 
   const result = benchResultSchema.parse(
-    await runBench({ mode, runtime, ...(only ? { only } : {}), ...(profileDir ? { profileDir } : {}) }),
+    await runBench({
+      mode,
+      runtime,
+      ...(only ? { only } : {}),
+      ...(profileDir ? { profileDir } : {}),
+      ...(ingestBefore ? { ingestBefore } : {}),
+    }),
   );
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
@@ -77,6 +79,22 @@ async function main(): Promise<number> {
   const missed = result.figures.filter((f) => f.met === false);
   if (missed.length) console.log(`targets missed: ${missed.map((f) => f.id).join(', ')}`);
   return 0;
+}
+
+/** `tsc -p tsconfig.build.json` in the checkout `root`, with that checkout's own compiler. */
+function build(root: string): void {
+  console.log(`building ${join(root, 'dist')} (tsc -p tsconfig.build.json)`);
+  try {
+    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  } catch {
+    // tsc emits despite type errors; a missing entry point is what stops the bench.
+    if (!existsSync(join(root, 'dist/src/cli.js')))
+      throw new Error(`the build produced no ${join(root, 'dist/src/cli.js')}`);
+    console.warn('tsc reported errors; benchmarking what it emitted');
+  }
 }
 
 main().then(
