@@ -168,7 +168,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         redis: producer,
         eventsQueue: queues.liveEvents,
         callbackBatchWindowMs: config.CALLBACK_BATCH_WINDOW_MS,
-        queues: [queues.liveEvents, queues.reconcile],
+        // /metrics shows every queue's depth, the webhook deliveries' too.
+        queues: queues.all,
         metrics,
         log,
         isAccepting,

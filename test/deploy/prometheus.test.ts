@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { createMetrics } from '../../src/metrics.js';
+import { QUEUES } from '../../src/queue/catalog.js';
 import { type Stack, startStack } from '../support/stack.js';
 import { ROOT, read } from './manifests.js';
 
@@ -125,10 +126,11 @@ describe('deploy/prometheus', () => {
 describe('every metric the rules and the dashboard use is on /metrics', () => {
   let stack: Stack;
   let exposed: Set<string>;
+  let text: string;
 
   beforeAll(async () => {
     stack = await startStack();
-    const text = await (await fetch(`${stack.service.url}/metrics`)).text();
+    text = await (await fetch(`${stack.service.url}/metrics`)).text();
     exposed = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1] ?? ''));
   }, 30_000);
   afterAll(async () => {
@@ -146,6 +148,11 @@ describe('every metric the rules and the dashboard use is on /metrics', () => {
       'Webhook deliveries by event and outcome',
     ])
       expect(titles).toContain(title);
+  });
+
+  test('the queue depths cover every queue, the webhook deliveries too', () => {
+    const queues = new Set([...text.matchAll(/^mixkeeper_queue_jobs\{queue="([^"]+)"/gm)].map((m) => m[1]));
+    expect([...queues].sort()).toEqual(Object.values(QUEUES).sort());
   });
 
   test.each([
