@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { LIMITS } from '../tencent/limits.js';
 import { layout } from './layout.js';
 import type { MixPlan, RoomSnapshot } from './plan.js';
-import { escapeXml, renderSvg, wrap } from './svg.js';
+import { escapeXml, LABEL_MIN_PX, renderSvg, wrap } from './svg.js';
 
 const snapshot: RoomSnapshot = {
   roomId: 'r',
@@ -89,27 +89,30 @@ describe('renderSvg', () => {
     expect(svg).toContain('1 mixable live stream(s)');
   });
 
-  test('every label stays readable (>= 8 px) in a 320 px thumbnail, the PiP tiles included', () => {
-    const pip = layout(
-      {
-        roomId: 'thumb',
-        config: { preset: 'pip' },
-        streams: [
-          { streamId: 'cohost_host', role: 'main', media: 'av', joinedAt: 1, width: 720, height: 1280 },
-          { streamId: 'cohost_guest_1', role: 'guest', media: 'av', joinedAt: 2, width: 480, height: 640 },
-          { streamId: 'cohost_guest_2', role: 'guest', media: 'av', joinedAt: 3, width: 480, height: 640 },
-        ],
-      },
-      LIMITS.legacy,
-    );
-    for (const svg of [renderSvg(pip, { maxSize: 320 }), renderSvg(null, { maxSize: 320 })]) {
-      const [w, h] = (/viewBox="0 0 (\d+) (\d+)"/.exec(svg) ?? []).slice(1).map(Number);
-      const scale = 320 / Math.max(w ?? 0, h ?? 0);
-      const sizes = [...svg.matchAll(/font-size="(\d+)"/g)].map((m) => Number(m[1]) * scale);
-      expect(sizes.length).toBeGreaterThan(1);
-      expect(Math.min(...sizes)).toBeGreaterThanOrEqual(8);
-    }
-  });
+  test.each([320, 170])(
+    'every label stays readable (>= 8 px) in a %i px thumbnail, the PiP tiles included',
+    (px) => {
+      const pip = layout(
+        {
+          roomId: 'thumb',
+          config: { preset: 'pip' },
+          streams: [
+            { streamId: 'cohost_host', role: 'main', media: 'av', joinedAt: 1, width: 720, height: 1280 },
+            { streamId: 'cohost_guest_1', role: 'guest', media: 'av', joinedAt: 2, width: 480, height: 640 },
+            { streamId: 'cohost_guest_2', role: 'guest', media: 'av', joinedAt: 3, width: 480, height: 640 },
+          ],
+        },
+        LIMITS.legacy,
+      );
+      for (const svg of [renderSvg(pip, { maxSize: px }), renderSvg(null, { maxSize: px })]) {
+        const [w, h] = (/viewBox="0 0 (\d+) (\d+)"/.exec(svg) ?? []).slice(1).map(Number);
+        const scale = px / Math.max(w ?? 0, h ?? 0);
+        const sizes = [...svg.matchAll(/font-size="(\d+)"/g)].map((m) => Number(m[1]) * scale);
+        expect(sizes.length).toBeGreaterThan(1);
+        expect(Math.min(...sizes)).toBeGreaterThanOrEqual(LABEL_MIN_PX);
+      }
+    },
+  );
 
   test('inputs a template places are listed, not drawn', () => {
     const t = layout(

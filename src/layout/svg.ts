@@ -16,6 +16,9 @@ export interface SvgOptions {
   notes?: readonly string[];
 }
 
+/** The smallest text drawn, in CSS pixels at the picture's drawn size (header and legend included). */
+export const LABEL_MIN_PX = 8;
+
 const ROLE_FILL: Record<TileRole, string> = {
   main: '#2563eb',
   guest: '#059669',
@@ -36,7 +39,11 @@ export function escapeXml(text: string): string {
 export function renderSvg(plan: MixPlan | null, options: SvgOptions = {}): string {
   if (plan === null) return noMixSvg(options);
   const { width: W, height: H } = plan.canvas;
-  const unit = Math.max(8, Math.round(Math.max(W, H) / 36));
+  // The smallest line: ~1/36 of the canvas, and never under LABEL_MIN_PX where the picture is drawn
+  // (a room card draws it ~170 px tall, so a canvas pixel there is under a fifth of a pixel).
+  const drawnScale = (options.maxSize ?? 640) / Math.max(W, H);
+  // The heading and the legend make the drawing ~1/4 taller than the canvas at most: room for them.
+  const unit = Math.max(8, Math.round(Math.max(W, H) / 36), Math.ceil((1.25 * LABEL_MIN_PX) / drawnScale));
   const header = Math.round(unit * 1.8);
   const byLayer = [...plan.inputs].sort((a, b) => a.layer - b.layer);
 
@@ -128,16 +135,21 @@ export function renderSvg(plan: MixPlan | null, options: SvgOptions = {}): strin
 /** An empty stage: a dark 16:9 canvas with an empty tile outline, then the reasons. */
 function noMixSvg(options: SvgOptions): string {
   const title = options.title ?? 'no mix';
-  const notes = options.notes ?? [];
   const width = 640;
-  const header = 44;
+  // Text never under LABEL_MIN_PX where it is drawn: a room card's picture is ~170 px, where the
+  // notes would be specks, so they are left to the page that lists them.
+  const minFont = Math.ceil((1.25 * LABEL_MIN_PX * width) / (options.maxSize ?? 640));
+  const titleSize = Math.max(20, minFont);
+  const noteSize = 18;
+  const notes = noteSize >= minFont ? (options.notes ?? []) : [];
+  const header = Math.round(titleSize * 2.2);
   const stage = 360;
   const lineHeight = 24;
   const noteLines = notes.flatMap((note) => wrap(note, 60));
   const height = header + stage + (noteLines.length ? noteLines.length * lineHeight + 16 : 0);
   const scale = (options.maxSize ?? 640) / Math.max(width, height);
   const lines = noteLines.map((note, i) =>
-    text(16, header + stage + 28 + i * lineHeight, 18, '#374151', note),
+    text(16, header + stage + 28 + i * lineHeight, noteSize, '#374151', note),
   );
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.round(width * scale)}" height="${Math.round(height * scale)}" ` +
@@ -145,12 +157,12 @@ function noMixSvg(options: SvgOptions): string {
     `aria-label="${escapeXml(title)}"><title>${escapeXml(title)}</title>` +
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#f3f4f6"/>` +
     `<rect x="0" y="0" width="${width}" height="${header}" fill="#111827"/>` +
-    text(16, 29, 20, '#f9fafb', title) +
+    text(16, Math.round(header * 0.66), titleSize, '#f9fafb', title) +
     `<g data-empty-stage=""><rect x="0" y="${header}" width="${width}" height="${stage}" fill="#1f2937"/>` +
     `<rect x="200" y="${header + 70}" width="240" height="180" rx="10" fill="none" stroke="#6b7280" stroke-width="3" stroke-dasharray="12 8"/>` +
     `<circle cx="320" cy="${header + 140}" r="26" fill="none" stroke="#6b7280" stroke-width="3"/>` +
     `<path d="M272 ${header + 228} q48 -52 96 0" fill="none" stroke="#6b7280" stroke-width="3"/>` +
-    `<text x="320" y="${header + 300}" font-size="28" fill="#d1d5db" text-anchor="middle">nobody on air</text></g>` +
+    `<text x="320" y="${header + 300}" font-size="${Math.max(28, minFont)}" fill="#d1d5db" text-anchor="middle">nobody on air</text></g>` +
     lines.join('') +
     '</svg>'
   );

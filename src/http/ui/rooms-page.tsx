@@ -27,6 +27,9 @@ export function RoomsPage(props: { rooms: RoomSummary[]; status: string; more: b
   );
 }
 
+/** The card's picture height (`.card img` in assets.ts): the SVG sizes its labels for it. */
+const CARD_PICTURE_PX = 170;
+
 export function RoomCards(props: { rooms: RoomSummary[]; more: boolean }) {
   if (props.rooms.length === 0)
     return <p class="muted">No rooms yet: they appear with their first callback or config.</p>;
@@ -37,7 +40,7 @@ export function RoomCards(props: { rooms: RoomSummary[]; more: boolean }) {
           <div class="card" data-room={room.id}>
             <a href={`/ui/rooms/${room.id}`}>
               <img
-                src={`/v1/rooms/${room.id}/layout.svg?size=320&v=${room.version}-${room.updatedAt ?? 0}`}
+                src={`/v1/rooms/${room.id}/layout.svg?size=${CARD_PICTURE_PX}&v=${room.version}-${room.updatedAt ?? 0}`}
                 alt={`layout of ${room.id}`}
                 loading="lazy"
               />
