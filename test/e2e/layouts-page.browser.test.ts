@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, assert, beforeAll, describe, expect, test } from 'vitest';
+import { type Chromium, launchChromium, screenshot } from '../support/browser.js';
 import { expectNoViolations, type Stack, startStack } from '../support/stack.js';
 
 /**
@@ -12,38 +9,18 @@ import { expectNoViolations, type Stack, startStack } from '../support/stack.js'
  * JSON is typed, then saves through the API. Screenshots land in test-results/ for a human.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT_DIR = join(process.cwd(), 'test-results');
-
 let stack: Stack;
-let context: BrowserContext;
-let profile: string;
+let browser: Chromium;
+let context: Chromium['context'];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  }
   stack = await startStack();
-  profile = await mkdtemp(join(tmpdir(), 'mk-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 900 },
-  });
+  browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
+  context = browser.context;
 }, 30_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await browser?.close();
   if (stack) {
     await expectNoViolations(stack);
     await stack.close();
@@ -96,8 +73,7 @@ describe('the layouts pages in Chromium', () => {
         .poll(() => naturalWidth(page, `[data-layout="stage"] img[src$="people=${n}"]`))
         .toBeGreaterThan(0);
     }
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'layouts.png'), fullPage: true });
+    await screenshot(page, 'layouts.png', { fullPage: true });
 
     await Promise.all([
       page.waitForURL(/\/ui\/layouts\/edit\?name=stage$/),
@@ -165,7 +141,7 @@ describe('the layouts pages in Chromium', () => {
     expect(resized.slots[1]?.rect.height).toBeLessThan(360);
     expect(resized.slots[1]?.rect.width).toBe(420);
 
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'layout-editor.png'), fullPage: true });
+    await screenshot(page, 'layout-editor.png', { fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });
