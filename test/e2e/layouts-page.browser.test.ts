@@ -11,12 +11,10 @@ import { expectNoViolations, type Stack, startStack } from '../support/stack.js'
 
 let stack: Stack;
 let browser: Chromium;
-let context: Chromium['context'];
 
 beforeAll(async () => {
   stack = await startStack();
   browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
-  context = browser.context;
 }, 30_000);
 
 afterAll(async () => {
@@ -49,7 +47,7 @@ describe('the layouts pages in Chromium', () => {
     });
     expect(put.status).toBe(200);
 
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     await page.goto(`${stack.service.url}/ui/layouts`);
     await page.fill('input[name="token"]', stack.adminToken);
     const problems: string[] = [];
@@ -91,7 +89,7 @@ describe('the layouts pages in Chromium', () => {
     expect(after).not.toBe(before);
     expect(decodeURIComponent(after ?? '')).toContain('"overlays"');
     await expect.poll(() => naturalWidth(page, '#layout-preview')).toBeGreaterThan(0);
-    const svg = await (await context.request.get(`${stack.service.url}${after}`)).text();
+    const svg = await (await browser.context.request.get(`${stack.service.url}${after}`)).text();
     expect(svg).toContain('mk_overlay0');
 
     // Half-typed JSON says so and keeps the last picture.

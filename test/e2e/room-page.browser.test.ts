@@ -12,13 +12,11 @@ const LEAVE_GRACE_MS = 3000;
 
 let stack: Stack;
 let browser: Chromium;
-let context: Chromium['context'];
 
 beforeAll(async () => {
   // A leave grace long enough to see a leaving guest on the page (the stack's default is 40 ms).
   stack = await startStack({ MIX_LEAVE_GRACE_MS: String(LEAVE_GRACE_MS) });
   browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
-  context = browser.context;
 }, 30_000);
 
 afterAll(async () => {
@@ -45,7 +43,7 @@ describe('the room page in Chromium', () => {
       expect(idle?.streams).toEqual([]);
     }, 20_000);
 
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     // Not signed in: the login form (a 401), which takes the token once.
     const first = await page.goto(`${stack.service.url}/ui`);
     expect(first?.status()).toBe(401);
@@ -61,7 +59,7 @@ describe('the room page in Chromium', () => {
       if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
     });
     await Promise.all([page.waitForURL(`${stack.service.url}/ui`), page.click('button[type="submit"]')]);
-    const cookie = (await context.cookies()).find((c) => c.name === 'mk_admin');
+    const cookie = (await browser.context.cookies()).find((c) => c.name === 'mk_admin');
     expect(cookie?.httpOnly).toBe(true);
     expect(cookie?.sameSite).toBe('Strict');
 
