@@ -1,11 +1,10 @@
 import { describe, expect, test } from 'vitest';
+import { ids, planOf } from '../../test/support/layout-plans.js';
 import { LIMITS } from '../tencent/limits.js';
 import { explain } from './explain.js';
-import { layout } from './layout.js';
 import { type LayoutTemplate, layoutTemplateSchema } from './layout-template.js';
-import type { MixPlan, RoomConfig, RoomSnapshot, SnapshotStream } from './plan.js';
+import type { RoomConfig, RoomSnapshot, SnapshotStream } from './plan.js';
 import { checkTemplate } from './template-check.js';
-import { validatePlan } from './validate.js';
 
 /** A stage: the host large on the left, two guest places on the right, a logo over everything. */
 const stage: LayoutTemplate = layoutTemplateSchema.parse({
@@ -43,15 +42,6 @@ function room(
     })),
   };
 }
-
-function planOf(snapshot: RoomSnapshot): MixPlan {
-  const plan = layout(snapshot, LIMITS.legacy);
-  if (!plan) throw new Error(explain(snapshot, LIMITS.legacy).join('\n'));
-  expect(validatePlan(plan, LIMITS.legacy)).toEqual({ ok: true });
-  return plan;
-}
-
-const ids = (plan: MixPlan) => plan.inputs.map((t) => t.streamId);
 
 describe('layout templates', () => {
   test('the host takes the main slot, a guest the first guest slot, the empty one shows its placeholder, the logo is on top', () => {

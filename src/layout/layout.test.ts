@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { ids, planOf, tile } from '../../test/support/layout-plans.js';
 import { LIMITS } from '../tencent/limits.js';
 import { explain } from './explain.js';
 import { layout } from './layout.js';
@@ -22,16 +23,6 @@ function room(streams: StreamSpec[], config: RoomConfig = {}, roomId = 'r1'): Ro
     })),
   };
 }
-
-function planOf(snapshot: RoomSnapshot): MixPlan {
-  const plan = layout(snapshot, LIMITS.legacy);
-  if (!plan) throw new Error(`expected a plan:\n${explain(snapshot, LIMITS.legacy).join('\n')}`);
-  expect(validatePlan(plan, LIMITS.legacy)).toEqual({ ok: true });
-  return plan;
-}
-
-const tile = (plan: MixPlan, id: string) => plan.inputs.find((t) => t.streamId === id);
-const ids = (plan: MixPlan) => plan.inputs.map((t) => t.streamId);
 
 describe('when no mix should run', () => {
   test('an empty room has no mix', () => {

@@ -1,9 +1,8 @@
 import { describe, expect, test } from 'vitest';
+import { planOf, tile } from '../../test/support/layout-plans.js';
 import { LIMITS } from '../tencent/limits.js';
 import { explain } from './explain.js';
-import { layout } from './layout.js';
-import type { MixPlan, RoomConfig, RoomSnapshot, SnapshotStream } from './plan.js';
-import { validatePlan } from './validate.js';
+import type { RoomConfig, RoomSnapshot, SnapshotStream } from './plan.js';
 
 /** Spotlight, avatar tiles, contain and tile orientation on the built-in presets. */
 
@@ -25,14 +24,6 @@ function room(
   };
 }
 
-function planOf(snapshot: RoomSnapshot): MixPlan {
-  const plan = layout(snapshot, LIMITS.legacy);
-  if (!plan) throw new Error(explain(snapshot, LIMITS.legacy).join('\n'));
-  expect(validatePlan(plan, LIMITS.legacy)).toEqual({ ok: true });
-  return plan;
-}
-
-const tile = (plan: MixPlan, id: string) => plan.inputs.find((t) => t.streamId === id);
 const host = { streamId: 'host', role: 'main' as const };
 
 describe('spotlight', () => {

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, test } from 'vitest';
+import { pushEvent } from '../../test/support/live-event.js';
 import { useRedis } from '../../test/support/redis.js';
 import type { LiveEvent } from '../tencent/callback.js';
 import { addJobs, storedOptionsTemplate } from './add-jobs-script.js';
@@ -8,19 +9,7 @@ import { jobCatalog, liveEventJobId } from './catalog.js';
 
 /** The batch script stores what `queue.add` stores: same hash, same lists, same dedup key. Real Redis. */
 
-const event = (streamId: string, sequence = '7'): LiveEvent => ({
-  kind: 'push',
-  streamId,
-  sequence,
-  eventTimeMs: 1_800_000_000_000,
-  receivedAt: 1_800_000_000_123,
-  domain: 'push.example.com',
-  appName: 'live',
-  params: { mix_room: 'r1' },
-  width: 540,
-  height: 960,
-  errcode: 0,
-});
+const event = (streamId: string, sequence = '7'): LiveEvent => pushEvent(streamId, { sequence });
 
 describe('addJobs: BullMQ’s addStandardJob, once per job, in one call', () => {
   const { redis, namespace } = useRedis();

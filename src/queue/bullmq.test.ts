@@ -1,23 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import type { LiveEvent } from '../tencent/callback.js';
+import { pushEvent } from '../../test/support/live-event.js';
 import { jobOptions, scheduledJobOptions } from './bullmq.js';
 import { jobCatalog, liveEventJobId, type ResyncJob } from './catalog.js';
 
 /** The catalog's plain options, as BullMQ receives them (ages in seconds, ids from the payload). */
 
-const event: LiveEvent = {
-  kind: 'push',
-  streamId: 'host_a',
-  sequence: '42',
-  eventTimeMs: 1,
-  receivedAt: 2,
-  domain: 'push.example.com',
-  appName: 'live',
-  params: { mix_room: 'r1' },
-  width: 540,
-  height: 960,
-  errcode: 0,
-};
+const event = pushEvent('host_a');
 
 describe('jobOptions: the catalog as BullMQ options', () => {
   test('a callback’s job: its id is its deduplication id, kept past Tencent’s 12 minutes of retries', () => {

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { pushEvent } from '../../test/support/live-event.js';
 import { type LocalRedis, startLocalRedis } from '../commands/local-redis.js';
 import type { LiveEvent } from '../tencent/callback.js';
 import { createCallbackBatcher } from './callback-batcher.js';
@@ -33,19 +34,7 @@ afterAll(async () => {
 });
 
 let streams = 0;
-const event = (streamId = `host_${++streams}`): LiveEvent => ({
-  kind: 'push',
-  streamId,
-  sequence: '42',
-  eventTimeMs: 1_800_000_000_000,
-  receivedAt: 1_800_000_000_001,
-  domain: 'push.example.com',
-  appName: 'live',
-  params: { mix_room: 'r1' },
-  width: 540,
-  height: 960,
-  errcode: 0,
-});
+const event = (streamId = `host_${++streams}`): LiveEvent => pushEvent(streamId);
 
 const stored = async (e: LiveEvent) => (await queue.getJob(liveEventJobId(e)))?.data;
 

@@ -1,57 +1,19 @@
 import { describe, expect, test } from 'vitest';
-import type { MixPlan } from '../layout/plan.js';
+import {
+  cancel,
+  failed,
+  first,
+  last,
+  NOW,
+  ok,
+  plan,
+  room,
+  running,
+} from '../../test/support/mix-outcomes.js';
 import type { MixOutcome } from '../mix/mix-backend.js';
 import type { RoomState } from '../rooms/room-state.js';
-import type { AppliedMix, RoomStatus } from '../rooms/stored.js';
 import { mixEventSchema } from '../webhooks/event.js';
 import { recordOutcome, type SendDecision } from './record-outcome.js';
-
-const T0 = 1_700_000_000_000;
-const NOW = T0 + 60_000;
-const first = { number: 1, max: 8 };
-const last = { number: 8, max: 8 };
-
-function plan(...guests: string[]): MixPlan {
-  return {
-    preset: 'pip',
-    canvas: { width: 540, height: 960 },
-    outputStreamId: 'host',
-    outputType: 0,
-    templateId: 0,
-    inputs: [
-      { streamId: 'host', layer: 1, inputType: 0, role: 'main' },
-      ...guests.map((streamId, i) => ({
-        streamId,
-        layer: i + 2,
-        inputType: 0 as const,
-        role: 'guest' as const,
-        rect: { x: 380, y: 630 - i * 250, width: 160, height: 240 },
-      })),
-    ],
-  };
-}
-
-const running: AppliedMix = {
-  sessionId: 'r1_3',
-  epoch: 3,
-  plan: plan('g1'),
-  startedAt: T0,
-  lastStartAt: T0 + 10_000,
-  version: 6,
-};
-
-function room(applied: AppliedMix | null = running, status: RoomStatus = 'mixing'): RoomState {
-  // A failed room keeps the version it failed at until a start is accepted.
-  const failed = status === 'failed' ? { failedVersion: 6 } : {};
-  return {
-    roomId: 'r1',
-    meta: { version: 7, status, epoch: 3, ...failed },
-    config: undefined,
-    streams: [],
-    applied,
-    causes: [],
-  };
-}
 
 const start = (guests: string[], sessionId = 'r1_3', newSession = false): SendDecision => ({
   kind: 'start',
@@ -61,21 +23,6 @@ const start = (guests: string[], sessionId = 'r1_3', newSession = false): SendDe
   plan: plan(...guests),
   reason: 'the desired plan differs',
 });
-const cancel: SendDecision = {
-  kind: 'cancel',
-  sessionId: 'r1_3',
-  outputStreamId: 'host',
-  reason: 'nothing to mix',
-};
-const ok: MixOutcome = { request: {}, response: { code: 0 }, durationMs: 40 };
-function failed(code: -505 | -300 | 'timeout', cls: 'retry' | 'permanent'): MixOutcome {
-  return {
-    request: {},
-    response: {},
-    durationMs: 40,
-    error: { code, class: cls, meaning: 'what it means', hint: 'what to do', message: `answer ${code}` },
-  };
-}
 const eventOf = (state: RoomState, decision: SendDecision, outcome: MixOutcome, attempt = first, now = NOW) =>
   recordOutcome(state, decision, outcome, attempt, now).event;
 

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { freePort } from '../../src/commands/local-redis.js';
+import { outputOf, untilDevBanner } from '../support/dev-output.js';
 
 /** `npm start` as a newcomer runs it: everything local, a demo scenario, then Ctrl-C. */
 describe('mixkeeper dev', () => {
   let child: ChildProcess;
-  let output = '';
+  let output: { text: string };
   let dataDir: string;
   let api: string;
   let sim: string;
@@ -31,17 +32,8 @@ describe('mixkeeper dev', () => {
       ['--import', 'tsx', 'src/cli.ts', 'dev', '--time-scale', '0.01', '--data-dir', dataDir],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += chunk;
-    });
-    // Generous: a cold tsx start on a loaded 2-core CI machine (Node 22/24 runs) took over 20 s.
-    await vi.waitFor(() => expect(output).toContain('mixkeeper is running'), {
-      timeout: 45_000,
-      interval: 100,
-    });
+    output = outputOf(child);
+    await untilDevBanner(output);
   }, 60_000);
 
   afterAll(async () => {
@@ -50,13 +42,13 @@ describe('mixkeeper dev', () => {
   });
 
   test('prints the URLs, the demo room’s page and an admin token, and serves them', async () => {
-    expect(output).toContain(api);
-    expect(output).toContain(`${api}/ui/rooms/demo`);
+    expect(output.text).toContain(api);
+    expect(output.text).toContain(`${api}/ui/rooms/demo`);
     // A browser at the bare host lands on the pages.
     const root = await fetch(`${api}/`, { headers: { accept: 'text/html' }, redirect: 'manual' });
     expect(root.headers.get('location')).toBe('/ui');
-    expect(output).toContain(`${sim}/sim/sessions`);
-    const token = /admin token: ([0-9a-f]{32})/.exec(output)?.[1];
+    expect(output.text).toContain(`${sim}/sim/sessions`);
+    const token = /admin token: ([0-9a-f]{32})/.exec(output.text)?.[1];
     expect(token).toBeDefined();
     expect((await fetch(`${api}/healthz`)).status).toBe(200);
     expect((await fetch(`${api}/v1/rooms/demo`)).status).toBe(401);
@@ -138,7 +130,7 @@ describe('mixkeeper dev', () => {
   }, 20_000);
 
   test('a restart keeps the admin token (kept in the data dir, mode 600), so sessions survive it', async () => {
-    const first = /export ADMIN_TOKEN=([0-9a-f]{32})$/m.exec(output)?.[1];
+    const first = /export ADMIN_TOKEN=([0-9a-f]{32})$/m.exec(output.text)?.[1];
     expect(first).toBeDefined();
     expect((await stat(join(dataDir, 'admin-token'))).mode & 0o777).toBe(0o600);
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: new URL(api).port, SIM_PORT: new URL(sim).port };

@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, assert, beforeAll, describe, expect, test } from 'vitest';
+import { type Chromium, launchChromium, screenshot } from '../support/browser.js';
 import { expectNoViolations, type Stack, startStack } from '../support/stack.js';
 
 /**
@@ -12,38 +9,16 @@ import { expectNoViolations, type Stack, startStack } from '../support/stack.js'
  * JSON is typed, then saves through the API. Screenshots land in test-results/ for a human.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT_DIR = join(process.cwd(), 'test-results');
-
 let stack: Stack;
-let context: BrowserContext;
-let profile: string;
+let browser: Chromium;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  }
   stack = await startStack();
-  profile = await mkdtemp(join(tmpdir(), 'mk-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 900 },
-  });
+  browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
 }, 30_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await browser?.close();
   if (stack) {
     await expectNoViolations(stack);
     await stack.close();
@@ -72,7 +47,7 @@ describe('the layouts pages in Chromium', () => {
     });
     expect(put.status).toBe(200);
 
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     await page.goto(`${stack.service.url}/ui/layouts`);
     await page.fill('input[name="token"]', stack.adminToken);
     const problems: string[] = [];
@@ -96,8 +71,7 @@ describe('the layouts pages in Chromium', () => {
         .poll(() => naturalWidth(page, `[data-layout="stage"] img[src$="people=${n}"]`))
         .toBeGreaterThan(0);
     }
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'layouts.png'), fullPage: true });
+    await screenshot(page, 'layouts.png', { fullPage: true });
 
     await Promise.all([
       page.waitForURL(/\/ui\/layouts\/edit\?name=stage$/),
@@ -115,7 +89,7 @@ describe('the layouts pages in Chromium', () => {
     expect(after).not.toBe(before);
     expect(decodeURIComponent(after ?? '')).toContain('"overlays"');
     await expect.poll(() => naturalWidth(page, '#layout-preview')).toBeGreaterThan(0);
-    const svg = await (await context.request.get(`${stack.service.url}${after}`)).text();
+    const svg = await (await browser.context.request.get(`${stack.service.url}${after}`)).text();
     expect(svg).toContain('mk_overlay0');
 
     // Half-typed JSON says so and keeps the last picture.
@@ -165,7 +139,7 @@ describe('the layouts pages in Chromium', () => {
     expect(resized.slots[1]?.rect.height).toBeLessThan(360);
     expect(resized.slots[1]?.rect.width).toBe(420);
 
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'layout-editor.png'), fullPage: true });
+    await screenshot(page, 'layout-editor.png', { fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });

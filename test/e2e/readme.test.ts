@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { freePort } from '../../src/commands/local-redis.js';
+import { outputOf, untilDevBanner } from '../support/dev-output.js';
 
 /**
  * The README as a newcomer follows it: every command of its `sh` blocks runs, in order, in a fresh
@@ -39,7 +40,7 @@ const commands = readmeCommands(README);
 
 let clone: string;
 let child: ChildProcess | undefined;
-let output = '';
+let output = { text: '' };
 let env: NodeJS.ProcessEnv;
 let ports: { api: number; sim: number };
 
@@ -102,21 +103,13 @@ async function startStack(): Promise<void> {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  await vi.waitFor(() => expect(output).toContain('mixkeeper is running'), {
-    timeout: 45_000,
-    interval: 100,
-  });
+  output = outputOf(child);
+  await untilDevBanner(output);
   // As the README says: the banner's export line, pasted into the terminal.
-  const token = /^\s*export ADMIN_TOKEN=([0-9a-f]+)$/m.exec(output)?.[1];
-  expect(token, output).toBeDefined();
+  const token = /^\s*export ADMIN_TOKEN=([0-9a-f]+)$/m.exec(output.text)?.[1];
+  expect(token, output.text).toBeDefined();
   env.ADMIN_TOKEN = token;
-  expect(output).toContain(`http://127.0.0.1:${ports.api}/ui/rooms/demo`);
+  expect(output.text).toContain(`http://127.0.0.1:${ports.api}/ui/rooms/demo`);
 }
 
 function runInClone(command: string): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -1,9 +1,5 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type Chromium, launchChromium, screenshot } from '../support/browser.js';
 import { expectNoViolations, type Stack, startStack } from '../support/stack.js';
 
 /**
@@ -12,40 +8,19 @@ import { expectNoViolations, type Stack, startStack } from '../support/stack.js'
  * through the server-sent events alone. The screenshot lands in test-results/ for a human.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT_DIR = join(process.cwd(), 'test-results');
 const LEAVE_GRACE_MS = 3000;
 
 let stack: Stack;
-let context: BrowserContext;
-let profile: string;
+let browser: Chromium;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  }
   // A leave grace long enough to see a leaving guest on the page (the stack's default is 40 ms).
   stack = await startStack({ MIX_LEAVE_GRACE_MS: String(LEAVE_GRACE_MS) });
-  profile = await mkdtemp(join(tmpdir(), 'mk-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 900 },
-  });
+  browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
 }, 30_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await browser?.close();
   if (stack) {
     await expectNoViolations(stack);
     await stack.close();
@@ -68,7 +43,7 @@ describe('the room page in Chromium', () => {
       expect(idle?.streams).toEqual([]);
     }, 20_000);
 
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     // Not signed in: the login form (a 401), which takes the token once.
     const first = await page.goto(`${stack.service.url}/ui`);
     expect(first?.status()).toBe(401);
@@ -84,7 +59,7 @@ describe('the room page in Chromium', () => {
       if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
     });
     await Promise.all([page.waitForURL(`${stack.service.url}/ui`), page.click('button[type="submit"]')]);
-    const cookie = (await context.cookies()).find((c) => c.name === 'mk_admin');
+    const cookie = (await browser.context.cookies()).find((c) => c.name === 'mk_admin');
     expect(cookie?.httpOnly).toBe(true);
     expect(cookie?.sameSite).toBe('Strict');
 
@@ -118,8 +93,7 @@ describe('the room page in Chromium', () => {
       )
       .toBeGreaterThan(0);
 
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'rooms-list.png') });
+    await screenshot(page, 'rooms-list.png');
 
     await Promise.all([page.waitForURL(/\/ui\/rooms\/web1$/), card.locator('a').click()]);
     await expect
@@ -168,7 +142,7 @@ describe('the room page in Chromium', () => {
     expect(navigations).toEqual([]);
     expect(problems).toEqual([]);
 
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'room-page.png'), fullPage: true });
+    await screenshot(page, 'room-page.png', { fullPage: true });
 
     // A guest leaves: it keeps its tile through the grace, and the page says why and until when.
     await stack.stop('guest_c');
@@ -179,7 +153,7 @@ describe('the room page in Chromium', () => {
       .poll(() => page.locator('#timeline').textContent(), { timeout: 10_000 })
       .toContain('guest_c left: waits 3 s for a reconnect before re-laying out');
     expect(await page.locator('#explain').textContent()).toContain('guest_c left: it keeps its tile for 3 s');
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'room-page-leaving.png'), fullPage: true });
+    await screenshot(page, 'room-page-leaving.png', { fullPage: true });
     await page.locator('tr[data-stream="guest_c"]').waitFor({ state: 'detached', timeout: 15_000 });
 
     // An idle room: an empty stage, not a text box.
@@ -195,7 +169,7 @@ describe('the room page in Chromium', () => {
       })
     ).text();
     expect(picture).toContain('data-empty-stage');
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'idle-room.png'), fullPage: true });
+    await screenshot(page, 'idle-room.png', { fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -1,14 +1,10 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { issueSession, SESSION_COOKIE } from '../../src/http/admin-session.js';
 import { TOKEN, useAdminApp } from '../support/admin-harness.js';
+import { hasChromium, launchChromium, screenshot } from '../support/browser.js';
 
 /**
  * `/docs` is the Scalar reference of the installed, pinned package, served from our origin under a
@@ -65,40 +61,23 @@ describe('/docs', () => {
   });
 });
 
-const CHROMIUM = '/usr/bin/chromium';
-/** For a human: what the offline page looked like. */
-const SCREENSHOT_DIR = join(process.cwd(), 'test-results');
-
-describe.runIf(existsSync(CHROMIUM))('/docs in Chromium, with no network but ours', () => {
+describe.runIf(hasChromium())('/docs in Chromium, with no network but ours', () => {
   let server: Server;
   let base: string;
-  let profile: string;
   beforeAll(async () => {
     server = await new Promise<Server>((resolve) => {
       const s = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    profile = await mkdtemp(join(tmpdir(), 'mk-docs-chromium-'));
   });
   afterAll(async () => {
     await new Promise((resolve) => server?.close(resolve));
     server?.closeAllConnections();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   test('the reference renders the operator API, and nothing is fetched from elsewhere', async () => {
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
+    const { context } = browser;
     try {
       // Offline but for us: any request to another origin is recorded and refused.
       const elsewhere: string[] = [];
@@ -127,12 +106,11 @@ describe.runIf(existsSync(CHROMIUM))('/docs in Chromium, with no network but our
       // The document's title and one of its routes, drawn by the bundle from /openapi.json.
       await page.getByText('mixkeeper operator API').first().waitFor({ timeout: 45_000 });
       await page.getByText('/v1/rooms').first().waitFor({ timeout: 45_000 });
-      await mkdir(SCREENSHOT_DIR, { recursive: true });
-      await page.screenshot({ path: join(SCREENSHOT_DIR, 'api-docs.png') });
+      await screenshot(page, 'api-docs.png');
       expect(elsewhere).toEqual([]);
       expect(violations.filter((v) => /script/i.test(v))).toEqual([]);
     } finally {
-      await context.close();
+      await browser.close();
     }
   }, 120_000);
 });

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { type Service, startService } from '../../src/commands/service.js';
-import { loadConfig } from '../../src/config.js';
+import { describe, expect, test } from 'vitest';
+import { useApiService } from '../support/api-service.js';
 import { captureLog } from '../support/log-capture.js';
-import { deleteNamespace } from '../support/redis.js';
 
 /**
  * Every HTTP server the service starts (the callback port and the admin port) bounds what a client
@@ -14,37 +11,18 @@ import { deleteNamespace } from '../support/redis.js';
  * aborted request is logged at debug, never as an error with a stack.
  */
 
-const namespace = `hl${randomUUID().replaceAll('-', '').slice(0, 10)}`;
 const captured = captureLog('debug');
 const TOKEN = `admin-${randomUUID()}`;
-let service: Service;
-
-beforeAll(async () => {
-  const config = loadConfig({
-    REDIS_URL: inject('redisUrl'),
-    TENCENT_CALLBACK_KEY: 'callback-key',
+const api = useApiService(
+  {
     ADMIN_TOKEN: TOKEN,
     HOST: '127.0.0.1',
     HTTP_HEADERS_TIMEOUT_MS: '1000',
     HTTP_REQUEST_TIMEOUT_MS: '2000',
     HTTP_MAX_CONNECTIONS: '16',
-  });
-  service = await startService({
-    config,
-    roles: { api: true, workers: false },
-    log: captured.log,
-    namespace,
-    port: 0,
-    adminPort: 0,
-  });
-});
-
-afterAll(async () => {
-  await service.close(1000);
-  const redis = new Redis(inject('redisUrl'));
-  await deleteNamespace(redis, namespace);
-  await redis.quit();
-});
+  },
+  captured.log,
+);
 
 function open(base: string | undefined): Promise<Socket> {
   const url = new URL(base ?? '');
@@ -83,8 +61,8 @@ function trickle(socket: Socket, request: string): () => void {
 }
 
 describe.each([
-  ['the callback port', () => service.url, 'POST /callbacks/tencent'],
-  ['the admin port', () => service.adminUrl, 'PUT /v1/rooms/slow'],
+  ['the callback port', () => api.service.url, 'POST /callbacks/tencent'],
+  ['the admin port', () => api.service.adminUrl, 'PUT /v1/rooms/slow'],
 ])('%s', (_label, base, request) => {
   test('a client trickling a body a byte a second is cut once the request timeout passes', async () => {
     const socket = await open(base());
@@ -120,12 +98,12 @@ describe.each([
 });
 
 test('cut and aborted requests are logged at debug, never as errors', async () => {
-  const socket = await open(service.url);
+  const socket = await open(api.service.url);
   const stop = trickle(socket, 'POST /callbacks/tencent');
   await closedWithin(socket, 15_000);
   stop();
   // A client that goes away mid-body.
-  const gone = await open(service.adminUrl);
+  const gone = await open(api.service.adminUrl);
   gone.write(
     `PUT /v1/rooms/gone HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\n` +
       'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{',

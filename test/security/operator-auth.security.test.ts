@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { type Service, startService } from '../../src/commands/service.js';
+import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { issueSession, SECURE_SESSION_COOKIE, SESSION_COOKIE } from '../../src/http/admin-session.js';
-import { createLogger } from '../../src/log.js';
 import { T0, TOKEN, useAdminApp } from '../support/admin-harness.js';
+import { useApiService } from '../support/api-service.js';
 import { captureLog } from '../support/log-capture.js';
-import { deleteNamespace } from '../support/redis.js';
 
 /**
  * Who may reach the operator surface: a long ADMIN_TOKEN, a budget of failed sign-ins per client
@@ -152,34 +149,11 @@ describe('the session cookie over HTTPS', () => {
 });
 
 describe('HOST: the address the HTTP servers bind to', () => {
-  const namespace = `hb${randomUUID().replaceAll('-', '').slice(0, 10)}`;
-  let service: Service;
-  beforeAll(async () => {
-    const config = loadConfig({
-      REDIS_URL: inject('redisUrl'),
-      TENCENT_CALLBACK_KEY: 'callback-key',
-      ADMIN_TOKEN: `admin-${randomUUID()}`,
-      HOST: '127.0.0.2',
-    });
-    service = await startService({
-      config,
-      roles: { api: true, workers: false },
-      log: createLogger('silent'),
-      namespace,
-      port: 0,
-      adminPort: 0,
-    });
-  });
-  afterAll(async () => {
-    await service?.close(1000);
-    const redis = new Redis(inject('redisUrl'));
-    await deleteNamespace(redis, namespace);
-    await redis.quit();
-  });
+  const api = useApiService({ ADMIN_TOKEN: `admin-${randomUUID()}`, HOST: '127.0.0.2' });
 
   test('both ports listen on that address only', async () => {
     expect(loadConfig({}).HOST).toBe('0.0.0.0');
-    for (const base of [service.url, service.adminUrl]) {
+    for (const base of [api.service.url, api.service.adminUrl]) {
       const url = new URL(base ?? '');
       expect(url.hostname).toBe('127.0.0.2');
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
