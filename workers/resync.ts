@@ -12,7 +12,7 @@ import {
 } from '../src/reconcile/resync-plan.js';
 import { confirmStreams, expireStream } from '../src/rooms/observations.js';
 import { forgetIdleRoom, scanRoomIds } from '../src/rooms/room-index.js';
-import { readRoom } from '../src/rooms/room-state.js';
+import { type RoomState, readRoom } from '../src/rooms/room-state.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
 import { updateRoom } from '../src/rooms/room-update.js';
 import { ROOM_STATUSES } from '../src/rooms/stored.js';
@@ -139,15 +139,19 @@ async function resyncRoom(
     outboxes: [],
   },
 ): Promise<void> {
-  const state = await readRoom(deps.store, roomId);
-  if (!state) return;
+  const read = await readRoom(deps.store, roomId);
   const now = deps.now();
   const idleForgetMs = deps.policy.idleForgetMs ?? 0;
-  const idle = idleRoomForgettable(state, index.activeAt, now, idleForgetMs, index.outboxes.length > 0);
-  if (idle.forget && (await forgetIdle(deps, roomId, state.meta.version, now - idleForgetMs))) {
+  // An index entry without state (a disconnect of a stream never seen leaves only tombstones and
+  // audit) holds a place under ROOMS_MAX all the same: it is forgotten like an empty room.
+  const forIdle = read ?? emptyRoom(roomId);
+  const idle = idleRoomForgettable(forIdle, index.activeAt, now, idleForgetMs, index.outboxes.length > 0);
+  if (idle.forget && (await forgetIdle(deps, roomId, forIdle.meta.version, now - idleForgetMs))) {
     report.forgotten += 1;
     return;
   }
+  if (!read) return;
+  const state = read;
   const status = state.meta.deleting !== undefined ? 'deleting' : state.meta.status;
   statuses.set(status, (statuses.get(status) ?? 0) + 1);
   const plan = planRoomResync(state, live, now, deps.policy);
@@ -205,6 +209,17 @@ async function forgetIdle(deps: ResyncDeps, roomId: string, version: number, idl
   ]);
   const endpointIds = [...new Set([...last, ...tries])];
   return forgetIdleRoom(deps.store, roomId, { version, idleBefore, endpointIds });
+}
+
+function emptyRoom(roomId: string): RoomState {
+  return {
+    roomId,
+    meta: { version: 0, status: 'idle', epoch: 0 },
+    config: undefined,
+    streams: [],
+    applied: null,
+    causes: [],
+  };
 }
 
 /** Room id → endpoints whose outbox for it holds events (the webhook pending index), read once a sweep. */
