@@ -277,6 +277,9 @@ describe('idleRoomForgettable', () => {
     });
     expect(idleRoomForgettable(empty, T0 - DAY, T0, DAY, false).forget).toBe(false);
     expect(idleRoomForgettable(empty, T0 - HOUR, T0, DAY, false).forget).toBe(false);
+    // Changed since (a stream expired by the resync, a cancel): the index's time alone does not decide.
+    const changed = room([], { meta: { version: 9, status: 'idle', epoch: 1, updatedAt: T0 - HOUR } });
+    expect(idleRoomForgettable(changed, idleSince, T0, DAY, false).forget).toBe(false);
   });
 
   test('0 means never', () => {

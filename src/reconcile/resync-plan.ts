@@ -117,7 +117,8 @@ function formatMs(ms: number): string {
 
 /**
  * Whether the resync may forget this room: idle longer than `idleForgetMs` (0 = never) since its
- * last activity (its score in the room index), with nothing that keeps it: no stream (live or
+ * last activity (its score in the room index, or its last change if later: the resync's expiry of
+ * a stream and the reconcile's cancel do not touch the index), with nothing that keeps it: no stream (live or
  * leaving), no mix on the platform (none applied, no request under way: status idle), no
  * operator's config or override (an operator's room stays until an operator deletes it), not
  * being deleted, no webhook events waiting. The forget script checks the same again.
@@ -131,7 +132,8 @@ export function idleRoomForgettable(
 ): { forget: boolean; reason: string } {
   const keep = (reason: string) => ({ forget: false, reason });
   if (idleForgetMs <= 0) return keep('ROOM_IDLE_FORGET_MS is 0');
-  if (now - activeAt <= idleForgetMs) return keep(`active ${formatMs(now - activeAt)} ago`);
+  const last = Math.max(activeAt, state.meta.updatedAt ?? 0);
+  if (now - last <= idleForgetMs) return keep(`active ${formatMs(now - last)} ago`);
   if (state.meta.deleting !== undefined) return keep('being deleted');
   if (state.streams.length) return keep('has streams');
   if (state.applied) return keep('a mix is applied');
@@ -139,5 +141,5 @@ export function idleRoomForgettable(
   if (state.config) return keep('an operator’s config');
   if (state.override) return keep('an operator’s override');
   if (outboxWaiting) return keep('webhook events waiting');
-  return { forget: true, reason: `idle for ${formatMs(now - activeAt)}` };
+  return { forget: true, reason: `idle for ${formatMs(now - last)}` };
 }
