@@ -146,7 +146,8 @@ async function resyncRoom(
   // audit) holds a place under ROOMS_MAX all the same: it is forgotten like an empty room.
   const forIdle = read ?? emptyRoom(roomId);
   const idle = idleRoomForgettable(forIdle, index.activeAt, now, idleForgetMs, index.outboxes.length > 0);
-  if (idle.forget && (await forgetIdle(deps, roomId, forIdle.meta.version, now - idleForgetMs))) {
+  const forget = { version: forIdle.meta.version, idleBefore: now - idleForgetMs, waiting: index.outboxes };
+  if (idle.forget && (await forgetIdle(deps, roomId, forget))) {
     report.forgotten += 1;
     return;
   }
@@ -201,13 +202,17 @@ async function resyncRoom(
  * same script: those of endpoints it ever queued events for (recorded on the room) or that are
  * listed as waiting.
  */
-async function forgetIdle(deps: ResyncDeps, roomId: string, version: number, idleBefore: number) {
+async function forgetIdle(
+  deps: ResyncDeps,
+  roomId: string,
+  { version, idleBefore, waiting }: { version: number; idleBefore: number; waiting: readonly string[] },
+) {
   const room = deps.store.keys.room(roomId);
   const [last, tries] = await Promise.all([
     deps.store.redis.hkeys(room.webhookLast),
     deps.store.redis.hkeys(room.webhookTries),
   ]);
-  const endpointIds = [...new Set([...last, ...tries])];
+  const endpointIds = [...new Set([...last, ...tries, ...waiting])];
   return forgetIdleRoom(deps.store, roomId, { version, idleBefore, endpointIds });
 }
 
