@@ -307,10 +307,16 @@ export const configSchema = z.object({
    */
   ROOM_MAX_STREAMS: z.coerce.number().int().min(1).max(10_000).default(64),
   /**
-   * Rooms in total (the room index). A callback naming one more is refused as above; idle rooms stay
-   * until deleted (DELETE /v1/rooms/<id>), so size it for the rooms you keep, ≈ 9 KB each.
+   * Rooms in total (the room index). A callback naming one more is refused as above; idle rooms are
+   * forgotten after ROOM_IDLE_FORGET_MS (or deleted: DELETE /v1/rooms/<id>), ≈ 9 KB each.
    */
   ROOMS_MAX: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  /**
+   * A room idle this long since its last activity, with no stream, no mix, no operator's config or
+   * override and no webhook event waiting, is forgotten by the resync (its next push creates it
+   * again). 0 = never.
+   */
+  ROOM_IDLE_FORGET_MS: ms.default(24 * 3600_000),
   /** Push origins (domain/AppName) learned from callbacks for the online list; more are not learned. */
   PUSH_ORIGINS_MAX: z.coerce.number().int().min(1).max(10_000).default(64),
 

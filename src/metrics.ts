@@ -80,6 +80,11 @@ export function createMetrics() {
       labelNames: ['action'] as const,
       registers: [registry],
     }),
+    roomsForgotten: new Counter({
+      name: 'mixkeeper_rooms_forgotten_total',
+      help: 'Rooms the resync forgot after ROOM_IDLE_FORGET_MS idle with nothing to keep them',
+      registers: [registry],
+    }),
     webhookDeliveries: new Counter({
       name: 'mixkeeper_webhook_deliveries_total',
       help: 'Webhook delivery attempts, by event type and outcome (delivered, retry, gave_up: refused by a 4xx, expired: attempts ran out)',

@@ -24,7 +24,8 @@ export interface EventsHandlerDeps {
 /** What an operator reads when a cap refuses callbacks: the setting to raise, or forged callbacks to find. */
 const CAP_REASON = {
   streams: 'a room holds ROOM_MAX_STREAMS streams: a push of one more is refused',
-  rooms: 'ROOMS_MAX rooms exist: a callback naming another room is refused (delete idle rooms, or raise it)',
+  rooms:
+    'ROOMS_MAX rooms exist: a callback naming another room is refused (idle rooms go after ROOM_IDLE_FORGET_MS: lower it, delete rooms, or raise ROOMS_MAX)',
   push_origins: 'PUSH_ORIGINS_MAX push origins are known: a new one is not learned for the online list',
 } as const;
 const CAP_LOG_INTERVAL_MS = 60_000;

@@ -4,18 +4,25 @@ import type { Metrics } from '../src/metrics.js';
 import type { OnlineList } from '../src/mix/online-list.js';
 import type { ReconcileJob, ResyncJob } from '../src/queue/catalog.js';
 import { reconcileQueued, requestReconcile } from '../src/queue/reconcile-requests.js';
-import { planRoomResync, type ResyncListing, type ResyncPolicy } from '../src/reconcile/resync-plan.js';
+import {
+  idleRoomForgettable,
+  planRoomResync,
+  type ResyncListing,
+  type ResyncPolicy,
+} from '../src/reconcile/resync-plan.js';
 import { confirmStreams, expireStream } from '../src/rooms/observations.js';
-import { scanRoomIds } from '../src/rooms/room-index.js';
-import { readRoom } from '../src/rooms/room-state.js';
+import { forgetIdleRoom, scanRoomIds } from '../src/rooms/room-index.js';
+import { type RoomState, readRoom } from '../src/rooms/room-state.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
 import { updateRoom } from '../src/rooms/room-update.js';
 import { ROOM_STATUSES } from '../src/rooms/stored.js';
+import { pendingOutboxes } from '../src/webhooks/outbox.js';
 
 /**
  * The periodic sweep: every room in the index is compared with what it should be; lost
  * disconnects are expired, failed rooms retried when due, and every room out of step gets a
- * reconcile through the same deduplicated request the callbacks use.
+ * reconcile through the same deduplicated request the callbacks use. Rooms idle past
+ * ROOM_IDLE_FORGET_MS with nothing to keep them are forgotten.
  */
 
 export interface ResyncDeps {
@@ -41,6 +48,8 @@ export interface ResyncReport {
   retriedFailed: number;
   /** Out of step, but a reconcile was already queued. */
   busy: number;
+  /** Idle rooms forgotten (ROOM_IDLE_FORGET_MS). */
+  forgotten: number;
   errors: number;
   /** Whether the platform's online list was used: for every origin, for some (`partial`), or not. */
   onlineList: 'used' | 'partial' | 'unavailable' | 'none';
@@ -60,6 +69,7 @@ export async function resyncRooms(deps: ResyncDeps): Promise<ResyncReport> {
     confirmed: 0,
     retriedFailed: 0,
     busy: 0,
+    forgotten: 0,
     errors: 0,
     onlineList: !deps.onlineList ? 'none' : !live ? 'unavailable' : live.complete ? 'used' : 'partial',
     ms: 0,
@@ -68,6 +78,7 @@ export async function resyncRooms(deps: ResyncDeps): Promise<ResyncReport> {
   const seen = new Set<string>();
   // Every room's state is read anyway: its status is counted for mixkeeper_rooms on the way.
   const statuses = new Map<string, number>();
+  const outboxes = (deps.policy.idleForgetMs ?? 0) > 0 ? await waitingOutboxes(deps.store) : new Map();
   let cursor = '0';
   do {
     const page = await scanRoomIds(deps.store, cursor, PAGE);
@@ -76,7 +87,10 @@ export async function resyncRooms(deps: ResyncDeps): Promise<ResyncReport> {
     for (const id of fresh) seen.add(id);
     await Promise.all(
       fresh.map((roomId) =>
-        resyncRoom(roomId, live, deps, report, statuses).catch((error: unknown) => {
+        resyncRoom(roomId, live, deps, report, statuses, {
+          activeAt: page.activeAt.get(roomId) ?? 0,
+          outboxes: outboxes.get(roomId) ?? [],
+        }).catch((error: unknown) => {
           report.errors += 1;
           deps.log.warn({ room: roomId, err: error }, 'resync of a room failed');
         }),
@@ -85,6 +99,13 @@ export async function resyncRooms(deps: ResyncDeps): Promise<ResyncReport> {
   } while (cursor !== '0');
   report.rooms = seen.size;
   report.ms = deps.now() - started;
+  if (report.forgotten) {
+    deps.metrics?.roomsForgotten.inc(report.forgotten);
+    deps.log.info(
+      { forgotten: report.forgotten, idleForgetMs: deps.policy.idleForgetMs },
+      'resync forgot idle rooms',
+    );
+  }
   const metrics = deps.metrics?.resync;
   if (deps.metrics && report.errors === 0) {
     for (const status of [...ROOM_STATUSES, 'deleting'])
@@ -113,12 +134,27 @@ async function resyncRoom(
   deps: ResyncDeps,
   report: ResyncReport,
   statuses = new Map<string, number>(),
+  index: { activeAt: number; outboxes: readonly string[] } = {
+    activeAt: Number.POSITIVE_INFINITY,
+    outboxes: [],
+  },
 ): Promise<void> {
-  const state = await readRoom(deps.store, roomId);
-  if (!state) return;
+  const read = await readRoom(deps.store, roomId);
+  const now = deps.now();
+  const idleForgetMs = deps.policy.idleForgetMs ?? 0;
+  // An index entry without state (a disconnect of a stream never seen leaves only tombstones and
+  // audit) holds a place under ROOMS_MAX all the same: it is forgotten like an empty room.
+  const forIdle = read ?? emptyRoom(roomId);
+  const idle = idleRoomForgettable(forIdle, index.activeAt, now, idleForgetMs, index.outboxes.length > 0);
+  const forget = { version: forIdle.meta.version, idleBefore: now - idleForgetMs, waiting: index.outboxes };
+  if (idle.forget && (await forgetIdle(deps, roomId, forget))) {
+    report.forgotten += 1;
+    return;
+  }
+  if (!read) return;
+  const state = read;
   const status = state.meta.deleting !== undefined ? 'deleting' : state.meta.status;
   statuses.set(status, (statuses.get(status) ?? 0) + 1);
-  const now = deps.now();
   const plan = planRoomResync(state, live, now, deps.policy);
   if (plan.confirm.length) {
     // Awaited first: `report.confirmed += await …` would read the total before other rooms' sweeps add to it.
@@ -159,6 +195,46 @@ async function resyncRoom(
   const delay = Math.floor((deps.random ?? Math.random)() * deps.jitterMs);
   await requestReconcile(deps.reconcileQueue, roomId, delay, deps.reconcileAttempts);
   report.reconciles += 1;
+}
+
+/**
+ * Forgets the room if nothing changed since it was read. Its outboxes are checked empty in the
+ * same script: those of endpoints it ever queued events for (recorded on the room) or that are
+ * listed as waiting.
+ */
+async function forgetIdle(
+  deps: ResyncDeps,
+  roomId: string,
+  { version, idleBefore, waiting }: { version: number; idleBefore: number; waiting: readonly string[] },
+) {
+  const room = deps.store.keys.room(roomId);
+  const [last, tries] = await Promise.all([
+    deps.store.redis.hkeys(room.webhookLast),
+    deps.store.redis.hkeys(room.webhookTries),
+  ]);
+  const endpointIds = [...new Set([...last, ...tries, ...waiting])];
+  return forgetIdleRoom(deps.store, roomId, { version, idleBefore, endpointIds });
+}
+
+function emptyRoom(roomId: string): RoomState {
+  return {
+    roomId,
+    meta: { version: 0, status: 'idle', epoch: 0 },
+    config: undefined,
+    streams: [],
+    applied: null,
+    causes: [],
+  };
+}
+
+/** Room id → endpoints whose outbox for it holds events (the webhook pending index), read once a sweep. */
+async function waitingOutboxes(store: RoomStore): Promise<Map<string, string[]>> {
+  const waiting = new Map<string, string[]>();
+  for await (const page of pendingOutboxes(store)) {
+    for (const { roomId, endpointId } of page)
+      waiting.set(roomId, [...(waiting.get(roomId) ?? []), endpointId]);
+  }
+  return waiting;
 }
 
 async function readOnlineList(deps: ResyncDeps): Promise<ResyncListing | null> {

@@ -119,6 +119,7 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
         failedRetryMs: config.RESYNC_FAILED_RETRY_MS,
         onlineListGraceMs: config.LIVE_TRUTH_GRACE_MS,
         limits: LIMITS[config.TENCENT_MIX_BACKEND],
+        idleForgetMs: config.ROOM_IDLE_FORGET_MS,
       },
       jitterMs: config.RESYNC_JITTER_MS,
       reconcileAttempts: config.MIX_RETRY_MAX_ATTEMPTS,

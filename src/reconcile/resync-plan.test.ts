@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { RoomState } from '../rooms/room-state.js';
 import type { AppliedMix, StoredStream } from '../rooms/stored.js';
 import { LIMITS } from '../tencent/limits.js';
-import { planRoomResync, type ResyncListing, type ResyncPolicy } from './resync-plan.js';
+import { idleRoomForgettable, planRoomResync, type ResyncListing, type ResyncPolicy } from './resync-plan.js';
 import { desiredPlan, viewRoom } from './snapshot.js';
 
 const T0 = 1_800_000_000_000;
@@ -262,5 +262,59 @@ describe('planRoomResync: a list read per push origin', () => {
   test('a stream of an origin nobody asked about is not the list’s to end', () => {
     const state = room([a('a1', 'main'), stream('o1', 'guest', { origin: 'other.test/live' })]);
     expect(planRoomResync(state, partial(['a.test/live'], ['a1'], true), T0, policy).expire).toEqual([]);
+  });
+});
+
+describe('idleRoomForgettable', () => {
+  const DAY = 24 * HOUR;
+  const empty = room([]);
+  const idleSince = T0 - DAY - 1;
+
+  test('an empty room idle longer than the setting may go; one idle exactly that long or less stays', () => {
+    expect(idleRoomForgettable(empty, idleSince, T0, DAY, false)).toEqual({
+      forget: true,
+      reason: 'idle for 24.0 h',
+    });
+    expect(idleRoomForgettable(empty, T0 - DAY, T0, DAY, false).forget).toBe(false);
+    expect(idleRoomForgettable(empty, T0 - HOUR, T0, DAY, false).forget).toBe(false);
+    // Changed since (a stream expired by the resync, a cancel): the index's time alone does not decide.
+    const changed = room([], { meta: { version: 9, status: 'idle', epoch: 1, updatedAt: T0 - HOUR } });
+    expect(idleRoomForgettable(changed, idleSince, T0, DAY, false).forget).toBe(false);
+  });
+
+  test('0 means never', () => {
+    expect(idleRoomForgettable(empty, 0, T0, 0, false)).toEqual({
+      forget: false,
+      reason: 'ROOM_IDLE_FORGET_MS is 0',
+    });
+  });
+
+  test('whatever keeps a room keeps it, however long it has been idle', () => {
+    const kept: [string, RoomState, boolean][] = [
+      ['a live stream', room([stream('h', 'main')]), false],
+      ['a leaving stream', room([stream('h', 'main', { leftAt: T0 - DAY })]), false],
+      ['a mix applied', inStep(room([stream('h', 'main'), stream('g', 'guest')])), false],
+      ['a request under way', room([], { meta: { version: 3, status: 'pending', epoch: 1 } }), false],
+      [
+        'failed (a start whose outcome is unknown)',
+        room([], { meta: { version: 3, status: 'failed', epoch: 1 } }),
+        false,
+      ],
+      ['an operator’s config', room([], { config: { preset: 'grid' } }), false],
+      [
+        'an operator’s override',
+        room([], { override: { config: {}, at: T0 - 2 * DAY, until: T0 - DAY } }),
+        false,
+      ],
+      [
+        'being deleted',
+        room([], { meta: { version: 3, status: 'idle', epoch: 0, deleting: T0 - DAY } }),
+        false,
+      ],
+      ['webhook events waiting', empty, true],
+    ];
+    for (const [what, state, outboxWaiting] of kept) {
+      expect(idleRoomForgettable(state, 0, T0, DAY, outboxWaiting).forget, what).toBe(false);
+    }
   });
 });

@@ -22,6 +22,8 @@ export interface ResyncPolicy {
   onlineListGraceMs: number;
   /** The mix API's limits: the desired plan is the one the reconcile would make. */
   limits: MixLimits;
+  /** A room idle this long with nothing to keep it is forgotten (`idleRoomForgettable`). 0 or absent = never. */
+  idleForgetMs?: number;
 }
 
 /** The platform's online list as the resync read it: a stream pushed since `readAt` cannot be in it. */
@@ -111,4 +113,33 @@ function formatMs(ms: number): string {
   if (ms >= 3600_000) return `${(ms / 3600_000).toFixed(1)} h`;
   if (ms >= 60_000) return `${(ms / 60_000).toFixed(1)} min`;
   return `${Math.round(ms / 1000)} s`;
+}
+
+/**
+ * Whether the resync may forget this room: idle longer than `idleForgetMs` (0 = never) since its
+ * last activity (its score in the room index, or its last change if later: the resync's expiry of
+ * a stream and the reconcile's cancel do not touch the index), with nothing that keeps it: no stream (live or
+ * leaving), no mix on the platform (none applied, no request under way: status idle), no
+ * operator's config or override (an operator's room stays until an operator deletes it), not
+ * being deleted, no webhook events waiting. The forget script checks the same again.
+ */
+export function idleRoomForgettable(
+  state: RoomState,
+  activeAt: number,
+  now: number,
+  idleForgetMs: number,
+  outboxWaiting: boolean,
+): { forget: boolean; reason: string } {
+  const keep = (reason: string) => ({ forget: false, reason });
+  if (idleForgetMs <= 0) return keep('ROOM_IDLE_FORGET_MS is 0');
+  const last = Math.max(activeAt, state.meta.updatedAt ?? 0);
+  if (now - last <= idleForgetMs) return keep(`active ${formatMs(now - last)} ago`);
+  if (state.meta.deleting !== undefined) return keep('being deleted');
+  if (state.streams.length) return keep('has streams');
+  if (state.applied) return keep('a mix is applied');
+  if (state.meta.status !== 'idle') return keep(`status ${state.meta.status}`);
+  if (state.config) return keep('an operator’s config');
+  if (state.override) return keep('an operator’s override');
+  if (outboxWaiting) return keep('webhook events waiting');
+  return { forget: true, reason: `idle for ${formatMs(now - last)}` };
 }

@@ -2,6 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { type RoomState, readRoom, STATUS_FIELDS, storedStatus } from './room-state.js';
 import type { RoomStore } from './room-store.js';
 import { defineScript, replyOf } from './scripts/define.js';
+import { runForgetIdleRoom } from './scripts/operator.js';
 import type { RoomStatus } from './stored.js';
 
 /**
@@ -138,14 +139,55 @@ async function withStatus(
   });
 }
 
-/** One page of the room index, in no particular order (ZSCAN: a room indexed throughout is seen at least once). */
+/**
+ * One page of the room index, in no particular order (ZSCAN: a room indexed throughout is seen at
+ * least once), with each room's last activity.
+ */
 export async function scanRoomIds(
   store: RoomStore,
   cursor: string,
   count: number,
-): Promise<{ cursor: string; roomIds: string[] }> {
+): Promise<{ cursor: string; roomIds: string[]; activeAt: Map<string, number> }> {
   const [next, flat] = await store.redis.zscan(store.keys.index, cursor, 'COUNT', count);
-  return { cursor: next, roomIds: flat.filter((_, i) => i % 2 === 0) };
+  const activeAt = new Map<string, number>();
+  for (let i = 0; i + 1 < flat.length; i += 2) activeAt.set(flat[i]!, Number(flat[i + 1]));
+  return { cursor: next, roomIds: [...activeAt.keys()], activeAt };
+}
+
+/** Takes a room out of the index if it has been idle since `idleBefore` or longer. → its score, or null. */
+const UNINDEX_IDLE = defineScript({
+  name: 'mkUnindexIdle',
+  reply: replyOf<string | null>(),
+  keys: ['index'],
+  args: { roomId: 'string', idleBefore: 'number' },
+  body: `
+local score = redis.call('ZSCORE', index, roomId)
+if not score or tonumber(score) > idleBefore then return false end
+redis.call('ZREM', index, roomId)
+return score
+`,
+});
+
+/**
+ * Forgets a room idle since `idleBefore` (src/reconcile/resync-plan.ts decided it may go), every
+ * key of it, if it is still at `version` and still has nothing to keep it (the script reads it
+ * again). Out of the index first, only if no callback marked it active meanwhile; a callback
+ * re-creating the room after that re-adds it (it indexes before it writes), and a refusal puts
+ * the entry back as it was. `endpointIds`: webhook endpoints whose outbox for the room may hold
+ * events (any that does keeps the room). Returns whether the room was forgotten.
+ */
+export async function forgetIdleRoom(
+  store: RoomStore,
+  roomId: string,
+  args: { version: number; idleBefore: number; endpointIds: readonly string[] },
+): Promise<boolean> {
+  const { redis, keys } = store;
+  const score = await UNINDEX_IDLE.run(redis, { index: keys.index }, { roomId, idleBefore: args.idleBefore });
+  if (score === null || score === undefined) return false;
+  const outboxes = args.endpointIds.map((endpointId) => keys.webhookOutbox(roomId, endpointId));
+  if (await runForgetIdleRoom(redis, keys.room(roomId), { version: args.version }, outboxes)) return true;
+  await redis.zadd(keys.index, 'NX', score, roomId);
+  return false;
 }
 
 /**

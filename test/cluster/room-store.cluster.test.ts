@@ -9,7 +9,7 @@ import {
   setConfig,
   setOverride,
 } from '../../src/rooms/operator-changes.js';
-import { listRooms } from '../../src/rooms/room-index.js';
+import { forgetIdleRoom, listRooms } from '../../src/rooms/room-index.js';
 import { readRoom } from '../../src/rooms/room-state.js';
 import { RoomStore } from '../../src/rooms/room-store.js';
 import { updateRoom } from '../../src/rooms/room-update.js';
@@ -98,5 +98,26 @@ describe('room store on a Redis Cluster', () => {
     expect(await forgetRoom(store, 'room2', deleting, T + 300)).toBe(true);
     expect(await readRoom(store, 'room2')).toBeNull();
     expect((await listRooms(store, { limit: 50 })).rooms.map((r) => r.state.roomId)).not.toContain('room2');
+  });
+
+  test('an idle room is forgotten on its own master, its outboxes checked in its slot', async () => {
+    const rooms = ['idle0', 'idle1', 'idle2', 'idle3', 'idle4', 'idle5'];
+    for (const roomId of rooms) {
+      await applyObservation(store, push(roomId, 'a', '1', T), T);
+      await applyObservation(store, { ...push(roomId, 'a', '1', T), kind: 'disconnect' }, T);
+      await redis.hdel(store.keys.room(roomId).streams, 'a');
+      await redis.rpush(store.keys.webhookOutbox(roomId, 'ep1'), '{"id":"evt_1"}');
+    }
+    const byNode = await keysByNode(cluster, `${namespace}:{room:idle*}:meta`);
+    expect([...byNode.values()].filter((keys) => keys.length).length).toBeGreaterThan(1);
+    for (const roomId of rooms) {
+      const version = (await readRoom(store, roomId))!.meta.version;
+      const args = { version, idleBefore: T + 1, endpointIds: ['ep1'] };
+      expect(await forgetIdleRoom(store, roomId, args), roomId).toBe(false);
+      await redis.del(store.keys.webhookOutbox(roomId, 'ep1'));
+      expect(await forgetIdleRoom(store, roomId, args), roomId).toBe(true);
+      expect(await readRoom(store, roomId)).toBeNull();
+      expect(await redis.exists(store.keys.room(roomId).tombstones, store.keys.room(roomId).audit)).toBe(0);
+    }
   });
 });

@@ -70,16 +70,47 @@ export function runOperatorChange(
   return OPERATOR_CHANGE.run(redis, { ...keys, target: keys[target] }, args);
 }
 
+/** Every key of a room (src/rooms/keys.ts), in the order the forget script takes them. */
+const ROOM_KEYS = [
+  'meta',
+  'applied',
+  'streams',
+  'config',
+  'audit',
+  'causes',
+  'override',
+  'lease',
+  'latestPush',
+  'tombstones',
+  'webhookLast',
+  'webhookTries',
+] as const satisfies readonly (keyof RoomKeys)[];
+
 const FORGET_ROOM = defineScript({
   name: 'mkForgetRoom',
   reply: replyOf<number>(),
-  keys: ['meta', 'applied', 'streams', 'config', 'audit', 'causes', 'override'],
-  args: { version: 'string' },
+  keys: ROOM_KEYS,
+  /** why: `deleted` (an operator's deletion, its mix cancelled) or `idle` (the resync: nothing there). */
+  args: { version: 'string', why: 'string' },
+  /** With `idle`: the room's webhook outboxes (same hash tag, so in its slot); any holding events keeps it. */
+  rest: 'outboxes',
   body: `
 if (redis.call('HGET', meta, 'version') or '0') ~= version then return 0 end
-if redis.call('HEXISTS', meta, 'deleting') == 0 then return 0 end
-if redis.call('EXISTS', applied) == 1 then return 0 end
-redis.call('DEL', meta, applied, streams, config, audit, causes, override)
+if why == 'deleted' then
+  if redis.call('HEXISTS', meta, 'deleting') == 0 then return 0 end
+  if redis.call('EXISTS', applied) == 1 then return 0 end
+  redis.call('DEL', meta, applied, streams, config, audit, causes, override)
+  return 1
+end
+-- idle: the conditions of src/reconcile/resync-plan.ts idleRoomForgettable, read again here
+if redis.call('HEXISTS', meta, 'deleting') == 1 then return 0 end
+local status = redis.call('HGET', meta, 'status')
+if status and status ~= 'idle' then return 0 end
+if redis.call('EXISTS', applied, streams, config, override, lease) > 0 then return 0 end
+for _, outbox in ipairs(outboxes) do
+  if redis.call('EXISTS', outbox) == 1 then return 0 end
+end
+redis.call('DEL', unpack(KEYS))
 return 1
 `,
 });
@@ -93,9 +124,29 @@ return 1
  */
 export async function runForgetRoom(
   redis: Client,
-  keys: Pick<RoomKeys, 'meta' | 'applied' | 'streams' | 'config' | 'audit' | 'causes' | 'override'>,
+  keys: Pick<RoomKeys, (typeof ROOM_KEYS)[number]>,
   args: { version: number },
 ): Promise<boolean> {
-  const forgotten = await FORGET_ROOM.run(redis, keys, { version: String(args.version) });
+  const forgotten = await FORGET_ROOM.run(redis, keys, { version: String(args.version), why: 'deleted' });
+  return forgotten === 1;
+}
+
+/**
+ * Forgets an idle room, every key of it: refuses (false) when it changed since the caller read it
+ * (`version`), is being deleted, has a status other than idle, a stream, a mix applied, an
+ * operator's config or override, a running reconcile, or events in one of `outboxes`.
+ */
+export async function runForgetIdleRoom(
+  redis: Client,
+  keys: Pick<RoomKeys, (typeof ROOM_KEYS)[number]>,
+  args: { version: number },
+  outboxes: readonly string[],
+): Promise<boolean> {
+  const forgotten = await FORGET_ROOM.run(
+    redis,
+    keys,
+    { version: String(args.version), why: 'idle' },
+    outboxes,
+  );
   return forgotten === 1;
 }
