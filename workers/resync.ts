@@ -12,7 +12,7 @@ import {
 } from '../src/reconcile/resync-plan.js';
 import { confirmStreams, expireStream } from '../src/rooms/observations.js';
 import { forgetIdleRoom, scanRoomIds } from '../src/rooms/room-index.js';
-import { type RoomState, readRoom } from '../src/rooms/room-state.js';
+import { emptyRoomState, readRoom } from '../src/rooms/room-state.js';
 import type { RoomStore } from '../src/rooms/room-store.js';
 import { updateRoom } from '../src/rooms/room-update.js';
 import { ROOM_STATUSES } from '../src/rooms/stored.js';
@@ -144,7 +144,7 @@ async function resyncRoom(
   const idleForgetMs = deps.policy.idleForgetMs ?? 0;
   // An index entry without state (a disconnect of a stream never seen leaves only tombstones and
   // audit) holds a place under ROOMS_MAX all the same: it is forgotten like an empty room.
-  const forIdle = read ?? emptyRoom(roomId);
+  const forIdle = read ?? emptyRoomState(roomId);
   const idle = idleRoomForgettable(forIdle, index.activeAt, now, idleForgetMs, index.outboxes.length > 0);
   const forget = { version: forIdle.meta.version, idleBefore: now - idleForgetMs, waiting: index.outboxes };
   if (idle.forget && (await forgetIdle(deps, roomId, forget))) {
@@ -214,17 +214,6 @@ async function forgetIdle(
   ]);
   const endpointIds = [...new Set([...last, ...tries, ...waiting])];
   return forgetIdleRoom(deps.store, roomId, { version, idleBefore, endpointIds });
-}
-
-function emptyRoom(roomId: string): RoomState {
-  return {
-    roomId,
-    meta: { version: 0, status: 'idle', epoch: 0 },
-    config: undefined,
-    streams: [],
-    applied: null,
-    causes: [],
-  };
 }
 
 /** Room id → endpoints whose outbox for it holds events (the webhook pending index), read once a sweep. */

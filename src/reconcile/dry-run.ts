@@ -2,7 +2,7 @@ import { explain } from '../layout/explain.js';
 import type { LayoutTemplate } from '../layout/layout-template.js';
 import type { Media, MixPlan, Role, RoomConfig, RoomSnapshot } from '../layout/plan.js';
 import { type PlanCheck, validatePlan } from '../layout/validate.js';
-import type { RoomState } from '../rooms/room-state.js';
+import { emptyRoomState, type RoomState } from '../rooms/room-state.js';
 import type { StoredStream } from '../rooms/stored.js';
 import { LIMITS, type MixBackendName } from '../tencent/limits.js';
 import { cancelRequestBody, type MixRequestBody, startRequestBody } from '../tencent/mix-request-body.js';
@@ -74,7 +74,7 @@ const MAX_WAITS = 4;
 
 export function dryRun(input: DryRunInput): DryRun {
   const { roomId, now } = input;
-  const state = withChanges(input.state ?? emptyRoom(roomId), input.changes, now);
+  const state = withChanges(input.state ?? emptyRoomState(roomId), input.changes, now);
   const limits = LIMITS[input.backend];
   const view = viewRoom(state, now, input.leaveGraceMs, limits);
   const plan = desiredPlan(view, state.applied);
@@ -105,17 +105,6 @@ function requestFor(decision: Decision, at: number, input: DryRunInput): DryRunR
       ? startRequestBody(input.backend, decision.plan, meta)
       : cancelRequestBody(input.backend, decision.outputStreamId, meta);
   return { op: decision.kind, sessionId, at, ...request };
-}
-
-function emptyRoom(roomId: string): RoomState {
-  return {
-    roomId,
-    meta: { version: 0, status: 'idle', epoch: 0 },
-    config: undefined,
-    streams: [],
-    applied: null,
-    causes: [],
-  };
 }
 
 function withChanges(state: RoomState, changes: DryRunChanges, now: number): RoomState {

@@ -32,6 +32,18 @@ export interface RoomState {
   layouts?: Record<string, LayoutTemplate>;
 }
 
+/** A room with no state yet: what a room id names before its first callback or config. */
+export function emptyRoomState(roomId: string): RoomState {
+  return {
+    roomId,
+    meta: { version: 0, status: 'idle', epoch: 0 },
+    config: undefined,
+    streams: [],
+    applied: null,
+    causes: [],
+  };
+}
+
 /** The room as stored now; null when it has no state. */
 export async function readRoom(store: RoomStore, roomId: string): Promise<RoomState | null> {
   const raw = await runReadRoom(store.redis, store.keys.room(roomId), { leaseToken: '', leaseTtl: 0 });
